@@ -1,0 +1,301 @@
+"""Verdicts, direction, credit and story clusters.
+
+The judge reads two documents and the ledger between them and decides:
+which one is the source (and says why), what the derived one did with it
+(``copy``, ``rewrite``, ``partial`` or ``independent``), and whether it
+credits its source in its own words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .align import ADDED, REWRITE, VERBATIM, Ledger, align
+from .attribution import aliases_of, credit_phrases, mentions
+from .config import DEFAULT_SETTINGS, Settings
+from .text import Document, content_terms, word_shingles
+
+COPY = "copy"
+REWRITE_VERDICT = "rewrite"
+PARTIAL = "partial"
+INDEPENDENT = "independent"
+VERDICTS = (COPY, REWRITE_VERDICT, PARTIAL, INDEPENDENT)
+
+_CONTAINMENT_NGRAM = 3
+_CONTAINMENT_MARGIN = 0.05
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The figures behind a verdict. Shares are of the derived text's words."""
+
+    #: Share of the derived text's word trigrams found in the source, and the reverse.
+    containment_derived_in_source: float
+    containment_source_in_derived: float
+    #: Jaccard of the two texts' stemmed content words (topic overlap).
+    content_similarity: float
+    matched: float
+    verbatim: float
+    rewrite: float
+    added: float
+    #: Share of the derived text's words inside word-for-word copied runs.
+    copied_words: float
+    #: Share of the source's sentences the derived text uses.
+    source_used: float
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How ``derived`` relates to ``source``."""
+
+    source: str
+    derived: str
+    verdict: str
+    scores: Scores
+    #: Why ``source`` was taken to be the source, one reason per item.
+    direction_reasons: tuple[str, ...]
+    credited: bool
+    #: The credit lines or phrases found (empty when not credited).
+    credit_evidence: tuple[str, ...]
+    ledger: Ledger
+
+    @property
+    def reuses_text(self) -> bool:
+        return self.verdict != INDEPENDENT
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles on one story: its source and the articles related to it."""
+
+    id: str
+    source: str
+    members: tuple[str, ...]
+    source_reasons: tuple[str, ...]
+
+
+def judge_pair(
+    first: Document, second: Document, settings: Settings = DEFAULT_SETTINGS, *, source_id: str | None = None
+) -> Relation:
+    """Judge two documents: decide the direction (unless ``source_id`` fixes
+    it), align the derived one against the source and reach a verdict."""
+    grams = {d.id: word_shingles(_words(d), _CONTAINMENT_NGRAM) for d in (first, second)}
+    containment = {
+        (a.id, b.id): _containment(grams[a.id], grams[b.id]) for a, b in ((first, second), (second, first))
+    }
+    source, derived, reasons = _direction(first, second, containment)
+    if source_id is not None and source.id != source_id:
+        note = f"compared as asked: {source_id} taken as the source"
+        reasons = (note, "(the evidence would point the other way: " + "; ".join(reasons) + ")")
+        source, derived = derived, source
+    elif source_id is not None:
+        reasons = (f"compared as asked: {source_id} taken as the source",) + reasons
+    ledger = align(source, derived, settings)
+    scores = Scores(
+        containment_derived_in_source=round(containment[(derived.id, source.id)], 4),
+        containment_source_in_derived=round(containment[(source.id, derived.id)], 4),
+        content_similarity=round(content_similarity(source, derived), 4),
+        matched=round(ledger.matched_share, 4),
+        verbatim=round(ledger.share(VERBATIM), 4),
+        rewrite=round(ledger.share(REWRITE), 4),
+        added=round(ledger.share(ADDED), 4),
+        copied_words=round(ledger.verbatim_word_share, 4),
+        source_used=round(ledger.source_used_share, 4),
+    )
+    evidence = credit_evidence(source, derived, ledger)
+    return Relation(
+        source=source.id,
+        derived=derived.id,
+        verdict=verdict(ledger, settings),
+        scores=scores,
+        direction_reasons=reasons,
+        credited=bool(evidence),
+        credit_evidence=evidence,
+        ledger=ledger,
+    )
+
+
+def verdict(ledger: Ledger, settings: Settings = DEFAULT_SETTINGS) -> str:
+    """copy / rewrite / partial / independent from the ledger's shares."""
+    matched = ledger.matched_share
+    if matched >= settings.copy_min_matched and ledger.verbatim_word_share >= settings.copy_min_verbatim:
+        return COPY
+    if matched >= settings.rewrite_min_matched:
+        return REWRITE_VERDICT
+    if matched >= settings.partial_min_matched and ledger.matched_sentences >= settings.partial_min_sentences:
+        return PARTIAL
+    return INDEPENDENT
+
+
+# --- direction ------------------------------------------------------------------
+
+
+def _words(document: Document) -> list[str]:
+    return [t for s in document.sentences for t in s.tokens]
+
+
+def _containment(mine: set[str], theirs: set[str]) -> float:
+    return len(mine & theirs) / len(mine) if mine else 0.0
+
+
+def content_similarity(a: Document, b: Document) -> float:
+    terms_a, terms_b = set(content_terms(_words(a))), set(content_terms(_words(b)))
+    union = terms_a | terms_b
+    return len(terms_a & terms_b) / len(union) if union else 0.0
+
+
+def _direction(
+    a: Document, b: Document, containment: dict[tuple[str, str], float]
+) -> tuple[Document, Document, tuple[str, ...]]:
+    """Weigh the evidence for each article being the other's source.
+
+    Each clue adds points to one side: an earlier publication date (2), a
+    wire dateline or wire outlet the other lacks (2), being credited by the
+    other (2), and holding more of the other's text than the reverse (1).
+    """
+    points = {a.id: 0, b.id: 0}
+    reasons: dict[str, list[str]] = {a.id: [], b.id: []}
+
+    def vote(winner: Document, weight: int, reason: str) -> None:
+        points[winner.id] += weight
+        reasons[winner.id].append(reason)
+
+    if a.published and b.published and a.published != b.published:
+        earlier, later = (a, b) if a.published < b.published else (b, a)
+        vote(earlier, 2, f"published {earlier.published}, before {later.id} ({later.published})")
+    for one, other in ((a, b), (b, a)):
+        if one.is_wire and not other.is_wire:
+            vote(one, 2, f"wire copy ({_wire_mark(one)}); {other.id} is not")
+        names = _credit_names(one)
+        if names and _credits_in_attribution(other, names):
+            vote(one, 2, f"{other.id} credits {one.outlet or one.id}")
+    b_in_a, a_in_b = containment[(b.id, a.id)], containment[(a.id, b.id)]
+    if abs(b_in_a - a_in_b) >= _CONTAINMENT_MARGIN:
+        fuller, part = (a, b) if b_in_a > a_in_b else (b, a)
+        vote(fuller, 1, (
+            f"contains {max(b_in_a, a_in_b):.0%} of {part.id}'s word trigrams, "
+            f"while {part.id} contains {min(b_in_a, a_in_b):.0%} of its"
+        ))
+    if points[a.id] == points[b.id]:
+        longer, shorter = (a, b) if (a.word_count, b.id) >= (b.word_count, a.id) else (b, a)
+        why = "no date, dateline or credit decides; taking the longer text as the source"
+        return longer, shorter, tuple(reasons[longer.id]) + (why,)
+    source, derived = (a, b) if points[a.id] > points[b.id] else (b, a)
+    return source, derived, tuple(reasons[source.id])
+
+
+def _wire_mark(document: Document) -> str:
+    for attribution in document.attributions:
+        if attribution.kind == "dateline":
+            return f"dateline '{attribution.text}'"
+    return f"outlet {document.outlet}"
+
+
+# --- credit ---------------------------------------------------------------------
+
+
+def _credit_names(source: Document) -> tuple[str, ...]:
+    names: list[str] = []
+    if source.outlet:
+        names.extend(aliases_of(source.outlet))
+    for attribution in source.attributions:
+        if attribution.kind == "dateline":
+            for name in attribution.names:
+                names.extend(aliases_of(name))
+    if source.url:
+        host = source.url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
+        if host:
+            names.extend(aliases_of(host))
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+def _credits_in_attribution(derived: Document, names: tuple[str, ...]) -> list[str]:
+    return [
+        a.text for a in derived.attributions
+        if a.kind in ("credit", "dateline", "byline") and mentions(a.text, names)
+    ]
+
+
+def credit_evidence(source: Document, derived: Document, ledger: Ledger) -> tuple[str, ...]:
+    """Lines and phrases in which ``derived`` credits ``source`` in its own words.
+
+    Attribution lines (Source:, datelines, credit trailers) are the outlet's
+    own. A credit phrase in a sentence ("according to Reuters") counts only
+    when the source sentences it was matched to do not already name the
+    source: a sentence copied or paraphrased from the wire that mentions the
+    wire is reporting, not crediting.
+    """
+    names = _credit_names(source)
+    authors = source.author_names()
+    found = _credits_in_attribution(derived, names)
+    if authors:
+        found += [a.text for a in derived.attributions if a.kind in ("credit", "byline")
+                  and mentions(a.text, authors) and a.text not in found]
+    if names:
+        for row in ledger.sentences:
+            sentence = derived.sentences[row.index]
+            phrases = credit_phrases(sentence.text, names)
+            if not phrases:
+                continue
+            inherited = any(mentions(_source_text(source, j), names) for j in row.source_indexes)
+            if row.label == ADDED or not inherited:
+                found.extend(phrases)
+    return tuple(dict.fromkeys(found))
+
+
+def _source_text(source: Document, index: int) -> str:
+    return source.sentences[index].text
+
+
+# --- clusters -------------------------------------------------------------------
+
+
+def cluster(
+    documents: Iterable[Document], relations: Iterable[Relation], settings: Settings = DEFAULT_SETTINGS
+) -> list[tuple[list[str], dict[str, int]]]:
+    """Group articles linked by text reuse or same-story similarity.
+
+    Returns each group's member ids (sorted) with how often each member was
+    judged the source in the group's relations.
+    """
+    ids = [d.id for d in documents]
+    parent = {i: i for i in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    wins = {i: 0 for i in ids}
+    for relation in relations:
+        linked = relation.reuses_text or relation.scores.content_similarity >= settings.story_similarity
+        if not linked:
+            continue
+        wins[relation.source] += 1
+        ra, rb = find(relation.source), find(relation.derived)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = {}
+    for i in ids:
+        groups.setdefault(find(i), []).append(i)
+    return [(sorted(members), {m: wins[m] for m in members}) for _, members in sorted(groups.items())]
+
+
+def choose_source(members: list[str], wins: dict[str, int], documents: dict[str, Document]) -> tuple[str, tuple[str, ...]]:
+    """The story's source: the member judged the source most often, then the
+    earliest dated, then wire copy, then the longest."""
+
+    def rank(i: str) -> tuple:
+        d = documents[i]
+        return (-wins[i], d.published or "9999", not d.is_wire, -d.word_count, i)
+
+    best = min(members, key=rank)
+    document = documents[best]
+    reasons = [f"judged the source in {wins[best]} of its pairs" if wins[best] else "no pair decided the direction"]
+    if document.published:
+        reasons.append(f"published {document.published}")
+    if document.is_wire:
+        reasons.append(f"wire copy ({_wire_mark(document)})")
+    return best, tuple(reasons)

@@ -1,0 +1,321 @@
+"""From an article's raw text to a :class:`Document`: cleaned display text,
+attribution lines set apart, sentences with offsets, tokens and shingles.
+
+Two strings matter here. The *display* text is what a reader sees: Unicode
+NFC, hard wraps joined and page furniture removed, but quotes, dashes and
+case kept. *Matching* tokens are folded (NFKC, case, quotes, dashes) and
+always carry offsets back into the display text, so reports can highlight
+the original.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sentencex
+import snowballstemmer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from .articles import Article
+from .attribution import Attribution, is_wire, read_paragraph_head
+from .config import DEFAULT_SETTINGS, Settings
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a document's body."""
+
+    index: int
+    text: str
+    #: Offsets of ``text`` in :attr:`Document.text`.
+    start: int
+    end: int
+    #: Folded word tokens used for matching, with their offsets in ``text``.
+    tokens: tuple[str, ...]
+    token_spans: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article ready for matching: display text, sentences and metadata."""
+
+    id: str
+    text: str
+    sentences: tuple[Sentence, ...]
+    attributions: tuple[Attribution, ...]
+    title: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    origin: str
+    #: Metadata fields that were sniffed from the text rather than given.
+    sniffed: tuple[str, ...] = ()
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(s.tokens) for s in self.sentences)
+
+    @property
+    def is_wire(self) -> bool:
+        """Carries a wire dateline or is published by a wire agency."""
+        return is_wire(self.outlet) or any(a.kind == "dateline" for a in self.attributions)
+
+    def author_names(self) -> tuple[str, ...]:
+        return tuple(n for a in self.attributions if a.kind == "byline" for n in a.names)
+
+
+# --- normalisation -------------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(
+    c for c in range(0x20) if chr(c) not in "\n\t"
+) | {0x7F: None, 0x200B: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None, 0xAD: None}
+_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_QUOTES = str.maketrans({
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'", "´": "'",
+    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"', "‹": "'", "›": "'",
+    "–": "-", "—": "-", "‒": "-", "―": "-", "−": "-", "‐": "-", "‑": "-",
+})
+
+
+def normalise_display(raw: str) -> str:
+    """NFC, unified newlines and spaces, control and zero-width characters removed."""
+    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.translate(_INVISIBLE)
+    return _SPACES.sub(" ", text)
+
+
+def fold(text: str) -> str:
+    """The matching form of a string: compatibility-normalised, casefolded,
+    quotes and dashes unified."""
+    return unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+
+
+# --- page furniture and hard wraps -----------------------------------------------
+
+_FURNITURE = re.compile(
+    r"""^(?:
+        \d+\s+comments?|comments?|no\s+comments?|leave\s+a\s+comment
+      | related(?:\s+(?:articles?|stories|news|posts|content|coverage|topics))?:?
+      | (?:share|tweet|email|print|save|copy\s+link|whatsapp|facebook|twitter|linkedin|telegram)
+        (?:\s+(?:this|on|via|to)(?:\s+\w+){0,3})?
+      | advertisement|advert|sponsored(?:\s+content)?|read\s+more|see\s+also|more\s+from\s+\w+
+      | subscribe(?:\s+now)?|sign\s+up(?:\s+\w+){0,6}|follow\s+us(?:\s+on\s+\w+)?
+      | \d+\s+min(?:ute)?s?(?:\s+read)?|\d+\s+(?:hours?|minutes?|days?)\s+ago
+      | [a-z]+(?:_[a-z]+)+                      # template or widget identifiers
+    )\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_SENTENCE_END = re.compile(r"""[.!?:;]['"’”»)\]]*\s*$""")
+# A line shorter than this never wraps onto the next: dates, site names,
+# headings. Scaled down for texts wrapped narrower than 80 columns.
+_MIN_WRAPPED_LINE = 40
+
+
+def is_furniture(line: str) -> bool:
+    """A whole line of page chrome: share widgets, comment counters, 'Related'."""
+    return bool(_FURNITURE.match(line.strip()))
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    text: str
+    #: The paragraph ended at a blank line (rather than a single newline).
+    blank_after: bool
+
+
+def paragraphs(text: str) -> list[_Paragraph]:
+    """Split display text into paragraphs, joining hard-wrapped lines.
+
+    A line break is a soft wrap when the line is long enough to have been
+    wrapped and does not end a sentence, or when the next line starts in
+    lower case; short lines (dates, site names, headings) stay on their own.
+    """
+    out: list[_Paragraph] = []
+    current: list[str] = []
+
+    def close(blank_after: bool) -> None:
+        if current:
+            out.append(_Paragraph(" ".join(current), blank_after))
+            current.clear()
+
+    lines = [line.strip() for line in text.split("\n")]
+    widest = max((len(line) for line in lines), default=0)
+    min_wrapped = max(20, min(_MIN_WRAPPED_LINE, widest // 2))
+    for i, line in enumerate(lines):
+        if not line or is_furniture(line):
+            close(blank_after=True)
+            continue
+        current.append(line)
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if not following or is_furniture(following):
+            continue  # closed on the next iteration
+        if not _soft_wrap(line, following, min_wrapped):
+            close(blank_after=False)
+    close(blank_after=True)
+    return [p for p in out if " ".join(p.text.split())]
+
+
+def _soft_wrap(line: str, following: str, min_wrapped: int) -> bool:
+    if len(line) < min_wrapped:
+        return False
+    return following[:1].islower() or not _SENTENCE_END.search(line)
+
+
+# --- tokens, stems, shingles ------------------------------------------------------
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_STEMMER = snowballstemmer.stemmer("english")
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "mr", "mrs", "ms", "said", "says"}
+
+
+def tokenize(text: str) -> tuple[tuple[str, ...], tuple[Span, ...]]:
+    """Folded word tokens of ``text`` and their offsets in it."""
+    tokens, spans = [], []
+    for match in _TOKEN.finditer(text):
+        tokens.append(fold(match.group(0)).replace("'", ""))
+        spans.append(match.span())
+    return tuple(tokens), tuple(spans)
+
+
+@lru_cache(maxsize=262_144)
+def stem(token: str) -> str:
+    return _STEMMER.stemWord(token)
+
+
+def content_terms(tokens: tuple[str, ...] | list[str]) -> list[str]:
+    """Stemmed content words: stop words and one-letter tokens removed."""
+    return [stem(t) for t in tokens if len(t) > 1 and t not in STOP_WORDS]
+
+
+def word_shingles(tokens: list[str], size: int) -> set[str]:
+    if len(tokens) < size:
+        return {" ".join(tokens)} if tokens else set()
+    return {" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+
+
+def document_shingles(document: Document, settings: Settings = DEFAULT_SETTINGS) -> dict[str, set[str]]:
+    """The shingle sets behind each fingerprint granularity."""
+    words = [t for s in document.sentences for t in s.tokens]
+    content = content_terms(words)
+    return {
+        "words": word_shingles(words, settings.word_shingle_size),
+        "content": word_shingles(content, settings.content_shingle_size),
+    }
+
+
+# --- the document ---------------------------------------------------------------
+
+_TOP_PARAGRAPHS = 4
+_TITLE_MAX_CHARS = 200
+
+
+def analyse(article: Article, settings: Settings = DEFAULT_SETTINGS) -> Document:
+    """Normalise, separate attribution from body, segment and tokenise one article."""
+    paras = paragraphs(normalise_display(article.text))
+    pieces: list[str] = []
+    attributions: list[Attribution] = []
+    bodies: list[tuple[int, str, bool]] = []  # (offset in display text, body, blank_after)
+    published = None
+    offset = 0
+    for number, para in enumerate(paras):
+        head = read_paragraph_head(para.text, near_top=number < _TOP_PARAGRAPHS and published is None)
+        attributions.extend(head.attributions)
+        published = published or head.published
+        body = para.text[head.body_start :]
+        if body.strip():
+            bodies.append((offset + head.body_start, body, para.blank_after))
+        pieces.append(para.text)
+        offset += len(para.text) + 2
+    display = "\n\n".join(pieces)
+    sentences = _segment(bodies, settings.language)
+    title = article.title or _sniff_title(bodies, sentences)
+    outlet = article.outlet or _sniff_outlet(attributions)
+    published_final = article.published or published
+    sniffed = tuple(
+        name
+        for name, given, value in (
+            ("title", article.title, title),
+            ("outlet", article.outlet, outlet),
+            ("published", article.published, published_final),
+        )
+        if not given and value
+    )
+    return Document(
+        id=article.id,
+        text=display,
+        sentences=sentences,
+        attributions=tuple(attributions),
+        title=title,
+        outlet=outlet,
+        published=published_final,
+        url=article.url,
+        origin=article.origin,
+        sniffed=sniffed,
+    )
+
+
+def _segment(bodies: list[tuple[int, str, bool]], language: str) -> tuple[Sentence, ...]:
+    sentences: list[Sentence] = []
+    for base, body, _ in bodies:
+        cursor = 0
+        for piece in sentencex.segment(language, body):
+            piece = piece.strip()
+            if not piece:
+                continue
+            at = body.find(piece, cursor)
+            if at < 0:  # the segmenter altered the text; fall back to the remainder
+                at, piece = cursor, body[cursor:].strip()
+            cursor = at + len(piece)
+            tokens, spans = tokenize(piece)
+            if not tokens:
+                continue
+            sentences.append(Sentence(len(sentences), piece, base + at, base + at + len(piece), tokens, spans))
+    return tuple(sentences)
+
+
+def _sniff_title(bodies: list[tuple[int, str, bool]], sentences: tuple[Sentence, ...]) -> str | None:
+    """The first body paragraph when it stands alone like a headline."""
+    if len(bodies) < 2 or not sentences:
+        return None
+    base, body, blank_after = bodies[0]
+    first = sentences[0]
+    one_sentence = first.start == base and first.end >= base + len(body.rstrip())
+    if blank_after and one_sentence and len(body.strip()) <= _TITLE_MAX_CHARS:
+        return body.strip()
+    return None
+
+
+def _sniff_outlet(attributions: list[Attribution]) -> str | None:
+    """Wire dateline first, then a site-name line, then a Source line, then a byline agency."""
+    for kind in ("dateline", "site", "credit", "byline"):
+        for attribution in attributions:
+            if attribution.kind != kind:
+                continue
+            if kind == "credit":
+                named = _credit_outlet(attribution.text)
+                if named:
+                    return named
+            elif kind == "byline":
+                wires = [n for n in attribution.names if is_wire(n)]
+                if wires:
+                    return wires[0]
+            elif attribution.names:
+                return attribution.names[0]
+    return None
+
+
+_SOURCE_LINE = re.compile(r"^\s*sources?\s*[:\-–—]\s*(?P<name>[^()\[\],;–—]+)", re.IGNORECASE)
+
+
+def _credit_outlet(line: str) -> str | None:
+    """The outlet a 'Source: X (...)' line names first."""
+    match = _SOURCE_LINE.match(line)
+    if not match:
+        return None
+    name = match["name"].strip().rstrip(".")
+    return name or None
