@@ -1,0 +1,113 @@
+"""The JSON report: one documented, versioned schema (docs/json-schema.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import __version__
+from ..judge import Relation
+from ..scan import ScanResult
+from ..text import Document
+from . import SCHEMA_VERSION
+
+
+def scan_document(result: ScanResult) -> dict[str, Any]:
+    """The scan as plain data, in the order the schema documents."""
+    documents = {d.id: d for d in result.documents}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "provenance", "version": __version__},
+        "settings": result.settings.to_dict(),
+        "articles": [article_entry(d) for d in result.documents],
+        "clusters": [
+            {
+                "id": story.id,
+                "source": story.source,
+                "source_reasons": list(story.source_reasons),
+                "members": list(story.members),
+            }
+            for story in result.stories
+        ],
+        "relations": [
+            relation_entry(r, documents[r.source], documents[r.derived]) for r in result.relations
+        ],
+        "problems": [
+            {"origin": p.origin, "line": p.line, "message": p.reason} for p in result.problems
+        ],
+    }
+
+
+def compare_document(relation: Relation, source: Document, derived: Document) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "provenance", "version": __version__},
+        "articles": [article_entry(source), article_entry(derived)],
+        "relation": relation_entry(relation, source, derived),
+    }
+
+
+def article_entry(document: Document) -> dict[str, Any]:
+    return {
+        "id": document.id,
+        "origin": document.origin,
+        "title": document.title,
+        "outlet": document.outlet,
+        "published": document.published,
+        "url": document.url,
+        "sniffed": list(document.sniffed),
+        "is_wire": document.is_wire,
+        "sentence_count": len(document.sentences),
+        "word_count": document.word_count,
+        "attributions": [
+            {"kind": a.kind, "text": a.text, "names": list(a.names)} for a in document.attributions
+        ],
+    }
+
+
+def relation_entry(relation: Relation, source: Document, derived: Document) -> dict[str, Any]:
+    scores = relation.scores
+    return {
+        "source": relation.source,
+        "derived": relation.derived,
+        "verdict": relation.verdict,
+        "direction": {"reasons": list(relation.direction_reasons)},
+        "credited": relation.credited,
+        "credit_evidence": list(relation.credit_evidence),
+        "scores": {
+            "containment_derived_in_source": scores.containment_derived_in_source,
+            "containment_source_in_derived": scores.containment_source_in_derived,
+            "content_similarity": scores.content_similarity,
+            "matched": scores.matched,
+            "verbatim": scores.verbatim,
+            "rewrite": scores.rewrite,
+            "added": scores.added,
+            "copied_words": scores.copied_words,
+            "source_used": scores.source_used,
+        },
+        "sentences": [
+            {
+                "index": row.index,
+                "text": derived.sentences[row.index].text,
+                "start": derived.sentences[row.index].start,
+                "end": derived.sentences[row.index].end,
+                "label": row.label,
+                "source_indexes": list(row.source_indexes),
+                "score": row.score,
+                "verbatim_spans": [list(span) for span in row.verbatim_spans],
+                "verbatim_share": row.verbatim_share,
+            }
+            for row in relation.ledger.sentences
+        ],
+        "dropped": [
+            {"index": j, "text": source.sentences[j].text} for j in relation.ledger.dropped
+        ],
+        "source_sentences": [
+            {"index": s.index, "text": s.text, "start": s.start, "end": s.end} for s in source.sentences
+        ],
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """Stable serialisation: same data, same bytes."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

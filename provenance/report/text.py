@@ -1,0 +1,92 @@
+"""The terminal report: per story, the source and why, then each derived
+article's verdict, credit and what it added."""
+
+from __future__ import annotations
+
+import textwrap
+
+from ..align import ADDED
+from ..judge import Relation
+from ..scan import ScanResult
+from ..text import Document
+
+_WIDTH = 100
+_LABEL_MARK = {"verbatim": "=", "rewrite": "~", "added": "+"}
+
+
+def render_scan(result: ScanResult, *, show_all: bool = False) -> str:
+    documents = {d.id: d for d in result.documents}
+    lines: list[str] = []
+    related = [s for s in result.stories if s.members]
+    alone = [s.source for s in result.stories if not s.members]
+    lines.append(
+        f"Scanned {len(result.documents)} article(s): {len(related)} story cluster(s) with reuse or "
+        f"shared subject, {len(alone)} article(s) on their own."
+    )
+    for story in related:
+        source = documents[story.source]
+        lines += ["", f"{story.id}: source {_describe(source)}", f"  why: {'; '.join(story.source_reasons)}"]
+        for member in story.members:
+            relation = result.relation(member)
+            if relation is not None:
+                lines += _relation_lines(relation, documents, show_all=show_all)
+    if alone:
+        lines += ["", "On their own (no related article found): " + ", ".join(alone)]
+    for problem in result.problems:
+        lines.append(f"skipped: {problem}")
+    return "\n".join(lines) + "\n"
+
+
+def render_compare(relation: Relation, source: Document, derived: Document) -> str:
+    documents = {source.id: source, derived.id: derived}
+    lines = [f"source:  {_describe(source)}", f"derived: {_describe(derived)}"]
+    lines += _relation_lines(relation, documents, show_all=True, indent="")
+    return "\n".join(lines) + "\n"
+
+
+def _describe(document: Document) -> str:
+    details = [x for x in (document.outlet, document.published) if x]
+    title = f' "{_clip(document.title, 70)}"' if document.title else ""
+    return f"{document.id}" + (f" ({', '.join(details)})" if details else "") + title
+
+
+def _relation_lines(
+    relation: Relation, documents: dict[str, Document], *, show_all: bool, indent: str = "  "
+) -> list[str]:
+    derived = documents[relation.derived]
+    source = documents[relation.source]
+    scores = relation.scores
+    credit = "credited" if relation.credited else "NOT credited"
+    lines = [
+        "",
+        f"{indent}{_describe(derived)}",
+        f"{indent}  verdict: {relation.verdict}, {credit}; "
+        f"{scores.matched:.0%} of its words from the source "
+        f"(verbatim {scores.verbatim:.0%}, rewrite {scores.rewrite:.0%}, added {scores.added:.0%}), "
+        f"uses {scores.source_used:.0%} of the source's sentences",
+        f"{indent}  direction: {'; '.join(relation.direction_reasons)}",
+    ]
+    if relation.credit_evidence:
+        lines.append(f"{indent}  credit: " + " | ".join(_clip(e, 90) for e in relation.credit_evidence))
+    rows = relation.ledger.sentences if show_all else [r for r in relation.ledger.sentences if r.label == ADDED]
+    if rows:
+        lines.append(f"{indent}  {'ledger' if show_all else 'added'}:")
+    for row in rows:
+        text = derived.sentences[row.index].text
+        origin = f" <- {','.join(str(j) for j in row.source_indexes)}" if row.source_indexes else ""
+        head = f"{indent}    {_LABEL_MARK[row.label]} [{row.index}] {row.label} {row.score:.2f}{origin}: "
+        lines.append(_wrapped(head, text))
+    if show_all and relation.ledger.dropped:
+        lines.append(f"{indent}  dropped from the source:")
+        for j in relation.ledger.dropped:
+            lines.append(_wrapped(f"{indent}    - [{j}] ", source.sentences[j].text))
+    return lines
+
+
+def _wrapped(head: str, text: str) -> str:
+    return textwrap.fill(text, width=_WIDTH, initial_indent=head, subsequent_indent=" " * min(len(head), 12))
+
+
+def _clip(text: str | None, width: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
