@@ -144,7 +144,12 @@ def _best_group(
     i: int, similarity: np.ndarray, derived_vectors: sparse.csr_matrix, source_vectors: sparse.csr_matrix
 ) -> tuple[tuple[int, ...], float]:
     row = similarity[i]
-    best = int(np.argmax(row))
+    # Among equally good source sentences (repeated text), take the one
+    # nearest the position this sentence's place in the text implies.
+    n_derived, n_source = similarity.shape
+    expected = i * (n_source - 1) / max(n_derived - 1, 1)
+    ties = np.flatnonzero(row >= row.max() - 1e-9)
+    best = int(min(ties, key=lambda j: (abs(j - expected), j)))
     group = [best]
     score = float(row[best])
     if score <= 0.0:

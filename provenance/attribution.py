@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 #: Wire agencies and the names they go by. Used to recognise a wire dateline
 #: and to credit a wire under any of its names.
@@ -103,9 +104,11 @@ def parse_date_prefix(text: str) -> tuple[str, int] | None:
         year = int(match["y1"] or match["y2"])
         day = int(match["d1"] or match["d2"])
         month = _MONTHS[(match["m1"] or match["m2"]).lower()[:3]]
-    if not (1 <= month <= 12 and 1 <= day <= 31 and 1800 <= year <= 2200):
+    try:
+        when = date(year, month, day)
+    except ValueError:
         return None
-    return f"{year:04d}-{month:02d}-{day:02d}", match.end()
+    return (when.isoformat(), match.end()) if 1800 <= year <= 2200 else None
 
 
 def read_paragraph_head(paragraph: str, *, near_top: bool) -> ParagraphHead:

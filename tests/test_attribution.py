@@ -1,0 +1,59 @@
+import pytest
+
+from provenance.attribution import credit_phrases, parse_date_prefix, read_paragraph_head
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("date 2024-11-11 Kremlin says", "2024-11-11"),
+        ("Tuesday, November 12, 2024 - Russia's president", "2024-11-12"),
+        ("Friday06 December 2024", "2024-12-06"),
+        ("Sept. 3, 2023 | Headline", "2023-09-03"),
+        ("2024-02-30T10:00:00Z", None),  # not a calendar day
+        ("12 angry men", None),
+    ],
+)
+def test_date_prefixes(text, expected):
+    parsed = parse_date_prefix(text)
+    assert (parsed[0] if parsed else None) == expected
+
+
+def test_wire_dateline_is_peeled_off_and_names_the_agency():
+    head = read_paragraph_head("MOSCOW (Reuters) -The Kremlin on Monday denied reports.", near_top=False)
+    assert [(a.kind, a.names) for a in head.attributions] == [("dateline", ("Reuters",))]
+    assert "MOSCOW (Reuters) -The Kremlin"[head.body_start:] == "The Kremlin"
+
+
+def test_dateline_with_date_and_region():
+    head = read_paragraph_head("KYIV, Ukraine, Nov 11 (AP) — Text follows.", near_top=False)
+    assert head.attributions[0].names == ("AP",)
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("By Dmitry Antonov and Guy Faulconbridge", "byline"),
+        ("Source: vnexpress.net (Huyen Le – According to TASS , AFP , Reuters )", "credit"),
+        ("(Reporting by Dmitry Antonov; editing by Andrew Osborn)", "credit"),
+        ("gazzeta.in.ua", "site"),
+    ],
+)
+def test_whole_line_attributions(line, kind):
+    head = read_paragraph_head(line, near_top=True)
+    assert [a.kind for a in head.attributions] == [kind]
+    assert head.body_start == len(line)
+
+
+def test_sentence_that_mentions_a_source_is_not_an_attribution_line():
+    head = read_paragraph_head("Sources said the talks would resume.", near_top=True)
+    assert head.attributions == () or head.attributions[0].kind != "byline"
+
+
+def test_credit_phrases():
+    names = ("Reuters", "Thomson Reuters")
+    assert credit_phrases("The minister resigned, according to Reuters.", names)
+    assert credit_phrases("He told Reuters on Monday.", names)
+    assert credit_phrases("LONDON (Reuters) - text", names)
+    assert not credit_phrases("Reutersville is a town.", names)
+    assert not credit_phrases("The minister resigned, according to officials.", names)

@@ -1,0 +1,56 @@
+"""Golden files for the seeds reports. After an intended change, regenerate
+with ``PROVENANCE_UPDATE_GOLDEN=1 python -m pytest tests/test_report.py`` and
+review the diff."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from provenance.report import SCHEMA_VERSION
+from provenance.report import json as json_report
+from provenance.report import text as text_report
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def check_golden(name: str, rendered: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("PROVENANCE_UPDATE_GOLDEN"):
+        path.write_text(rendered, encoding="utf-8")
+    assert path.exists(), f"missing golden file {path}; set PROVENANCE_UPDATE_GOLDEN=1 to create it"
+    assert rendered == path.read_text(encoding="utf-8")
+
+
+def relative_origins(document: dict) -> dict:
+    # Origins are paths as given; make them independent of where the repo lives.
+    for article in document["articles"]:
+        article["origin"] = Path(article["origin"]).name
+    return document
+
+
+def test_seeds_text_report_golden(seed_scan):
+    check_golden("seeds.txt", text_report.render_scan(seed_scan, show_all=True))
+
+
+def test_seeds_json_report_golden(seed_scan):
+    document = relative_origins(json_report.scan_document(seed_scan))
+    check_golden("seeds.json", json_report.dumps(document))
+
+
+def test_json_has_the_documented_top_level_shape(seed_scan):
+    document = json_report.scan_document(seed_scan)
+    assert document["schema_version"] == SCHEMA_VERSION
+    assert {"articles", "clusters", "relations", "problems"} <= document.keys()
+    relation = document["relations"][0]
+    assert {"source", "derived", "verdict", "credited", "scores", "sentences", "dropped"} <= relation.keys()
+    sentence = relation["sentences"][0]
+    assert {"text", "label", "source_indexes", "score", "verbatim_spans"} <= sentence.keys()
+    json.loads(json_report.dumps(document))
+
+
+@pytest.mark.parametrize("key", ["schema_version", "articles", "clusters", "relations"])
+def test_schema_doc_mentions_every_top_level_field(key):
+    doc = (Path(__file__).parent.parent / "docs" / "json-schema.md").read_text(encoding="utf-8")
+    assert f"`{key}`" in doc
