@@ -25,15 +25,16 @@ def render_scan(result: ScanResult, *, show_all: bool = False) -> str:
     )
     for story in related:
         source = documents[story.source]
-        lines += ["", f"{story.id}: source {_describe(source)}", f"  why: {'; '.join(story.source_reasons)}"]
+        lines += ["", f"{story.id}: source {_describe(source)}", _wrapped("  why: ", "; ".join(story.source_reasons))]
         for member in story.members:
             relation = result.relation(member)
             if relation is not None:
                 lines += _relation_lines(relation, documents, show_all=show_all)
     if alone:
         lines += ["", "On their own (no related article found): " + ", ".join(alone)]
-    for problem in result.problems:
-        lines.append(f"skipped: {problem}")
+    if result.problems:
+        lines += ["", f"Skipped {len(result.problems)} unreadable input(s):"]
+        lines += [f"  {problem}" for problem in result.problems]
     return "\n".join(lines) + "\n"
 
 
@@ -57,17 +58,19 @@ def _relation_lines(
     source = documents[relation.source]
     scores = relation.scores
     credit = "credited" if relation.credited else "NOT credited"
+    summary = (
+        f"{relation.verdict}, {credit}; {scores.matched:.0%} of its words from the source "
+        f"(verbatim {scores.verbatim:.0%}, rewrite {scores.rewrite:.0%}, added {scores.added:.0%}); "
+        f"uses {scores.source_used:.0%} of the source's sentences"
+    )
     lines = [
         "",
         f"{indent}{_describe(derived)}",
-        f"{indent}  verdict: {relation.verdict}, {credit}; "
-        f"{scores.matched:.0%} of its words from the source "
-        f"(verbatim {scores.verbatim:.0%}, rewrite {scores.rewrite:.0%}, added {scores.added:.0%}), "
-        f"uses {scores.source_used:.0%} of the source's sentences",
-        f"{indent}  direction: {'; '.join(relation.direction_reasons)}",
+        _wrapped(f"{indent}  verdict: ", summary),
+        _wrapped(f"{indent}  direction: ", "; ".join(relation.direction_reasons)),
     ]
     if relation.credit_evidence:
-        lines.append(f"{indent}  credit: " + " | ".join(_clip(e, 90) for e in relation.credit_evidence))
+        lines.append(_wrapped(f"{indent}  credit: ", " | ".join(_clip(e, 90) for e in relation.credit_evidence)))
     rows = relation.ledger.sentences if show_all else [r for r in relation.ledger.sentences if r.label == ADDED]
     if rows:
         lines.append(f"{indent}  {'ledger' if show_all else 'added'}:")
@@ -84,7 +87,11 @@ def _relation_lines(
 
 
 def _wrapped(head: str, text: str) -> str:
-    return textwrap.fill(text, width=_WIDTH, initial_indent=head, subsequent_indent=" " * min(len(head), 12))
+    hanging = len(head) - len(head.lstrip()) + 4
+    return textwrap.fill(
+        text, width=_WIDTH, initial_indent=head, subsequent_indent=" " * min(len(head), hanging + 8),
+        break_on_hyphens=False,
+    )
 
 
 def _clip(text: str | None, width: int) -> str:
