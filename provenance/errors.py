@@ -28,3 +28,25 @@ class InputError(ProvenanceError):
 
 class NoArticlesError(ProvenanceError):
     """The inputs held no readable article."""
+
+
+class UnreadableInputsError(ProvenanceError):
+    """Some inputs could not be read, so a check over them would be incomplete."""
+
+    def __init__(self, problems: tuple[InputError, ...] | list[InputError]):
+        self.problems = tuple(problems)
+        more = f" (and {len(self.problems) - 1} more unreadable input(s))" if len(self.problems) > 1 else ""
+        super().__init__(f"{self.problems[0]}{more}")
+
+
+class PolicyError(ProvenanceError, ValueError):
+    """A check policy is malformed: an unknown --fail-on token or a bad allow-list line."""
+
+
+class IndexStoreError(ProvenanceError):
+    """A persistent index is missing, unreadable, locked, or its backend is unavailable."""
+
+
+class IncompatibleIndexError(IndexStoreError):
+    """The index was built with different fingerprint or text-processing parameters
+    than the query uses, so its signatures cannot be compared with the query's."""
