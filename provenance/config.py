@@ -17,6 +17,7 @@ FINGERPRINT_FIELDS = (
     "num_perm",
     "seed",
     "minhash_scheme",
+    "shingle_hash",
     "word_shingle_size",
     "content_shingle_size",
     "language",
@@ -24,7 +25,9 @@ FINGERPRINT_FIELDS = (
 )
 
 #: Bumped whenever normalisation, tokenising or shingling changes output.
-TEXT_VERSION = 1
+#: 2: shingles hashed from token hashes ("token-fnv1a64") instead of SHA-1
+#: of the shingle text.
+TEXT_VERSION = 2
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,6 +42,10 @@ class Settings:
     num_perm: int = 128
     seed: int = 1
     minhash_scheme: str = "affine32"
+    # How a shingle becomes the integer MinHash permutes: "token-fnv1a64"
+    # hashes each token once (FNV-1a, MurmurHash3 finaliser) and chains the
+    # token hashes of an n-gram (see fingerprint.py).
+    shingle_hash: str = "token-fnv1a64"
     # Word n-grams of folded tokens: near-copies share many of these.
     word_shingle_size: int = 5
     # n-grams of stemmed content words (stop words removed): paraphrases keep
@@ -87,6 +94,7 @@ class Settings:
         _check_int(self, "num_perm", 16, 1024)
         _check_int(self, "seed", 0, 2**32 - 1)
         _check_choice(self, "minhash_scheme", ("affine32", "affine64"))
+        _check_choice(self, "shingle_hash", ("token-fnv1a64",))
         _check_int(self, "word_shingle_size", 1, 12)
         _check_int(self, "content_shingle_size", 1, 4)
         _check_choice(self, "language", ("en",))

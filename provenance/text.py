@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -175,11 +176,34 @@ STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "mr", "mrs", "ms", "said
 
 def tokenize(text: str) -> tuple[tuple[str, ...], tuple[Span, ...]]:
     """Folded word tokens of ``text`` and their offsets in it."""
+    if text.isascii():
+        # ASCII folds to lower case (NFKC and the quote table change nothing
+        # a token can hold) and lower-casing keeps every offset.
+        lowered = text.lower()
+        matches = list(_TOKEN.finditer(lowered))
+        tokens = [m.group() for m in matches]
+        if "'" in lowered:
+            tokens = [t.replace("'", "") for t in tokens]
+        return tuple(tokens), tuple(m.span() for m in matches)
     tokens, spans = [], []
     for match in _TOKEN.finditer(text):
-        tokens.append(fold(match.group(0)).replace("'", ""))
+        tokens.append(_fold_token(match.group(0)))
         spans.append(match.span())
     return tuple(tokens), tuple(spans)
+
+
+def fast_tokens(text: str) -> list[str]:
+    """``list(tokenize(text)[0])`` without the offsets."""
+    if text.isascii():
+        lowered = text.lower()
+        tokens = _TOKEN.findall(lowered)
+        return [t.replace("'", "") for t in tokens] if "'" in lowered else tokens
+    return [_fold_token(t) for t in _TOKEN.findall(text)]
+
+
+@lru_cache(maxsize=65_536)
+def _fold_token(raw: str) -> str:
+    return raw.lower().replace("'", "") if raw.isascii() else fold(raw).replace("'", "")
 
 
 @lru_cache(maxsize=262_144)
@@ -190,6 +214,12 @@ def stem(token: str) -> str:
 def content_terms(tokens: tuple[str, ...] | list[str]) -> list[str]:
     """Stemmed content words: stop words and one-letter tokens removed."""
     return [stem(t) for t in tokens if len(t) > 1 and t not in STOP_WORDS]
+
+
+def content_stem(token: str) -> str | None:
+    """The stem of a folded token when it is a content word, else None
+    (``content_terms`` token by token)."""
+    return stem(token) if len(token) > 1 and token not in STOP_WORDS else None
 
 
 def word_shingles(tokens: list[str], size: int) -> set[str]:
@@ -261,6 +291,17 @@ def analyse(article: Article, settings: Settings = DEFAULT_SETTINGS) -> Document
 
 def _segment(bodies: list[tuple[int, str, bool]], language: str) -> tuple[Sentence, ...]:
     sentences: list[Sentence] = []
+    for start, piece in sentence_pieces(bodies, language):
+        tokens, spans = tokenize(piece)
+        if not tokens:
+            continue
+        sentences.append(Sentence(len(sentences), piece, start, start + len(piece), tokens, spans))
+    return tuple(sentences)
+
+
+def sentence_pieces(bodies: list[tuple[int, str, bool]], language: str) -> Iterator[tuple[int, str]]:
+    """Each segment of the body paragraphs with its offset in the display
+    text; the ones holding a token are the document's sentences."""
     for base, body, _ in bodies:
         cursor = 0
         for piece in sentencex.segment(language, body):
@@ -271,11 +312,7 @@ def _segment(bodies: list[tuple[int, str, bool]], language: str) -> tuple[Senten
             if at < 0:  # the segmenter altered the text; fall back to the remainder
                 at, piece = cursor, body[cursor:].strip()
             cursor = at + len(piece)
-            tokens, spans = tokenize(piece)
-            if not tokens:
-                continue
-            sentences.append(Sentence(len(sentences), piece, base + at, base + at + len(piece), tokens, spans))
-    return tuple(sentences)
+            yield base + at, piece
 
 
 def _sniff_title(bodies: list[tuple[int, str, bool]], sentences: tuple[Sentence, ...]) -> str | None:

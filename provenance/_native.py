@@ -1,0 +1,310 @@
+"""The compiled signature engine (numba): text to MinHash values without a
+Python object per token.
+
+Imported only when numba is installed (``pip install 'provenance[fast]'``);
+:mod:`provenance.fingerprint` falls back to numpy otherwise and both give the
+same values. One pass over a batch of texts' code points finds the tokens of
+:func:`provenance.text.tokenize` and hashes the folded ASCII ones on the fly;
+tokens holding other letters are folded by Python (NFKC and case folding need
+Unicode tables) and hashed the same way. A per-process open-addressing table
+maps each token hash to its stem's hash (0 for stop words and one-letter
+tokens), filled by Python the first time a token is seen. A second pass
+builds the n-gram hashes and takes the minimum of every permutation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numba import njit
+
+from .config import Settings
+from .fingerprint import (
+    _CHAIN_OFFSET,
+    _CHAIN_PRIME,
+    _FNV_OFFSET,
+    _FNV_PRIME,
+    permutations,
+    scheme_width,
+    stem_hash_of,
+    token_hash,
+)
+from .text import _fold_token, fast_tokens
+
+_OTHER, _ASCII, _LETTER, _APOSTROPHE = 0, 1, 2, 3
+
+
+def _classes() -> np.ndarray:
+    """Class of every BMP code point for the token pattern ``[^\\W_]+(?:['’][^\\W_]+)*``."""
+    table = np.zeros(0x10000, dtype=np.uint8)
+    for code in range(0x10000):
+        if chr(code).isalnum():
+            table[code] = _ASCII if code < 128 else _LETTER
+    table[ord("'")] = table[ord("’")] = _APOSTROPHE
+    return table
+
+
+_CLASSES = _classes()
+
+
+@njit(cache=True, nogil=True)
+def _fmix64(x):
+    x ^= x >> np.uint64(33)
+    x *= np.uint64(0xFF51AFD7ED558CCD)
+    x ^= x >> np.uint64(33)
+    x *= np.uint64(0xC4CEB9FE1A85EC53)
+    x ^= x >> np.uint64(33)
+    return x
+
+
+@njit(cache=True, nogil=True)
+def _tokenize(codes, starts, ends, classes, out_hash, out_start, out_end, out_slow, token_offsets):
+    """Tokens of each text ``codes[starts[t]:ends[t]]``: hash (for ASCII
+    tokens), offsets, and whether Python must fold it. Returns the count."""
+    k = 0
+    offset = np.uint64(_FNV_OFFSET)
+    prime = np.uint64(_FNV_PRIME)
+    for t in range(len(starts)):
+        token_offsets[t] = k
+        i = starts[t]
+        end = ends[t]
+        while i < end:
+            c = classes[codes[i]]
+            if c != 1 and c != 2:
+                i += 1
+                continue
+            begin = i
+            h = offset
+            slow = False
+            while True:
+                while i < end:
+                    code = codes[i]
+                    c = classes[code]
+                    if c == 1:
+                        if 65 <= code <= 90:
+                            code += 32
+                        h = (h ^ np.uint64(code)) * prime
+                    elif c == 2:
+                        slow = True
+                    else:
+                        break
+                    i += 1
+                if i + 1 < end and classes[codes[i]] == 3:
+                    nxt = classes[codes[i + 1]]
+                    if nxt == 1 or nxt == 2:
+                        i += 1
+                        continue
+                break
+            h = _fmix64(h)
+            if h == 0:
+                h = np.uint64(1)
+            out_hash[k] = h
+            out_start[k] = begin
+            out_end[k] = i
+            out_slow[k] = slow
+            k += 1
+    token_offsets[len(starts)] = k
+    return k
+
+
+@njit(cache=True, nogil=True)
+def _lookup(keys, values, hashes, out, misses):
+    """Stem hash of each token hash from the table; indexes of unknown ones
+    go to ``misses``. Returns how many were unknown."""
+    mask = np.uint64(len(keys) - 1)
+    m = 0
+    for i in range(len(hashes)):
+        h = hashes[i]
+        j = (h >> np.uint64(17)) & mask
+        while True:
+            key = keys[j]
+            if key == h:
+                out[i] = values[j]
+                break
+            if key == 0:
+                misses[m] = i
+                m += 1
+                break
+            j = (j + np.uint64(1)) & mask
+    return m
+
+
+@njit(cache=True, nogil=True)
+def _insert(keys, values, new_keys, new_values):
+    mask = np.uint64(len(keys) - 1)
+    for i in range(len(new_keys)):
+        h = new_keys[i]
+        j = (h >> np.uint64(17)) & mask
+        while keys[j] != 0 and keys[j] != h:
+            j = (j + np.uint64(1)) & mask
+        keys[j] = h
+        values[j] = new_values[i]
+
+
+@njit(cache=True, nogil=True)
+def _mixed_ngrams(hashes, lo, hi, size, width, out):
+    """The permutation inputs of the ``size``-grams of ``hashes[lo:hi]``:
+    each n-gram's chained hash, finished, cut to ``width`` bits and pre-mixed
+    as datasketch does. Returns how many were written to ``out``."""
+    n = hi - lo
+    if n == 0:
+        return 0
+    count = n - size + 1 if n >= size else 1
+    span = size if n >= size else n
+    mask32 = np.uint64(0xFFFFFFFF)
+    for s in range(count):
+        h = np.uint64(_CHAIN_OFFSET)
+        for j in range(span):
+            h = (h ^ hashes[lo + s + j]) * np.uint64(_CHAIN_PRIME)
+        h = _fmix64(h)
+        if width == 32:
+            x = h >> np.uint64(32)
+            x ^= x >> np.uint64(16)
+            x = (x * np.uint64(0x85EBCA6B)) & mask32
+            x ^= x >> np.uint64(13)
+            x = (x * np.uint64(0xC2B2AE35)) & mask32
+            x ^= x >> np.uint64(16)
+            out[s] = x
+        else:
+            out[s] = _fmix64(h)
+    return count
+
+
+@njit(cache=True, nogil=True)
+def _min32(mixed, count, a, b, row):
+    for s in range(count):
+        x = np.uint32(mixed[s])
+        for k in range(len(a)):
+            row[k] = min(row[k], np.uint32(a[k] * x + b[k]))
+
+
+@njit(cache=True, nogil=True)
+def _min64(mixed, count, a, b, row):
+    for s in range(count):
+        x = mixed[s]
+        for k in range(len(a)):
+            row[k] = min(row[k], a[k] * x + b[k])
+
+
+@njit(cache=True, nogil=True)
+def _sketch(token_hashes, stem_hashes, token_offsets, word_size, content_size, a, b, width, words, content):
+    scratch = np.empty(len(token_hashes) + 1, dtype=np.uint64)
+    mixed = np.empty(len(token_hashes) + 1, dtype=np.uint64)
+    for t in range(len(token_offsets) - 1):
+        lo, hi = token_offsets[t], token_offsets[t + 1]
+        m = 0
+        for i in range(lo, hi):
+            if stem_hashes[i] != 0:
+                scratch[m] = stem_hashes[i]
+                m += 1
+        for which in range(2):
+            if which == 0:
+                count = _mixed_ngrams(token_hashes, lo, hi, word_size, width, mixed)
+                row = words[t]
+            else:
+                count = _mixed_ngrams(scratch, 0, m, content_size, width, mixed)
+                row = content[t]
+            if width == 32:
+                _min32(mixed, count, a, b, row)
+            else:
+                _min64(mixed, count, a, b, row)
+
+
+class _StemTable:
+    """token hash -> stem hash (0: not a content word), open addressing."""
+
+    def __init__(self) -> None:
+        self.keys = np.zeros(1 << 16, dtype=np.uint64)
+        self.values = np.zeros(1 << 16, dtype=np.uint64)
+        self.size = 0
+
+    def add(self, keys: np.ndarray, values: np.ndarray) -> None:
+        if (self.size + len(keys)) * 2 > len(self.keys):
+            capacity = len(self.keys)
+            while (self.size + len(keys)) * 2 > capacity:
+                capacity *= 2
+            occupied = self.keys != 0
+            old_keys, old_values = self.keys[occupied], self.values[occupied]
+            self.keys = np.zeros(capacity, dtype=np.uint64)
+            self.values = np.zeros(capacity, dtype=np.uint64)
+            _insert(self.keys, self.values, old_keys, old_values)
+        _insert(self.keys, self.values, keys, values)
+        self.size += len(keys)
+
+
+_TABLE = _StemTable()
+
+
+def sketch_texts(texts: Sequence[str], settings: Settings) -> dict[str, np.ndarray]:
+    """granularity -> (texts x num_perm) signature matrix; see the module doc."""
+    width = scheme_width(settings.minhash_scheme)
+    dtype = np.uint32 if width == 32 else np.uint64
+    n = len(texts)
+    words = np.full((n, settings.num_perm), np.iinfo(dtype).max, dtype=dtype)
+    content = words.copy()
+    # ASCII texts go one byte a character, other BMP texts as UTF-16 code
+    # units (= code points), and texts with characters beyond the BMP take
+    # the Python tokeniser.
+    groups: dict[str, list[int]] = {"ascii": [], "bmp": [], "astral": []}
+    for i, text in enumerate(texts):
+        if text.isascii():
+            groups["ascii"].append(i)
+        else:
+            groups["bmp" if max(text) <= "\uffff" else "astral"].append(i)
+    for kind, chosen in groups.items():
+        if not chosen:
+            continue
+        batch = [texts[i] for i in chosen]
+        if kind == "astral":
+            from .fingerprint import signatures_of_token_lists
+
+            result = signatures_of_token_lists([fast_tokens(t) for t in batch], settings)
+            sub_words, sub_content = result["words"], result["content"]
+        else:
+            sub_words, sub_content = _sketch_batch(batch, kind, settings, dtype, width)
+        words[chosen], content[chosen] = sub_words, sub_content
+    return {"words": words, "content": content}
+
+
+def _sketch_batch(batch: list[str], kind: str, settings: Settings, dtype, width: int):
+    a, b = permutations(settings.num_perm, settings.seed, settings.minhash_scheme)
+    joined = "\n".join(batch)
+    if kind == "ascii":
+        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    else:
+        codes = np.frombuffer(joined.encode("utf-16-le"), dtype=np.uint16)
+    lengths = np.fromiter((len(t) + 1 for t in batch), dtype=np.int64, count=len(batch))
+    starts = np.zeros(len(batch), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    ends = starts + lengths - 1
+    capacity = len(codes) // 2 + 2
+    hashes = np.empty(capacity, dtype=np.uint64)
+    token_start = np.empty(capacity, dtype=np.int64)
+    token_end = np.empty(capacity, dtype=np.int64)
+    slow_flags = np.empty(capacity, dtype=np.bool_)
+    offsets = np.empty(len(batch) + 1, dtype=np.int64)
+    count = _tokenize(codes, starts, ends, _CLASSES, hashes, token_start, token_end, slow_flags, offsets)
+    hashes = hashes[:count]
+    for i in np.flatnonzero(slow_flags[:count]):
+        hashes[i] = token_hash(_fold_token(joined[token_start[i] : token_end[i]]))
+    stems = np.zeros(count, dtype=np.uint64)
+    misses = np.empty(count, dtype=np.int64)
+    missed = _lookup(_TABLE.keys, _TABLE.values, hashes, stems, misses)
+    if missed:
+        new: dict[int, int] = {}
+        for i in misses[:missed]:
+            key = int(hashes[i])
+            if key not in new:
+                new[key] = stem_hash_of(_fold_token(joined[token_start[i] : token_end[i]]))
+        _TABLE.add(np.fromiter(new.keys(), dtype=np.uint64, count=len(new)),
+                   np.fromiter(new.values(), dtype=np.uint64, count=len(new)))
+        again = misses[:missed]
+        found = np.zeros(missed, dtype=np.uint64)
+        _lookup(_TABLE.keys, _TABLE.values, hashes[again], found, np.empty(missed, dtype=np.int64))
+        stems[again] = found
+    sub_words = np.full((len(batch), settings.num_perm), np.iinfo(dtype).max, dtype=dtype)
+    sub_content = sub_words.copy()
+    _sketch(hashes, stems, offsets, settings.word_shingle_size, settings.content_shingle_size, a, b, width,
+            sub_words, sub_content)
+    return sub_words, sub_content

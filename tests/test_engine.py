@@ -1,0 +1,74 @@
+"""The fast paths give what the plain ones give: tokens, and signatures from
+every engine."""
+
+import random
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from provenance import Article, Settings, analyse, read_articles
+from provenance.fingerprint import signature, signatures_of_token_lists, sketch_texts
+from provenance.text import fast_tokens, fold, tokenize
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+TRICKY = [
+    "Straße ﬁne don’t rock'n'roll dogs' 'tis ÉCOLE naïve 😀 x`y", "", "a", "Ⅻ ½ ㈱ İstanbul ΣΑΣ ǅ",
+    "word’s ’’ a’b’c _x_ 12_3 ‘quoted’ “double” — dash", "MOSCOW (Reuters) - U.S. Sen. O'Neill’s 2,000",
+]
+
+
+def reference_tokenize(text):
+    """The tokeniser as first written: fold every match on its own."""
+    matches = list(_TOKEN.finditer(text))
+    return tuple(fold(m.group(0)).replace("'", "") for m in matches), tuple(m.span() for m in matches)
+
+
+def random_texts(count, seed=3):
+    rng = random.Random(seed)
+    alphabet = "ab’'- _.ÉéßİΣ😀\n1ﬁ`"
+    return [''.join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(count)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_tokenize_matches_the_reference(text):
+    assert tokenize(text) == reference_tokenize(text)
+    assert fast_tokens(text) == list(reference_tokenize(text)[0])
+
+
+def test_tokenize_matches_the_reference_on_tricky_text():
+    for text in TRICKY + random_texts(500):
+        assert tokenize(text) == reference_tokenize(text)
+        assert fast_tokens(text) == list(reference_tokenize(text)[0])
+
+
+@pytest.mark.parametrize("options", [{}, {"minhash_scheme": "affine64", "word_shingle_size": 3,
+                                          "content_shingle_size": 2}])
+def test_every_engine_gives_the_same_signatures(options):
+    settings_ = Settings(**options)
+    texts = [a.text for a in read_articles(["seeds"])] + TRICKY + random_texts(300)
+    numpy_path = signatures_of_token_lists([fast_tokens(t) for t in texts], settings_)
+    native = pytest.importorskip("provenance._native")
+    compiled = native.sketch_texts(texts, settings_)
+    for granularity in numpy_path:
+        assert np.array_equal(numpy_path[granularity], compiled[granularity])
+
+
+def test_sketching_sentence_text_equals_the_document_signature(seed_documents):
+    documents = list(seed_documents.values()) + [analyse(Article(id="t", text="\n\n".join(TRICKY)))]
+    texts = ["\n".join(s.text for s in d.sentences) for d in documents]
+    matrices = sketch_texts(texts)
+    for i, document in enumerate(documents):
+        sig = signature(document)
+        for granularity, values in sig.values.items():
+            assert np.array_equal(values, matrices[granularity][i])
+
+
+def test_empty_and_short_documents():
+    matrices = signatures_of_token_lists([[], ["one"], ["the"], ["a", "b", "c"]], Settings())
+    assert (matrices["words"][0] == 2**32 - 1).all()
+    assert (matrices["content"][2] == 2**32 - 1).all()  # a stop word only
+    assert not (matrices["words"][3] == 2**32 - 1).all()
