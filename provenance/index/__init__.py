@@ -20,6 +20,7 @@ from ..config import DEFAULT_SETTINGS, Settings
 from ..errors import IncompatibleIndexError, IndexStoreError, ProvenanceError
 from ..fingerprint import GRANULARITIES, Signature
 from ..text import Document
+from .codec import StoredArticle
 
 
 #: (false-positive, false-negative) weights for datasketch's choice of LSH
@@ -114,6 +115,15 @@ class CandidateIndex(ABC):
             if self.passes(signature, self.signature_of(key), floors)
         ]
         return found[:limit] if limit is not None else found
+
+    def add_documents(self, entries: Iterable[StoredArticle], *, replace: bool = False) -> AddReport:
+        """Store ``entries`` (see :func:`~provenance.index.codec.stored_article`)
+        in one transaction (persistent backends; see :class:`AddReport`)."""
+        raise IndexStoreError(f"a {self.backend} index stores signatures only, not documents")
+
+    def digests(self, keys: Iterable[str]) -> dict[str, str]:
+        """Text digests of the stored ``keys`` that have one."""
+        return {}
 
     def documents(self, keys: Iterable[str]) -> dict[str, Document]:
         """The analysed documents stored under ``keys`` (persistent backends)."""

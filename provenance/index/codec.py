@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -96,3 +97,37 @@ def decode_signature(key: str, blob: bytes, num_perm: int, seed: int, scheme: st
     native = np.uint32 if dtype.itemsize == 4 else np.uint64
     values = {g: flat[i * num_perm : (i + 1) * num_perm].astype(native) for i, g in enumerate(GRANULARITIES)}
     return Signature(key, values, num_perm, seed, scheme)
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """Everything an index stores for one article, already encoded.
+
+    Built where the article is analysed (possibly in a worker process), so
+    only compact bytes travel back to the process that writes the index.
+    """
+
+    signature: Signature
+    #: :func:`encode_document` of the analysed document (None: signature only).
+    document: bytes | None
+    #: sha256 of the article text as given, to recognise an unchanged re-add.
+    digest: str
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    url: str | None = None
+    origin: str | None = None
+    words: int = 0
+
+    @property
+    def id(self) -> str:
+        return self.signature.id
+
+
+def stored_article(signature: Signature, document: Document | None, digest: str = "") -> StoredArticle:
+    if document is None:
+        return StoredArticle(signature, None, digest)
+    return StoredArticle(
+        signature, encode_document(document), digest, document.title, document.outlet,
+        document.published, document.url, document.origin, document.word_count,
+    )
