@@ -308,3 +308,25 @@ def _sketch_batch(batch: list[str], kind: str, settings: Settings, dtype, width:
     _sketch(hashes, stems, offsets, settings.word_shingle_size, settings.content_shingle_size, a, b, width,
             sub_words, sub_content)
     return sub_words, sub_content
+
+
+@njit(cache=True, nogil=True)
+def pair_estimates(matrix, usable, low, high, out):
+    """As :func:`provenance.index.memory.pair_estimates`; ``usable`` may be
+    an empty (0 x 0) array when every cell counts."""
+    width = matrix.shape[1]
+    masked = usable.shape[0] > 0
+    for p in range(len(low)):
+        i, j = low[p], high[p]
+        equal = 0
+        counted = 0
+        for k in range(width):
+            a, b = matrix[i, k], matrix[j, k]
+            if masked:
+                ok = usable[i, k] if a <= b else usable[j, k]
+                if not ok:
+                    continue
+            counted += 1
+            if a == b:
+                equal += 1
+        out[p] = equal / counted if counted > 0 else 0.0
