@@ -1,0 +1,52 @@
+"""``provenance check --format github``: GitHub Actions workflow commands.
+
+One ``::error`` annotation per violation, placed at its first reused span
+(``::notice`` for a violation allowed as licensed syndication), then a
+summary line. Values are escaped as the runner expects: ``%``, CR and LF in
+the message; also ``:`` and ``,`` in properties.
+"""
+
+from __future__ import annotations
+
+from ..check import ALLOWED, FAIL, PASS, ArticleCheck, CheckResult
+from .regions import locate
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(kind: str, message: str, **properties: object) -> str:
+    fields = ",".join(f"{name}={escape_property(str(value))}" for name, value in properties.items() if value is not None)
+    return f"::{kind}{' ' + fields if fields else ''}::{escape_data(message)}"
+
+
+def render(result: CheckResult) -> str:
+    lines = [_annotation(o) for o in result.articles if o.status in (FAIL, ALLOWED)]
+    lines.append(
+        f"provenance: {len(result.articles)} article(s) checked: {result.count(FAIL)} violation(s), "
+        f"{result.count(ALLOWED)} allowed, {result.count(PASS)} passed"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _annotation(outcome: ArticleCheck) -> str:
+    location = locate(outcome.article, outcome.document, outcome.relation)
+    region = location.regions[0] if location.regions else None
+    verdict = outcome.relation.verdict if outcome.relation else "reuse"
+    credit = "credited" if outcome.relation and outcome.relation.credited else "uncredited"
+    title = f"provenance: {credit} {verdict}" + (" (licensed)" if outcome.status == ALLOWED else "")
+    return command(
+        "error" if outcome.status == FAIL else "notice",
+        f"{outcome.document.id}: {outcome.reason}",
+        file=location.path,
+        line=region.start_line if region else location.line,
+        col=region.start_column if region else None,
+        endLine=region.end_line if region else None,
+        endColumn=region.end_column if region else None,
+        title=title,
+    )
