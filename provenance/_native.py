@@ -236,13 +236,15 @@ class _StemTable:
 _TABLE = _StemTable()
 
 
-def sketch_texts(texts: Sequence[str], settings: Settings) -> dict[str, np.ndarray]:
-    """granularity -> (texts x num_perm) signature matrix; see the module doc."""
+def sketch_texts(texts: Sequence[str], settings: Settings, counted: bool = False):
+    """granularity -> (texts x num_perm) signature matrix; see the module doc.
+    With ``counted``, also the number of tokens of each text."""
     width = scheme_width(settings.minhash_scheme)
     dtype = np.uint32 if width == 32 else np.uint64
     n = len(texts)
     words = np.full((n, settings.num_perm), np.iinfo(dtype).max, dtype=dtype)
     content = words.copy()
+    counts = np.zeros(n, dtype=np.int64)
     # ASCII texts go one byte a character, other BMP texts as UTF-16 code
     # units (= code points), and texts with characters beyond the BMP take
     # the Python tokeniser.
@@ -259,12 +261,15 @@ def sketch_texts(texts: Sequence[str], settings: Settings) -> dict[str, np.ndarr
         if kind == "astral":
             from .fingerprint import signatures_of_token_lists
 
-            result = signatures_of_token_lists([fast_tokens(t) for t in batch], settings)
+            token_lists = [fast_tokens(t) for t in batch]
+            result = signatures_of_token_lists(token_lists, settings)
             sub_words, sub_content = result["words"], result["content"]
+            sub_counts = np.array([len(t) for t in token_lists], dtype=np.int64)
         else:
-            sub_words, sub_content = _sketch_batch(batch, kind, settings, dtype, width)
-        words[chosen], content[chosen] = sub_words, sub_content
-    return {"words": words, "content": content}
+            sub_words, sub_content, sub_counts = _sketch_batch(batch, kind, settings, dtype, width)
+        words[chosen], content[chosen], counts[chosen] = sub_words, sub_content, sub_counts
+    matrices = {"words": words, "content": content}
+    return (matrices, counts) if counted else matrices
 
 
 def _sketch_batch(batch: list[str], kind: str, settings: Settings, dtype, width: int):
@@ -307,7 +312,7 @@ def _sketch_batch(batch: list[str], kind: str, settings: Settings, dtype, width:
     sub_content = sub_words.copy()
     _sketch(hashes, stems, offsets, settings.word_shingle_size, settings.content_shingle_size, a, b, width,
             sub_words, sub_content)
-    return sub_words, sub_content
+    return sub_words, sub_content, np.diff(offsets)
 
 
 @njit(cache=True, nogil=True)

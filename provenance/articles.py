@@ -55,6 +55,19 @@ def read_articles(
     a clash gets the later article's origin appended. Raises
     :class:`NoArticlesError` when nothing readable was found.
     """
+    return list(iter_articles(inputs, strict=strict, on_error=on_error, stdin=stdin))
+
+
+def iter_articles(
+    inputs: Iterable[str | Path],
+    *,
+    strict: bool = False,
+    on_error: ErrorHandler | None = None,
+    stdin: BinaryIO | None = None,
+) -> Iterator[Article]:
+    """:func:`read_articles` one article at a time: JSONL files are read a
+    line at a time, so a scan holds no more text than it is working on.
+    Raises :class:`NoArticlesError` at the end when nothing was found."""
 
     problems: list[InputError] = []
 
@@ -65,14 +78,16 @@ def read_articles(
         if on_error is not None:
             on_error(problem)
 
-    articles = _unique_ids(_iter_inputs(inputs, report, stdin))
-    if not articles:
+    count = 0
+    for article in _unique_ids(_iter_inputs(inputs, report, stdin)):
+        count += 1
+        yield article
+    if not count:
         detail = f" ({len(problems)} input problem(s) reported)" if problems else ""
         raise NoArticlesError(
             "no articles found in the inputs" + detail
             + f"; give .txt/.md files, folders of them, or JSON/JSONL with a 'text' field"
         )
-    return articles
 
 
 def _iter_inputs(
@@ -106,15 +121,16 @@ def _walk(folder: Path) -> Iterator[Path]:
 def read_file(path: Path, report: ErrorHandler) -> Iterator[Article]:
     """Articles from one file, chosen by its suffix (anything unknown is plain text)."""
     origin = str(path)
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        yield from _read_jsonl_file(path, origin, report)
+        return
     try:
         data = path.read_bytes()
     except OSError as exc:
         report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
         return
-    suffix = path.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        yield from _read_jsonl(data, origin, report)
-    elif suffix in JSON_SUFFIXES:
+    if suffix in JSON_SUFFIXES:
         yield from _read_json(data, origin, path.stem, report)
     else:
         text = _decode(data, origin, report)
@@ -152,11 +168,33 @@ def _decode(data: bytes, origin: str, report: ErrorHandler, line: int | None = N
 
 
 def _read_jsonl(data: bytes, origin: str, report: ErrorHandler) -> Iterator[Article]:
-    if b"\x00" in data[:8192]:
+    yield from _read_jsonl_lines(data[:8192], data.split(b"\n"), origin, report)
+
+
+def _read_jsonl_file(path: Path, origin: str, report: ErrorHandler) -> Iterator[Article]:
+    """A JSONL file a line at a time (the same answers as reading it whole)."""
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
+        return
+    with stream:
+        try:
+            head = stream.read(8192)
+            stream.seek(0)
+        except OSError as exc:
+            report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
+            return
+        lines = (line[:-1] if line.endswith(b"\n") else line for line in stream)
+        yield from _read_jsonl_lines(head, lines, origin, report)
+
+
+def _read_jsonl_lines(head: bytes, lines: Iterable[bytes], origin: str, report: ErrorHandler) -> Iterator[Article]:
+    if b"\x00" in head:
         report(InputError(origin, "binary file (contains NUL bytes), not JSON lines"))
         return
     found = False
-    for number, raw in enumerate(data.split(b"\n"), start=1):
+    for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         found = True
@@ -221,13 +259,11 @@ def _from_record(
     return Article(id=article_id, text=text, origin=location, **metadata)
 
 
-def _unique_ids(articles: Iterable[Article]) -> list[Article]:
+def _unique_ids(articles: Iterable[Article]) -> Iterator[Article]:
     seen: set[str] = set()
-    unique = []
     for article in articles:
         if article.id in seen:
             new_id = f"{article.id}@{article.origin}"
             article = Article(**{**article.__dict__, "id": new_id})
         seen.add(article.id)
-        unique.append(article)
-    return unique
+        yield article

@@ -48,7 +48,10 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable input instead of skipping it.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write the report to this file instead of standard output.")
-def scan(inputs: tuple[str, ...], fmt: str, show_all: bool, strict: bool, output: Path | None) -> None:
+@click.option("--jobs", type=click.IntRange(min=0), default=0,
+              help="Worker processes (0, the default: one per core). The report is the same for any number.")
+def scan(inputs: tuple[str, ...], fmt: str, show_all: bool, strict: bool, output: Path | None,
+         jobs: int) -> None:
     """Scan articles for copies, rewrites and partial reuse.
 
     PATH is a .txt/.md file, a folder (searched recursively), a .json or
@@ -56,7 +59,7 @@ def scan(inputs: tuple[str, ...], fmt: str, show_all: bool, strict: bool, output
     Unreadable inputs are reported on standard error and skipped.
     """
     try:
-        result = scan_inputs(inputs, strict=strict, on_error=_warn)
+        result = scan_inputs(inputs, strict=strict, on_error=_warn, jobs=jobs or None)
     except ProvenanceError as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "json":

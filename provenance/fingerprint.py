@@ -144,10 +144,17 @@ def sketch_texts(texts: Sequence[str], settings: Settings = DEFAULT_SETTINGS) ->
     """granularity -> (texts x num_perm) signature matrix of raw texts,
     tokenised as :func:`provenance.text.tokenize` does (a text's tokens are
     those of ``tokenize(text)``)."""
+    return sketch_texts_counted(texts, settings)[0]
+
+
+def sketch_texts_counted(texts: Sequence[str], settings: Settings = DEFAULT_SETTINGS) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """:func:`sketch_texts` and the number of tokens of each text."""
     native = _native()
     if native is not None:
-        return native.sketch_texts(texts, settings)
-    return signatures_of_token_lists([fast_tokens(t) for t in texts], settings)
+        return native.sketch_texts(texts, settings, counted=True)
+    token_lists = [fast_tokens(t) for t in texts]
+    counts = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
+    return signatures_of_token_lists(token_lists, settings), counts
 
 
 def engine_name() -> str:

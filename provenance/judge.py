@@ -76,15 +76,14 @@ class Story:
 
 
 def judge_pair(
-    first: Document, second: Document, settings: Settings = DEFAULT_SETTINGS, *, source_id: str | None = None
+    first: Document, second: Document, settings: Settings = DEFAULT_SETTINGS, *, source_id: str | None = None,
+    features: FeatureCache | None = None,
 ) -> Relation:
     """Judge two documents: decide the direction (unless ``source_id`` fixes
-    it), align the derived one against the source and reach a verdict."""
-    grams = {d.id: word_shingles(_words(d), _CONTAINMENT_NGRAM) for d in (first, second)}
-    containment = {
-        (a.id, b.id): _containment(grams[a.id], grams[b.id]) for a, b in ((first, second), (second, first))
-    }
-    source, derived, reasons = _direction(first, second, containment)
+    it), align the derived one against the source and reach a verdict.
+    ``features`` caches per-document word sets across many pairs."""
+    features = features if features is not None else FeatureCache()
+    source, derived, reasons, containment = orient(first, second, features)
     if source_id is not None and source.id != source_id:
         note = f"compared as asked: {source_id} taken as the source"
         reasons = (note, "(the evidence would point the other way: " + "; ".join(reasons) + ")")
@@ -95,7 +94,7 @@ def judge_pair(
     scores = Scores(
         containment_derived_in_source=round(containment[(derived.id, source.id)], 4),
         containment_source_in_derived=round(containment[(source.id, derived.id)], 4),
-        content_similarity=round(content_similarity(source, derived), 4),
+        content_similarity=round(features.content_similarity(source, derived), 4),
         matched=round(ledger.matched_share, 4),
         verbatim=round(ledger.share(VERBATIM), 4),
         rewrite=round(ledger.share(REWRITE), 4),
@@ -114,6 +113,46 @@ def judge_pair(
         credit_evidence=evidence,
         ledger=ledger,
     )
+
+
+class FeatureCache:
+    """Word trigram and content-term sets of documents, computed once each
+    (keyed by document id: use one cache per set of documents)."""
+
+    def __init__(self) -> None:
+        self._trigrams: dict[str, set[str]] = {}
+        self._terms: dict[str, set[str]] = {}
+
+    def trigrams(self, document: Document) -> set[str]:
+        found = self._trigrams.get(document.id)
+        if found is None:
+            found = self._trigrams[document.id] = word_shingles(_words(document), _CONTAINMENT_NGRAM)
+        return found
+
+    def terms(self, document: Document) -> set[str]:
+        found = self._terms.get(document.id)
+        if found is None:
+            found = self._terms[document.id] = set(content_terms(_words(document)))
+        return found
+
+    def content_similarity(self, a: Document, b: Document) -> float:
+        terms_a, terms_b = self.terms(a), self.terms(b)
+        union = len(terms_a | terms_b)
+        return len(terms_a & terms_b) / union if union else 0.0
+
+
+def orient(
+    first: Document, second: Document, features: FeatureCache | None = None
+) -> tuple[Document, Document, tuple[str, ...], dict[tuple[str, str], float]]:
+    """(source, derived, reasons, containment) as :func:`judge_pair` decides
+    them before aligning: the cheap part of judging a pair."""
+    features = features if features is not None else FeatureCache()
+    grams = {d.id: features.trigrams(d) for d in (first, second)}
+    containment = {
+        (a.id, b.id): _containment(grams[a.id], grams[b.id]) for a, b in ((first, second), (second, first))
+    }
+    source, derived, reasons = _direction(first, second, containment)
+    return source, derived, reasons, containment
 
 
 def verdict(ledger: Ledger, settings: Settings = DEFAULT_SETTINGS) -> str:

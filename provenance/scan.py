@@ -1,19 +1,53 @@
 """The pipeline end to end: read, analyse, fingerprint, find candidates,
-judge each candidate pair, cluster, and pick each story's source."""
+judge each candidate pair, cluster, and pick each story's source.
+
+A scan streams: articles are read one at a time and handed out in chunks to
+``jobs`` worker processes, which analyse and fingerprint them and send back
+signatures and a compact form of each document (its display text and
+sentence offsets, compressed); the texts themselves are not kept. Candidate
+pairs come from the signature matrices (:func:`provenance.index.memory.scan_candidates`).
+Judging goes in two rounds, also in workers, grouped so that a document is
+analysed about once per round:
+
+1. *linking*: each candidate pair's direction and content similarity (cheap)
+   decide whether it joins a story; only a pair below ``story_similarity``
+   is aligned, since only its verdict can link it;
+2. *relations*: every story member is judged against its story's source.
+
+Every decision is the one the single-process pipeline makes, in the same
+order, so the report is byte-identical for any ``jobs``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import os
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
-from .articles import Article, ErrorHandler, read_articles
+import numpy as np
+
+from .articles import Article, ErrorHandler, iter_articles
+from .attribution import Attribution
 from .config import DEFAULT_SETTINGS, Settings
-from .errors import InputError
-from .fingerprint import signature
-from .index import candidate_pairs
-from .judge import Relation, Story, choose_source, cluster, judge_pair
-from .text import Document, analyse
+from .errors import InputError, NoArticlesError
+from .fingerprint import GRANULARITIES, sketch_texts_counted
+from .index.memory import scan_candidates
+from .judge import FeatureCache, Relation, Story, choose_source, cluster, judge_pair, orient
+from .text import Document, LazySentence, Sentence, analyse, analyse_lazily, matching_text, tokenize
+
+#: Articles per work unit of the first round.
+CHUNK = 256
+#: Candidate pairs per work unit of the judging rounds.
+PAIR_BATCH = 64
+#: Below this many articles a scan runs in this process whatever ``jobs`` says.
+PARALLEL_FROM = 400
 
 
 @dataclass(frozen=True)
@@ -27,11 +61,25 @@ class ScanResult:
     problems: tuple[InputError, ...]
     settings: Settings
 
+    @cached_property
+    def _documents_by_id(self) -> dict[str, Document]:
+        return {d.id: d for d in self.documents}
+
+    @cached_property
+    def _relations_by_derived(self) -> dict[str, Relation]:
+        found: dict[str, Relation] = {}
+        for relation in self.relations:
+            found.setdefault(relation.derived, relation)
+        return found
+
     def document(self, key: str) -> Document:
-        return next(d for d in self.documents if d.id == key)
+        try:
+            return self._documents_by_id[key]
+        except KeyError:
+            raise StopIteration from None
 
     def relation(self, derived: str) -> Relation | None:
-        return next((r for r in self.relations if r.derived == derived), None)
+        return self._relations_by_derived.get(derived)
 
 
 def scan(
@@ -40,9 +88,10 @@ def scan(
     settings: Settings = DEFAULT_SETTINGS,
     strict: bool = False,
     on_error: ErrorHandler | None = None,
+    jobs: int | None = None,
 ) -> ScanResult:
     """Scan files, folders, JSON/JSONL or ``-`` (stdin) for articles that
-    derive from one another."""
+    derive from one another, in ``jobs`` processes (default: every core)."""
     problems: list[InputError] = []
 
     def collect(problem: InputError) -> None:
@@ -50,36 +99,302 @@ def scan(
         if on_error is not None:
             on_error(problem)
 
-    articles = read_articles(inputs, strict=strict, on_error=collect)
-    result = scan_articles(articles, settings=settings)
+    articles = iter_articles(inputs, strict=strict, on_error=collect)
+    result = scan_articles(articles, settings=settings, jobs=jobs)
     return ScanResult(result.documents, result.stories, result.relations, tuple(problems), settings)
 
 
-def scan_articles(articles: Iterable[Article], *, settings: Settings = DEFAULT_SETTINGS) -> ScanResult:
-    """Scan articles already in memory."""
-    documents = [analyse(a, settings) for a in articles]
-    by_id = {d.id: d for d in documents}
-    signatures = [signature(d, settings) for d in documents]
-    judged: dict[frozenset[str], Relation] = {}
-    for a, b in candidate_pairs(signatures, settings):
-        judged[frozenset((a, b))] = judge_pair(by_id[a], by_id[b], settings)
-    stories: list[Story] = []
-    relations: list[Relation] = []
-    for members, wins in cluster(documents, judged.values(), settings):
-        source, reasons = choose_source(members, wins, by_id)
-        others = tuple(m for m in members if m != source)
-        stories.append(Story(f"story-{len(stories) + 1}", source, others, reasons))
-        for member in others:
-            relation = judged.get(frozenset((source, member)))
-            if relation is None or relation.source != source:
-                # Not a candidate pair, or judged the other way round: the
-                # story view reports every member against the story's source.
-                relation = judge_pair(by_id[source], by_id[member], settings, source_id=source)
-            relations.append(relation)
-    return ScanResult(tuple(documents), tuple(stories), tuple(relations), (), settings)
+def scan_articles(
+    articles: Iterable[Article], *, settings: Settings = DEFAULT_SETTINGS, jobs: int | None = None
+) -> ScanResult:
+    """Scan articles (any iterable, consumed once) in ``jobs`` processes."""
+    jobs = default_jobs() if jobs is None else max(1, int(jobs))
+    stream = iter(articles)
+    head = _take(stream, PARALLEL_FROM)
+    if jobs == 1 or len(head) < PARALLEL_FROM:
+        return _Scan(settings, _InProcess()).run(_chain(head, stream))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return _Scan(settings, pool, jobs).run(_chain(head, stream))
+
+
+def default_jobs() -> int:
+    """Every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def compare(source: Article, derived: Article, *, settings: Settings = DEFAULT_SETTINGS) -> tuple[Relation, Document, Document]:
     """The ledger of ``derived`` against ``source`` (the direction is fixed)."""
     first, second = analyse(source, settings), analyse(derived, settings)
     return judge_pair(first, second, settings, source_id=first.id), first, second
+
+
+# --- documents kept compactly ------------------------------------------------------
+
+
+class StoredDocument(Document):
+    """A :class:`Document` kept as compressed text and sentence offsets.
+
+    Its metadata is held as given; ``text`` and ``sentences`` are rebuilt
+    when asked for (the last few are cached), with sentences that tokenise
+    on demand. It equals, and hashes like, the document it was made from.
+    """
+
+    def __init__(self, document: Document, word_count: int | None = None):
+        sentences = document.sentences
+        offsets = [[s.start, s.end] if document.text[s.start : s.end] == s.text else [s.start, s.end, s.text]
+                   for s in sentences]
+        blob = zlib.compress(json.dumps([document.text, offsets], ensure_ascii=False).encode("utf-8"), 1)
+        for name in ("id", "attributions", "title", "outlet", "published", "url", "origin", "sniffed"):
+            object.__setattr__(self, name, getattr(document, name))
+        object.__setattr__(self, "_blob", blob)
+        object.__setattr__(self, "_sentence_count", len(sentences))
+        object.__setattr__(self, "_word_count", document.word_count if word_count is None else word_count)
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return _unpack(self._blob)[0]
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:  # type: ignore[override]
+        return _unpack(self._blob)[1]
+
+    @property
+    def word_count(self) -> int:
+        return self._word_count
+
+    @property
+    def sentence_count(self) -> int:
+        return self._sentence_count
+
+    def load(self) -> Document:
+        """The plain document."""
+        return Document(id=self.id, text=self.text, sentences=self.sentences, attributions=self.attributions,
+                        title=self.title, outlet=self.outlet, published=self.published, url=self.url,
+                        origin=self.origin, sniffed=self.sniffed)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Document):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in _DOCUMENT_FIELDS)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, f) for f in _DOCUMENT_FIELDS))
+
+    def __repr__(self) -> str:
+        return f"StoredDocument(id={self.id!r}, sentences={self._sentence_count}, words={self._word_count})"
+
+
+_DOCUMENT_FIELDS = ("id", "text", "sentences", "attributions", "title", "outlet", "published", "url", "origin", "sniffed")
+
+
+@lru_cache(maxsize=128)
+def _unpack(blob: bytes) -> tuple[str, tuple[Sentence, ...]]:
+    text, offsets = json.loads(zlib.decompress(blob).decode("utf-8"))
+    sentences = tuple(
+        LazySentence(i, entry[2] if len(entry) > 2 else text[entry[0] : entry[1]], entry[0], entry[1])
+        for i, entry in enumerate(offsets)
+    )
+    return text, sentences
+
+
+def _plain(document: Document) -> Document:
+    """A document with eager sentences, for judging."""
+    base = document.load() if isinstance(document, StoredDocument) else document
+    sentences = tuple(
+        s if type(s) is Sentence else Sentence(s.index, s.text, s.start, s.end, *tokenize(s.text))
+        for s in base.sentences
+    )
+    return Document(id=base.id, text=base.text, sentences=sentences, attributions=base.attributions,
+                    title=base.title, outlet=base.outlet, published=base.published, url=base.url,
+                    origin=base.origin, sniffed=base.sniffed)
+
+
+# --- the work units (run in worker processes) -----------------------------------------
+
+
+def _prepare(articles: list[Article], settings: Settings) -> tuple[list[StoredDocument], dict[str, np.ndarray]]:
+    """Analyse and fingerprint a chunk of articles."""
+    documents = [analyse_lazily(a, settings) for a in articles]
+    matrices, counts = sketch_texts_counted([matching_text(d) for d in documents], settings)
+    stored = [StoredDocument(d, int(c)) for d, c in zip(documents, counts)]
+    return stored, matrices
+
+
+@dataclass(frozen=True)
+class _Link:
+    """What clustering reads of a candidate pair's relation."""
+
+    source: str
+    derived: str
+    reuses_text: bool
+    scores: Any
+    #: The full relation when the pair had to be aligned.
+    relation: Relation | None
+
+
+@dataclass(frozen=True)
+class _Similarity:
+    content_similarity: float
+
+
+def _link_pairs(documents: list[Document], pairs: list[tuple[str, str]], settings: Settings) -> list[_Link]:
+    """Round 1: what clustering needs of each candidate pair."""
+    by_id = {d.id: _plain(d) for d in documents}
+    features = FeatureCache()
+    out = []
+    for a, b in pairs:
+        first, second = by_id[a], by_id[b]
+        source, derived, _, _ = orient(first, second, features)
+        similarity = round(features.content_similarity(source, derived), 4)
+        if similarity >= settings.story_similarity:
+            # Linked whatever the verdict: the alignment can wait for round 2.
+            out.append(_Link(source.id, derived.id, False, _Similarity(similarity), None))
+        else:
+            relation = judge_pair(first, second, settings, features=features)
+            out.append(_Link(relation.source, relation.derived, relation.reuses_text, relation.scores, relation))
+    return out
+
+
+def _relate(documents: list[Document], tasks: list[tuple[str, str, str | None]], settings: Settings) -> list[Relation]:
+    """Round 2: ``judge_pair(first, second, source_id=...)`` for each task."""
+    by_id = {d.id: _plain(d) for d in documents}
+    features = FeatureCache()
+    return [judge_pair(by_id[a], by_id[b], settings, source_id=fixed, features=features) for a, b, fixed in tasks]
+
+
+# --- orchestration -------------------------------------------------------------------
+
+
+class _InProcess(Executor):
+    """Runs each call at once, in this process."""
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any):  # type: ignore[override]
+        from concurrent.futures import Future
+
+        future: Future = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+class _Scan:
+    def __init__(self, settings: Settings, executor: Executor, jobs: int = 1):
+        self.settings = settings
+        self.executor = executor
+        self.jobs = jobs
+        self.stats: dict[str, Any] = {}
+
+    def _ordered(self, fn: Callable, units: Iterator[tuple]) -> Iterator[Any]:
+        """``fn(*unit)`` for each unit, in order, with a bounded number in flight."""
+        pending: deque = deque()
+        for unit in units:
+            pending.append(self.executor.submit(fn, *unit))
+            if len(pending) >= 2 * self.jobs + 1:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def run(self, articles: Iterator[Article]) -> ScanResult:
+        settings = self.settings
+        documents: list[StoredDocument] = []
+        blocks: dict[str, list[np.ndarray]] = {g: [] for g in GRANULARITIES}
+        chunks = ((chunk, settings) for chunk in _chunks(articles, CHUNK))
+        for stored, matrices in self._ordered(_prepare, chunks):
+            documents.extend(stored)
+            for g in GRANULARITIES:
+                blocks[g].append(matrices[g])
+        if not documents:
+            raise NoArticlesError("no articles to scan")
+        matrices = {g: np.concatenate(blocks[g]) for g in GRANULARITIES}
+        blocks.clear()
+        rows = scan_candidates(matrices, settings, self.stats)
+        del matrices
+        ids = [d.id for d in documents]
+        by_id = dict(zip(ids, documents))
+        pairs = [(ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i]) for i, j in rows.tolist()]
+        pairs.sort()
+        self.stats["candidate_pairs"] = len(pairs)
+
+        # Round 1: link candidate pairs.
+        links: dict[tuple[str, str], _Link] = {}
+        batches = list(_batches(pairs))
+        found_links = self._ordered(_link_pairs, ((_documents_of(b, by_id), b, settings) for b in batches))
+        for batch, found in zip(batches, found_links):
+            links.update(zip(batch, found))
+        self.stats["aligned_for_linking"] = sum(1 for link in links.values() if link.relation is not None)
+
+        stories: list[Story] = []
+        plan: list[tuple[int, str, tuple[str, str, str | None]]] = []
+        for members, wins in cluster(documents, [links[p] for p in pairs], settings):
+            source, reasons = choose_source(members, wins, by_id)
+            others = tuple(m for m in members if m != source)
+            stories.append(Story(f"story-{len(stories) + 1}", source, others, reasons))
+            for member in others:
+                key = (source, member) if source < member else (member, source)
+                link = links.get(key)
+                if link is not None and link.source == source:
+                    plan.append((len(plan), source, (key[0], key[1], None)))
+                else:
+                    plan.append((len(plan), source, (source, member, source)))
+
+        # Round 2: each member against its story's source.
+        relations: list[Relation | None] = [None] * len(plan)
+        todo = []
+        for position, _, task in plan:
+            link = links.get((task[0], task[1])) if task[2] is None else None
+            if link is not None and link.relation is not None:
+                relations[position] = link.relation
+            else:
+                todo.append((position, task))
+        self.stats["aligned_for_relations"] = len(todo)
+        units = list(_task_batches(todo))
+        results = self._ordered(_relate, ((_documents_of([t for _, t in unit], by_id), [t for _, t in unit], settings)
+                                          for unit in units))
+        for unit, found in zip(units, results):
+            for (position, _), relation in zip(unit, found):
+                relations[position] = relation
+        return ScanResult(tuple(documents), tuple(stories), tuple(relations), (), settings)  # type: ignore[arg-type]
+
+
+def _documents_of(pairs: list[tuple], by_id: dict[str, StoredDocument]) -> list[StoredDocument]:
+    keys = dict.fromkeys(k for pair in pairs for k in pair[:2])
+    return [by_id[k] for k in keys]
+
+
+def _batches(pairs: list[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
+    """Pairs in units of about PAIR_BATCH, a document's pairs kept together
+    where they fit (pairs are sorted by their first id)."""
+    for start in range(0, len(pairs), PAIR_BATCH):
+        yield pairs[start : start + PAIR_BATCH]
+
+
+def _task_batches(todo: list[tuple[int, tuple]]) -> Iterator[list[tuple[int, tuple]]]:
+    for start in range(0, len(todo), PAIR_BATCH):
+        yield todo[start : start + PAIR_BATCH]
+
+
+def _chunks(items: Iterator[Article], size: int) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _take(stream: Iterator[Article], count: int) -> list[Article]:
+    head = []
+    for item in stream:
+        head.append(item)
+        if len(head) == count:
+            break
+    return head
+
+
+def _chain(head: list[Article], stream: Iterator[Article]) -> Iterator[Article]:
+    yield from head
+    yield from stream

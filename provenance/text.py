@@ -246,6 +246,12 @@ _TITLE_MAX_CHARS = 200
 
 def analyse(article: Article, settings: Settings = DEFAULT_SETTINGS) -> Document:
     """Normalise, separate attribution from body, segment and tokenise one article."""
+    display, attributions, published, bodies = _read(article)
+    return _document(article, display, attributions, published, bodies, _segment(bodies, settings.language))
+
+
+def _read(article: Article) -> tuple[str, list[Attribution], str | None, list[tuple[int, str, bool]]]:
+    """Display text, attribution lines, sniffed date and body paragraphs."""
     paras = paragraphs(normalise_display(article.text))
     pieces: list[str] = []
     attributions: list[Attribution] = []
@@ -261,8 +267,13 @@ def analyse(article: Article, settings: Settings = DEFAULT_SETTINGS) -> Document
             bodies.append((offset + head.body_start, body, para.blank_after))
         pieces.append(para.text)
         offset += len(para.text) + 2
-    display = "\n\n".join(pieces)
-    sentences = _segment(bodies, settings.language)
+    return "\n\n".join(pieces), attributions, published, bodies
+
+
+def _document(
+    article: Article, display: str, attributions: list[Attribution], published: str | None,
+    bodies: list[tuple[int, str, bool]], sentences: tuple[Sentence, ...],
+) -> Document:
     title = article.title or _sniff_title(bodies, sentences)
     outlet = article.outlet or _sniff_outlet(attributions)
     published_final = article.published or published
@@ -287,6 +298,56 @@ def analyse(article: Article, settings: Settings = DEFAULT_SETTINGS) -> Document
         origin=article.origin,
         sniffed=sniffed,
     )
+
+
+def analyse_lazily(article: Article, settings: Settings = DEFAULT_SETTINGS) -> Document:
+    """:func:`analyse` without tokenising: the sentences find their tokens
+    when first asked (equal to ``analyse(article)`` in every field)."""
+    display, attributions, published, bodies = _read(article)
+    kept = [(start, piece) for start, piece in sentence_pieces(bodies, settings.language) if _TOKEN.search(piece)]
+    sentences = tuple(LazySentence(i, piece, start, start + len(piece)) for i, (start, piece) in enumerate(kept))
+    return _document(article, display, attributions, published, bodies, sentences)
+
+
+def matching_text(document: Document) -> str:
+    """The sentences' text, one a line: ``tokenize`` of it gives the
+    document's tokens in order (no token crosses a line)."""
+    return "\n".join(s.text for s in document.sentences)
+
+
+_FIELDS = ("index", "text", "start", "end", "tokens", "token_spans")
+
+
+class LazySentence(Sentence):
+    """A :class:`Sentence` whose tokens are found when first needed; equal
+    to (and hashing like) the eager one."""
+
+    def __init__(self, index: int, text: str, start: int, end: int,
+                 tokens: tuple[str, ...] | None = None, token_spans: tuple[Span, ...] | None = None):
+        for name, value in (("index", index), ("text", text), ("start", start), ("end", end)):
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_tokenized", (tokens, token_spans) if tokens is not None else None)
+
+    def _tokenize(self) -> tuple[tuple[str, ...], tuple[Span, ...]]:
+        if self._tokenized is None:
+            object.__setattr__(self, "_tokenized", tokenize(self.text))
+        return self._tokenized
+
+    @property
+    def tokens(self) -> tuple[str, ...]:  # type: ignore[override]
+        return self._tokenize()[0]
+
+    @property
+    def token_spans(self) -> tuple[Span, ...]:  # type: ignore[override]
+        return self._tokenize()[1]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sentence):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in _FIELDS)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, f) for f in _FIELDS))
 
 
 def _segment(bodies: list[tuple[int, str, bool]], language: str) -> tuple[Sentence, ...]:
