@@ -25,6 +25,7 @@ first.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,6 +223,20 @@ class CheckResult:
 
 # --- the check --------------------------------------------------------------------
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_problem(article: Article) -> InputError | None:
+    """Why ``article`` cannot be checked, if it cannot: a JSON string may carry
+    an escaped lone surrogate (``"\\ud800"``), which is not Unicode text and
+    breaks analysis and every UTF-8 report."""
+    for field in ("text", "id", "title", "outlet", "published", "url"):
+        found = _SURROGATE.search(getattr(article, field) or "")
+        if found is not None:
+            return InputError(article.origin, f"'{field}' holds a lone surrogate U+{ord(found.group()):04X} "
+                                              "(an invalid \\u escape in JSON): not valid Unicode text")
+    return None
+
 
 def check(
     inputs: Iterable[str | Path],
@@ -247,6 +262,7 @@ def check(
         if problems:
             raise UnreadableInputsError(problems) from None
         raise
+    problems += [p for p in map(text_problem, articles) if p is not None]
     if problems:
         raise UnreadableInputsError(problems)
     if isinstance(index, (str, Path)):

@@ -177,12 +177,16 @@ def index_add(location: str, prefix: str | None, sources: tuple[str, ...], repla
     from .index import open_index
     from .index.build import add_articles
 
+    from .check import text_problem
+
     problems: list[InputError] = []
     try:
         articles = read_articles(sources, on_error=problems.append)
     except ProvenanceError as exc:
         if not problems:
             _fail(str(exc))
+    else:
+        problems += [p for p in map(text_problem, articles) if p is not None]
     if problems:
         # All or nothing: a wire story silently missing from the index would
         # let its copies pass every later check.

@@ -51,3 +51,50 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"evaluation data not found: {SHARED} (clone with ../shared beside the repo)")
     return SHARED
+
+
+# --- persistent index and check (test_index_*.py, test_check*.py) ------------------
+
+
+@pytest.fixture(scope="session")
+def wire_index(tmp_path_factory) -> Path:
+    """An SQLite index holding the seeds' wire story (002) only. Tests must
+    not write to it; copy it (``copy_index``) to modify."""
+    from provenance import read_articles
+    from provenance.index import open_index
+    from provenance.index.build import add_articles
+
+    path = tmp_path_factory.mktemp("wire") / "wire.db"
+    with open_index(str(path), create=True) as index:
+        add_articles(index, read_articles(list(SEEDS.glob("002_*.txt"))))
+    return path
+
+
+@pytest.fixture(scope="session")
+def synthetic_news():
+    """A seeded synthetic corpus (benchmarks/generate.py): 150 wire stories and
+    a 40-article feed deriving from the first 50, with ground truth."""
+    import sys
+
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from benchmarks.generate import NewsGenerator
+
+    generator = NewsGenerator(seed=5)
+    wires = list(generator.stories(150))
+    return wires, generator.feed(wires[:50], 40)
+
+
+def synthetic_article(item) -> Article:
+    """A generated article as the package reads it from JSON."""
+    return Article(id=item.id, text=item.text, title=item.title, outlet=item.outlet,
+                   published=item.published, origin=f"{item.id}.json")
+
+
+@pytest.fixture(scope="session")
+def schemas_dir() -> Path:
+    """The SARIF and JUnit schemas in ../shared/schemas (skip when absent)."""
+    folder = SHARED / "schemas"
+    if not folder.is_dir():
+        pytest.skip(f"CI output schemas not found: {folder} (clone with ../shared beside the repo)")
+    return folder

@@ -41,9 +41,16 @@ def add_articles(
     Articles already indexed with identical text are reported as unchanged;
     with different text they are replaced when ``replace`` is true and
     reported as conflicts otherwise. ``jobs`` > 1 analyses in that many
-    worker processes (0: one per CPU).
+    worker processes (0: one per CPU). Text that cannot be analysed raises
+    :class:`~provenance.errors.InputError` before anything is stored.
     """
+    from ..check import text_problem
+
     articles = list(articles)
+    for article in articles:
+        problem = text_problem(article)
+        if problem is not None:
+            raise problem
     known = index.digests([a.id for a in articles])
     unchanged, conflicts, todo = [], [], []
     for article in articles:

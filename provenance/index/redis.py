@@ -230,7 +230,12 @@ class RedisIndex(CandidateIndex):
     # --- reading ------------------------------------------------------------------
 
     def _lsh_query(self, signature: Signature) -> set[str]:
-        return self._call("query", self._bucket_ids, signature)
+        def run() -> set[str]:
+            stored = self._signatures(sorted(self._bucket_ids(signature)))
+            bands = self.bands()
+            return {key for key, candidate in stored.items() if self._collides(signature, candidate, bands)}
+
+        return self._call("query", run)
 
     def _bucket_ids(self, signature: Signature) -> set[str]:
         """Ids in any bucket of ``signature``: one pipelined round trip for all

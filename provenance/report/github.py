@@ -3,16 +3,25 @@
 One ``::error`` annotation per violation, placed at its first reused span
 (``::notice`` for a violation allowed as licensed syndication), then a
 summary line. Values are escaped as the runner expects: ``%``, CR and LF in
-the message; also ``:`` and ``,`` in properties.
+the message; also ``:`` and ``,`` in properties. Other control characters
+and Unicode line separators become spaces.
 """
 
 from __future__ import annotations
+
+import re
 
 from ..check import ALLOWED, FAIL, PASS, ArticleCheck, CheckResult
 from .regions import locate
 
 
+# Control characters other than tab, CR and LF, and Unicode line separators:
+# some log readers break lines at them, which would cut an annotation short.
+_BREAKING = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]")
+
+
 def escape_data(text: str) -> str:
+    text = _BREAKING.sub(" ", text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -1,0 +1,183 @@
+"""check(): incoming articles against an index of sources, the policy, the allow list."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from conftest import SEEDS, seed_id, synthetic_article
+
+from provenance import Article, read_articles
+from provenance.check import (
+    ALLOWED,
+    FAIL,
+    FROM_INDEX,
+    FROM_INPUT,
+    PASS,
+    AllowRule,
+    Policy,
+    check,
+    check_articles,
+    parse_allow,
+    parse_fail_on,
+)
+from provenance.errors import ConfigError, NoArticlesError, PolicyError, UnreadableInputsError
+from provenance.index import open_index
+from provenance.index.build import add_articles
+from provenance.report import check_json
+
+
+def _others(*prefixes: str) -> list:
+    return [next(SEEDS.glob(f"{p}_*.txt")) for p in prefixes]
+
+
+def _by_prefix(result) -> dict:
+    return {outcome.document.id[:3]: outcome for outcome in result.articles}
+
+
+def test_the_seed_rewrites_of_the_wire_fail_and_the_credited_one_passes(wire_index):
+    result = check(_others("000", "001", "003", "004"), index=str(wire_index))
+    outcomes = _by_prefix(result)
+    assert result.failed
+    assert (outcomes["000"].status, outcomes["000"].relation.verdict, outcomes["000"].relation.credited) == (FAIL, "copy", False)
+    assert (outcomes["001"].status, outcomes["001"].relation.verdict, outcomes["001"].relation.credited) == (FAIL, "rewrite", False)
+    assert outcomes["003"].status == PASS and outcomes["003"].relation.credited
+    assert "Reuters" in " ".join(outcomes["003"].relation.credit_evidence)
+    assert outcomes["004"].status == PASS  # partial reuse is not in the default policy
+    for outcome in result.articles:
+        assert outcome.source.id == seed_id("002") and outcome.source_found_in == FROM_INDEX
+    assert outcomes["000"].reason.startswith(f"uncredited copy of {seed_id('002')} (Reuters, 2024-11-11)")
+    assert result.index.articles == 1 and result.index.backend == "sqlite"
+
+
+def test_the_partial_and_credited_seeds_alone_pass(wire_index):
+    result = check(_others("003", "004"), index=str(wire_index))
+    assert not result.failed and [o.status for o in result.articles] == [PASS, PASS]
+
+
+def test_within_finds_the_source_among_the_inputs():
+    result = check([SEEDS], within=True)
+    outcomes = _by_prefix(result)
+    assert outcomes["000"].status == FAIL and outcomes["000"].source_found_in == FROM_INPUT
+    assert outcomes["000"].source.id == seed_id("002")
+    assert outcomes["002"].status == PASS and outcomes["002"].relation is None
+
+
+def test_an_article_already_in_the_index_is_not_its_own_source(wire_index):
+    result = check(_others("002"), index=str(wire_index))
+    assert result.articles[0].status == PASS and result.articles[0].reason == "no source found"
+
+
+def test_the_same_id_with_other_text_is_still_matched(wire_index):
+    copy = read_articles(_others("000"))[0]
+    renamed = dataclasses.replace(copy, id=seed_id("002"))
+    with open_index(str(wire_index)) as index:
+        result = check_articles([renamed], index=index)
+    outcome = result.articles[0]
+    assert outcome.status == FAIL and outcome.relation.source == f"{seed_id('002')} (index)"
+
+
+@pytest.mark.parametrize(("text", "tokens"), [
+    ("copy,rewrite,uncredited", ("copy", "rewrite", "uncredited")),
+    (" Uncredited , COPY ", ("copy", "uncredited")),
+    ("partial", ("partial",)),
+])
+def test_fail_on_tokens_parse(text, tokens):
+    assert parse_fail_on(text) == tokens
+
+
+@pytest.mark.parametrize("text", ["", " , ", "copy,verbatim"])
+def test_bad_fail_on_tokens_are_refused(text):
+    with pytest.raises(PolicyError):
+        parse_fail_on(text)
+
+
+@pytest.mark.parametrize(("fail_on", "verdict", "credited", "fails"), [
+    (("copy", "rewrite", "uncredited"), "copy", False, True),
+    (("copy", "rewrite", "uncredited"), "copy", True, False),
+    (("copy", "rewrite", "uncredited"), "partial", False, False),
+    (("copy",), "copy", True, True),  # without "uncredited", credit does not matter
+    (("copy",), "rewrite", False, False),
+    (("uncredited",), "partial", False, True),  # no verdict named: all three
+    (("uncredited",), "independent", False, False),
+    (("partial",), "partial", True, True),
+])
+def test_policy_decides_by_verdict_and_credit(fail_on, verdict, credited, fails, wire_index):
+    relation = check(_others("000"), index=str(wire_index)).articles[0].relation
+    relation = dataclasses.replace(relation, verdict=verdict, credited=credited)
+    assert Policy(fail_on).violates(relation) is fails
+
+
+def test_allow_list_format():
+    rules = parse_allow("# licensed\n\nDaily Ledger -> Reuters\n  * -> AP  \n", "allow.txt")
+    assert rules == (AllowRule("Daily Ledger", "Reuters", "allow.txt:3"), AllowRule("*", "AP", "allow.txt:4"))
+    assert rules[1].matches(None, "Associated Press")  # wire aliases match
+    assert rules[0].matches("daily ledger", "Thomson Reuters") and not rules[0].matches("Other", "Reuters")
+    with pytest.raises(PolicyError, match=r"allow.txt:2: expected 'OUTLET -> SOURCE'"):
+        parse_allow("ok -> fine\njust an outlet\n", "allow.txt")
+
+
+def test_licensed_syndication_is_allowed_not_failed(wire_index):
+    copy = read_articles(_others("000"))[0]
+    syndicated = dataclasses.replace(copy, outlet="Daily Ledger")
+    policy = Policy(allow=parse_allow("Daily Ledger -> Reuters"))
+    with open_index(str(wire_index)) as index:
+        result = check_articles([syndicated, read_articles(_others("001"))[0]], index=index, policy=policy)
+    first, second = result.articles
+    assert first.status == ALLOWED and first.allowed_by.outlet == "Daily Ledger"
+    assert "licensed: 'Daily Ledger -> Reuters' (<allow>:1)" in first.reason
+    assert second.status == FAIL  # no outlet: the rule does not apply
+
+
+def test_unreadable_inputs_are_fatal_and_all_reported(tmp_path, wire_index):
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\x00\x00binary")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("caf\xe9".encode("latin-1"))
+    with pytest.raises(UnreadableInputsError) as caught:
+        check([binary, latin, *_others("000")], index=str(wire_index))
+    assert [p.origin for p in caught.value.problems] == [str(binary), str(latin)]
+    with pytest.raises(UnreadableInputsError, match="binary file"):
+        check([binary], index=str(wire_index))
+    with pytest.raises(UnreadableInputsError, match="no such file or folder"):
+        check([tmp_path / "missing.txt"], index=str(wire_index))
+    with pytest.raises(NoArticlesError):
+        check([], index=str(wire_index))
+
+
+def test_nothing_to_check_against_is_a_configuration_error():
+    with pytest.raises(ConfigError, match="nothing to check against"):
+        check_articles(read_articles(_others("000")))
+
+
+def test_json_output_is_deterministic(wire_index):
+    first = check_json.dumps(check(_others("000", "003"), index=str(wire_index)))
+    second = check_json.dumps(check(_others("000", "003"), index=str(wire_index)))
+    assert first == second
+    data = json.loads(first)
+    assert data["summary"] == {"result": "fail", "articles": 2, "failed": 1, "allowed": 0, "passed": 1}
+    entry = data["articles"][0]
+    assert entry["status"] == "fail" and entry["verdict"] == "copy" and entry["source"]["id"] == seed_id("002")
+    assert entry["regions"][0]["start_line"] == 1 and entry["relation"]["sentences"]
+
+
+def test_synthetic_feed_fails_exactly_the_uncredited_copies_and_rewrites(tmp_path, synthetic_news):
+    wires, feed = synthetic_news
+    with open_index(str(tmp_path / "wires.db"), create=True) as index:
+        add_articles(index, [synthetic_article(w) for w in wires])
+        result = check_articles([synthetic_article(a) for a in feed.articles], index=index)
+    truth = {t.article: t for t in feed.truth}
+    expected = {t.article for t in feed.truth if t.kind in ("copy", "rewrite") and not t.credited}
+    assert expected  # the feed plants some
+    assert {o.document.id for o in result.articles if o.failed} == expected
+    for outcome in result.articles:
+        if truth[outcome.document.id].source is not None:
+            assert outcome.source.id == truth[outcome.document.id].source
+        else:
+            assert outcome.status == PASS
+
+
+def test_max_candidates_must_be_positive():
+    with pytest.raises(ConfigError):
+        check_articles([Article(id="a", text="Some text here.")], within=True, max_candidates=0)
