@@ -191,8 +191,9 @@ def retrieval(corpus: MeterCorpus, judged: Sequence[Judged], settings: Settings,
 
     The index proposes candidates (LSH, then the signature estimate); the
     ``depth`` best are judged against the article and the chosen source is
-    the strongest relation (verdict, then matched share). An article whose
-    candidates are all judged independent has no source.
+    the strongest relation (verdict, then matched share), as ``provenance
+    check`` chooses an article's best source. A non-derived article counts
+    as matched when its chosen source is judged to reuse text.
     """
     pa_documents = {t.article.id: (t, analyse(t.article, settings)) for t in corpus.pa}
     index = MemoryIndex(settings)
@@ -206,14 +207,14 @@ def retrieval(corpus: MeterCorpus, judged: Sequence[Judged], settings: Settings,
         relations = [
             judge_pair(pa_documents[key][1], item.document, settings, source_id=key) for key, _ in found
         ]
-        reusing = [r for r in relations if r.verdict != INDEPENDENT]
-        chosen = strongest(reusing)
+        chosen = strongest(relations)
         chosen_story = pa_documents[chosen.source][0].story if chosen else None
         top_story = pa_documents[found[0][0]][0].story if found else None
         if item.news.label == NON:
+            reuses = chosen is not None and chosen.verdict != INDEPENDENT
             non_total += 1
-            non_matched += chosen is not None
-            non_matched_elsewhere += chosen is not None and chosen_story != item.news.story
+            non_matched += reuses
+            non_matched_elsewhere += reuses and chosen_story != item.news.story
         else:
             derived_total += 1
             derived_hits += chosen_story == item.news.story

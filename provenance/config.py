@@ -67,8 +67,11 @@ class Settings:
 
     # --- alignment ----------------------------------------------------------
     # A derived sentence whose best match scores below this is "added".
-    # Calibrated on the MSR paraphrase train split and the seeds.
-    rewrite_threshold: float = 0.30
+    # Chosen by 5-fold cross-validation on METER courts (0.25-0.45 tried):
+    # within one court story independent reports share names and quoted
+    # testimony, which 0.30 took for rewrites. The MSR paraphrase train
+    # split alone prefers 0.36 (test accuracy 0.715 there, 0.707 at 0.30).
+    rewrite_threshold: float = 0.40
     # Lower bar for a sentence lying between two matches, near the source
     # position they imply: ordered paraphrase (the seeds' 001) keeps its place
     # even where it keeps few words.
@@ -80,11 +83,14 @@ class Settings:
     min_verbatim_words: int = 3
 
     # --- verdicts -----------------------------------------------------------
-    # Shares of the derived article's words (see judge.py).
+    # Shares of the derived article's words (see judge.py). The rewrite and
+    # partial bars were chosen on METER courts (5-fold by day, identical in
+    # every fold), capped so the seeds' paraphrase (001, 85% of its words
+    # matched) stays a rewrite; benchmarks/README.md has the search.
     copy_min_matched: float = 0.75
     copy_min_verbatim: float = 0.6
-    rewrite_min_matched: float = 0.55
-    partial_min_matched: float = 0.12
+    rewrite_min_matched: float = 0.825
+    partial_min_matched: float = 0.15
     partial_min_sentences: int = 2
     # Content-word Jaccard above which two articles are on the same story
     # even when neither reuses the other's text.
