@@ -23,9 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-
 from .config import DEFAULT_SETTINGS, Settings
 from .text import Document, Sentence, Span, content_terms
 
@@ -99,14 +96,18 @@ class Ledger:
         return 1.0 - len(self.dropped) / self.source_sentence_count
 
 
-def align(source: Document, derived: Document, settings: Settings = DEFAULT_SETTINGS) -> Ledger:
-    """The ledger of ``derived`` against ``source``."""
+def align(source: Document, derived: Document, settings: Settings = DEFAULT_SETTINGS, *,
+          vectoriser: Vectoriser | None = None) -> Ledger:
+    """The ledger of ``derived`` against ``source``. Pass one
+    :class:`Vectoriser` to align many pairs of the same documents: each
+    document's sentence features are then extracted once."""
     if not derived.sentences or not source.sentences:
         return Ledger(source.id, derived.id, tuple(
             SentenceAlignment(s.index, ADDED, (), 0.0, (), 0.0, len(s.tokens)) for s in derived.sentences
         ), tuple(range(len(source.sentences))), len(source.sentences))
-    derived_vectors, source_vectors = _vectorise(derived.sentences, source.sentences)
-    similarity = (derived_vectors @ source_vectors.T).toarray()
+    vectoriser = vectoriser if vectoriser is not None else Vectoriser()
+    derived_vectors, source_vectors = vectoriser.vectors(derived, source)
+    similarity = derived_vectors @ source_vectors.T
     source_grams = [_ngram_index(s.tokens, settings.min_verbatim_words) for s in source.sentences]
     rows = []
     for i, sentence in enumerate(derived.sentences):
@@ -124,24 +125,88 @@ def _features(sentence: Sentence) -> list[str]:
     return terms + [f"{a}_{b}" for a, b in zip(terms, terms[1:])]
 
 
-def _identity(features: list[str]) -> list[str]:
-    return features
+class Vectoriser:
+    """TF-IDF rows of sentences, fitted on the two texts of each pair.
+
+    Computes what scikit-learn's ``TfidfVectorizer`` (sublinear tf, smoothed
+    idf, l2 rows) fitted on the pair's sentences gives -- one over stemmed
+    content words and their bigrams, one over character 3-5-grams within
+    words (``char_wb``) -- as dense rows whose dot product is the mean of the
+    two cosines. Term counts are kept per document and character n-grams per
+    distinct token, so aligning many pairs re-extracts nothing; only the idf
+    and the products are per pair. Values equal scikit-learn's up to the
+    order of floating-point sums (``tests/test_align_batch.py``).
+    """
+
+    def __init__(self) -> None:
+        self._words: dict[str, int] = {}
+        self._chars: dict[str, int] = {}
+        self._token_grams: dict[str, list[int]] = {}
+        self._documents: dict[tuple[str, int], list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]] = {}
+
+    def vectors(self, derived: Document, source: Document) -> tuple[np.ndarray, np.ndarray]:
+        rows = self._rows(derived) + self._rows(source)
+        n = len(rows)
+        parts = []
+        for kind in (0, 1):
+            ids = [r[2 * kind] for r in rows]
+            counts = [r[2 * kind + 1] for r in rows]
+            lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=n)
+            flat = np.concatenate(ids) if n else np.zeros(0, dtype=np.int64)
+            columns, local = np.unique(flat, return_inverse=True)
+            df = np.bincount(local, minlength=len(columns)).astype(np.float64)
+            idf = np.log((n + 1) / (df + 1)) + 1.0
+            values = (np.log(np.concatenate(counts)) + 1.0) * idf[local]
+            row_of = np.repeat(np.arange(n), lengths)
+            norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=n))
+            values = values / np.where(norms > 0, norms, 1.0)[row_of]
+            dense = np.zeros((n, len(columns)))
+            dense[row_of, local] = values
+            parts.append(dense)
+        matrix = np.hstack(parts) * np.sqrt(0.5)
+        return matrix[: len(derived.sentences)], matrix[len(derived.sentences) :]
+
+    def _rows(self, document: Document) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        key = (document.id, id(document))
+        found = self._documents.get(key)
+        if found is None:
+            found = self._documents[key] = [self._sentence_row(s) for s in document.sentences]
+        return found
+
+    def _sentence_row(self, sentence: Sentence) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        words = self._words
+        word_ids = [words.setdefault(f, len(words)) for f in _features(sentence)]
+        char_ids: list[int] = []
+        for token in sentence.tokens:
+            grams = self._token_grams.get(token)
+            if grams is None:
+                chars = self._chars
+                grams = self._token_grams[token] = [chars.setdefault(g, len(chars)) for g in _char_wb_grams(token)]
+            char_ids.extend(grams)
+        word_unique, word_counts = np.unique(np.array(word_ids, dtype=np.int64), return_counts=True)
+        char_unique, char_counts = np.unique(np.array(char_ids, dtype=np.int64), return_counts=True)
+        return word_unique, word_counts, char_unique, char_counts
 
 
-def _vectorise(derived: tuple[Sentence, ...], source: tuple[Sentence, ...]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-    """Rows of unit length whose dot product is the mean of the word and the
-    character cosine."""
-    sentences = derived + source
-    words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, norm="l2")
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, norm="l2", lowercase=False)
-    word_matrix = words.fit_transform([_features(s) for s in sentences])
-    char_matrix = chars.fit_transform([" ".join(s.tokens) for s in sentences])
-    matrix = sparse.hstack([word_matrix, char_matrix], format="csr") * np.sqrt(0.5)
-    return matrix[: len(derived)], matrix[len(derived) :]
+def _char_wb_grams(token: str) -> list[str]:
+    """scikit-learn's ``char_wb`` 3-5-grams of the words of one token."""
+    grams: list[str] = []
+    for word in token.split():
+        w = f" {word} "
+        length = len(w)
+        for n in (3, 4, 5):
+            offset = 0
+            grams.append(w[offset : offset + n])
+            while offset + n < length:
+                offset += 1
+                grams.append(w[offset : offset + n])
+            if offset == 0:  # a short word counts once
+                break
+    return grams
 
 
 def _best_group(
-    i: int, similarity: np.ndarray, derived_vectors: sparse.csr_matrix, source_vectors: sparse.csr_matrix
+    i: int, similarity: np.ndarray, derived_vectors: np.ndarray, source_vectors: np.ndarray
 ) -> tuple[tuple[int, ...], float]:
     row = similarity[i]
     # Among equally good source sentences (repeated text), take the one
@@ -154,12 +219,12 @@ def _best_group(
     score = float(row[best])
     if score <= 0.0:
         return (), 0.0
-    target = derived_vectors[i].toarray().ravel()
-    union = source_vectors[best].toarray().ravel()
+    target = derived_vectors[i]
+    union = source_vectors[best]
     for j in np.argsort(-row, kind="stable")[1 : _MAX_MERGE + 4]:
         if len(group) >= _MAX_MERGE or row[j] < _MERGE_FLOOR:
             break
-        candidate = union + source_vectors[j].toarray().ravel()
+        candidate = union + source_vectors[j]
         norm = float(np.linalg.norm(candidate))
         merged = float(target @ candidate) / norm if norm else 0.0
         if merged >= score + _MERGE_GAIN:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .align import ADDED, REWRITE, VERBATIM, Ledger, align
+from .align import ADDED, REWRITE, VERBATIM, Ledger, Vectoriser, align
 from .attribution import aliases_of, credit_phrases, mentions
 from .config import DEFAULT_SETTINGS, Settings
 from .text import Document, content_terms, word_shingles
@@ -90,7 +90,7 @@ def judge_pair(
         source, derived = derived, source
     elif source_id is not None:
         reasons = (f"compared as asked: {source_id} taken as the source",) + reasons
-    ledger = align(source, derived, settings)
+    ledger = align(source, derived, settings, vectoriser=features.vectoriser)
     scores = Scores(
         containment_derived_in_source=round(containment[(derived.id, source.id)], 4),
         containment_source_in_derived=round(containment[(source.id, derived.id)], 4),
@@ -120,6 +120,8 @@ class FeatureCache:
     (keyed by document id: use one cache per set of documents)."""
 
     def __init__(self) -> None:
+        #: Shared by the pairs judged with this cache (see align.Vectoriser).
+        self.vectoriser = Vectoriser()
         self._trigrams: dict[str, set[str]] = {}
         self._terms: dict[str, set[str]] = {}
 
