@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -313,11 +314,18 @@ def _single_threaded_blas():
     """Alignment multiplies matrices of a few dozen rows: BLAS threads only add
     overhead, and on a busy CI runner their spinning cost ~15x the CPU time
     per pair (measured: 185 ms against 12 ms on a loaded 2-core machine)."""
+    controller = _blas_controller()
+    return contextlib.nullcontext() if controller is None else controller.limit(limits=1, user_api="blas")
+
+
+@functools.lru_cache(maxsize=1)
+def _blas_controller():
+    # Made once: building a controller scans the loaded libraries (~7 ms).
     try:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import ThreadpoolController
     except ImportError:  # pragma: no cover - installed with scikit-learn
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+        return None
+    return ThreadpoolController()
 
 
 class _IndexSources:
