@@ -181,3 +181,15 @@ def test_synthetic_feed_fails_exactly_the_uncredited_copies_and_rewrites(tmp_pat
 def test_max_candidates_must_be_positive():
     with pytest.raises(ConfigError):
         check_articles([Article(id="a", text="Some text here.")], within=True, max_candidates=0)
+
+
+def test_index_and_within_together_pick_the_strongest_source(wire_index):
+    # 002 is both indexed and an input: its copy 000 is judged against the
+    # indexed 002 and against the input 002, and the index is preferred on a tie.
+    result = check([SEEDS], index=str(wire_index), within=True)
+    outcomes = _by_prefix(result)
+    assert outcomes["000"].status == FAIL and outcomes["000"].source.id == seed_id("002")
+    assert outcomes["000"].source_found_in == FROM_INDEX
+    assert {c.found_in for c in outcomes["000"].candidates} == {FROM_INDEX, FROM_INPUT}
+    assert outcomes["002"].status == PASS  # not its own source, and the source of the others
+    assert result.within and result.index.articles == 1
