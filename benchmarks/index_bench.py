@@ -132,8 +132,9 @@ def against_truth(outcomes, feed) -> dict:
 
 
 def commit() -> str:
+    """The commit measured: git's HEAD, or ``PROVENANCE_COMMIT`` for an exported tree."""
     done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO)
-    return done.stdout.strip() or "unknown"
+    return done.stdout.strip() if done.returncode == 0 else os.environ.get("PROVENANCE_COMMIT", "unknown")
 
 
 def main(argv: list[str] | None = None) -> None:
