@@ -20,6 +20,7 @@ import click
 from . import __version__
 from .articles import read_articles
 from .errors import InputError, ProvenanceError
+from .report import html as html_report
 from .report import json as json_report
 from .report import text as text_report
 from .scan import compare as compare_articles
@@ -42,7 +43,7 @@ def cli() -> None:
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("inputs", nargs=-1, required=True, metavar="PATH...")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
               help="Report format.")
 @click.option("--show-all", is_flag=True, help="Print every sentence's label, not only the added ones.")
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable input instead of skipping it.")
@@ -64,6 +65,8 @@ def scan(inputs: tuple[str, ...], fmt: str, show_all: bool, strict: bool, output
         raise click.ClickException(str(exc)) from None
     if fmt == "json":
         rendered = json_report.dumps(json_report.scan_document(result))
+    elif fmt == "html":
+        rendered = html_report.render_scan(result)
     else:
         rendered = text_report.render_scan(result, show_all=show_all)
     _emit(rendered, output)
@@ -72,7 +75,7 @@ def scan(inputs: tuple[str, ...], fmt: str, show_all: bool, strict: bool, output
 @cli.command(epilog=EXIT_CODES)
 @click.argument("source", metavar="SOURCE")
 @click.argument("derived", metavar="DERIVED")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
               help="Report format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write the report to this file instead of standard output.")
@@ -89,6 +92,8 @@ def compare(source: str, derived: str, fmt: str, output: Path | None) -> None:
         raise click.ClickException(str(exc)) from None
     if fmt == "json":
         rendered = json_report.dumps(json_report.compare_document(relation, first_doc, second_doc))
+    elif fmt == "html":
+        rendered = html_report.render_compare(relation, first_doc, second_doc)
     else:
         rendered = text_report.render_compare(relation, first_doc, second_doc)
     _emit(rendered, output)

@@ -1,0 +1,463 @@
+"""The HTML report: one self-contained file, readable offline and printable.
+
+It renders the JSON report's document (:func:`provenance.report.json.scan_document`
+and :func:`~provenance.report.json.compare_document`), never the analysis
+objects, so the HTML and JSON reports cannot disagree.
+
+Every string in that document is untrusted: article text, titles, outlets,
+ids and file names come from the inputs. So the template escapes everything
+(Jinja2 autoescaping), DOM ids and CSS classes are made from counters and
+fixed vocabularies rather than from data, the one script reads nothing but
+integer ``data-*`` attributes and sort keys, and a Content-Security-Policy
+carrying hashes of the inline style and script forbids any other script,
+style or remote load.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from .json import compare_document, scan_document
+
+if TYPE_CHECKING:
+    from ..judge import Relation
+    from ..scan import ScanResult
+    from ..text import Document
+
+VERDICTS = ("copy", "rewrite", "partial", "independent")
+LABELS = ("verbatim", "rewrite", "added")
+#: Ledgers start open only while all of them together stay this short: a
+#: closed <details> is parsed but not laid out, which keeps big reports fast.
+OPEN_LEDGER_ROWS = 600
+#: Derived articles drawn in a story's graph; its table lists every one.
+GRAPH_MAX_NODES = 24
+
+# Lone surrogates cannot be encoded as UTF-8 and control characters are HTML
+# parse errors. Each becomes U+FFFD, one code point for one, so the sentence
+# offsets of verbatim spans stay valid.
+_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+_TEMPLATES = "templates"
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def render_scan(result: ScanResult) -> str:
+    return render_scan_document(scan_document(result))
+
+
+def render_compare(relation: Relation, source: Document, derived: Document) -> str:
+    return render_compare_document(compare_document(relation, source, derived))
+
+
+def render_scan_document(document: Mapping[str, Any]) -> str:
+    """The HTML page for a scan document (the JSON report's data)."""
+    return _render(_scan_view(_clean(document), kind="scan"))
+
+
+def render_compare_document(document: Mapping[str, Any]) -> str:
+    """The HTML page for a compare document: one story with one derived article."""
+    document = _clean(document)
+    source, derived = document["articles"]
+    as_scan = {
+        **document,
+        "clusters": [{
+            "id": "compare",
+            "source": source["id"],
+            "source_reasons": ["given as the source on the command line"],
+            "members": [derived["id"]],
+        }],
+        "relations": [document["relation"]],
+        "problems": [],
+    }
+    return _render(_scan_view(as_scan, kind="compare"))
+
+
+# ---------------------------------------------------------------- view model
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    dom_id: str
+    index: int
+    #: verbatim, rewrite or added (derived side); verbatim, rewrite or dropped (source side).
+    label: str
+    #: The text cut at copied spans: (text, copied word for word).
+    pieces: tuple[tuple[str, bool], ...]
+    #: Indexes of the linked sentences in the other column, space-separated.
+    links: str
+    #: What the label means for this sentence, for screen readers.
+    note: str
+
+
+@dataclass(frozen=True)
+class RelationView:
+    dom_id: str
+    source: Mapping[str, Any]
+    derived: Mapping[str, Any]
+    verdict: str
+    verdict_rank: int
+    credited: bool
+    credit_evidence: tuple[str, ...]
+    direction_reasons: tuple[str, ...]
+    scores: Mapping[str, float]
+    #: Stacked share bar: (label, x, width) in a 100-unit-wide box.
+    bar: tuple[tuple[str, float, float], ...]
+    derived_sentences: tuple[SentenceView, ...]
+    source_sentences: tuple[SentenceView, ...]
+    dropped: int
+    open: bool
+
+
+@dataclass(frozen=True)
+class Node:
+    x: float
+    y: float
+    width: float
+    height: float
+    name: str
+    detail: str
+    tooltip: str
+    href: str
+    verdict: str
+    credited: bool
+
+
+@dataclass(frozen=True)
+class Edge:
+    path: str
+    verdict: str
+
+
+@dataclass(frozen=True)
+class Graph:
+    width: int
+    height: int
+    source: Node
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    #: Derived articles not drawn (listed in the table only).
+    hidden: int
+    label: str
+
+
+@dataclass(frozen=True)
+class StoryView:
+    dom_id: str
+    number: int
+    source: Mapping[str, Any]
+    reasons: tuple[str, ...]
+    relations: tuple[RelationView, ...]
+    graph: Graph
+
+
+@dataclass(frozen=True)
+class ReportView:
+    kind: str
+    title: str
+    tool_version: str
+    article_count: int
+    stories: tuple[StoryView, ...]
+    lone: tuple[Mapping[str, Any], ...]
+    problems: tuple[Mapping[str, Any], ...]
+    settings: tuple[tuple[str, str], ...]
+    derived_count: int
+    uncredited_count: int
+
+
+def _scan_view(document: Mapping[str, Any], *, kind: str) -> ReportView:
+    articles = {a["id"]: a for a in document.get("articles", [])}
+    relations = {r["derived"]: r for r in document.get("relations", [])}
+    clusters = document.get("clusters", [])
+    rows = sum(len(r["sentences"]) + len(r["source_sentences"]) for r in relations.values())
+    open_ledgers = kind == "compare" or rows <= OPEN_LEDGER_ROWS
+
+    stories: list[StoryView] = []
+    lone: list[Mapping[str, Any]] = []
+    counter = iter(range(1, len(relations) + 1))
+    for cluster in clusters:
+        source = _article(articles, cluster["source"])
+        if not cluster["members"]:
+            lone.append(source)
+            continue
+        views = tuple(
+            _relation_view(relations[m], source, _article(articles, m), f"r{next(counter)}", open_ledgers)
+            for m in cluster["members"] if m in relations
+        )
+        number = len(stories) + 1
+        stories.append(StoryView(
+            dom_id=f"c{number}", number=number, source=source,
+            reasons=tuple(cluster["source_reasons"]), relations=views, graph=_graph(source, views),
+        ))
+    derived = [r for s in stories for r in s.relations]
+    return ReportView(
+        kind=kind,
+        title=_title(kind, document, stories),
+        tool_version=str(document.get("tool", {}).get("version", "")),
+        article_count=len(document.get("articles", [])),
+        stories=tuple(stories),
+        lone=tuple(lone),
+        problems=tuple(document.get("problems", [])),
+        settings=tuple((str(k), str(v)) for k, v in document.get("settings", {}).items()),
+        derived_count=len(derived),
+        uncredited_count=sum(1 for r in derived if not r.credited and r.verdict != "independent"),
+    )
+
+
+def _title(kind: str, document: Mapping[str, Any], stories: Sequence[StoryView]) -> str:
+    if kind == "compare":
+        source, derived = document["articles"]
+        return f"provenance: {_clip(derived['id'], 60)} against {_clip(source['id'], 60)}"
+    count = len(document.get("articles", []))
+    return f"provenance report: {count} article{'s' if count != 1 else ''}, {len(stories)} " \
+           f"stor{'ies' if len(stories) != 1 else 'y'} with reuse"
+
+
+def _article(articles: Mapping[str, Mapping[str, Any]], key: str) -> Mapping[str, Any]:
+    # A hand-written document may name an article it does not list.
+    blank = {"id": key, "origin": "", "title": None, "outlet": None, "published": None, "url": None,
+             "sniffed": [], "is_wire": False, "sentence_count": 0, "word_count": 0, "attributions": []}
+    return {**blank, **articles.get(key, {})}
+
+
+def _relation_view(
+    relation: Mapping[str, Any], source: Mapping[str, Any], derived: Mapping[str, Any], dom_id: str, open_: bool
+) -> RelationView:
+    verdict = _known(relation["verdict"], VERDICTS)
+    scores = {k: float(v) for k, v in relation["scores"].items()}
+    return RelationView(
+        dom_id=dom_id,
+        source=source,
+        derived=derived,
+        verdict=verdict,
+        verdict_rank=VERDICTS.index(verdict) if verdict in VERDICTS else len(VERDICTS),
+        credited=bool(relation["credited"]),
+        credit_evidence=tuple(relation["credit_evidence"]),
+        direction_reasons=tuple(relation["direction"]["reasons"]),
+        scores=scores,
+        bar=_bar(scores),
+        derived_sentences=tuple(_derived_sentence(s, dom_id) for s in relation["sentences"]),
+        source_sentences=_source_sentences(relation, dom_id),
+        dropped=len(relation["dropped"]),
+        open=open_,
+    )
+
+
+def _derived_sentence(sentence: Mapping[str, Any], dom_id: str) -> SentenceView:
+    index = int(sentence["index"])
+    label = _known(sentence["label"], LABELS)
+    origins = [int(j) for j in sentence["source_indexes"]]
+    if label == "added" or not origins:
+        note = f"{label}: not from the source."
+    else:
+        note = f"{label} of source sentence{'s' if len(origins) > 1 else ''} " \
+               f"{_numbers(origins)} (similarity {float(sentence['score']):.2f})."
+    return SentenceView(
+        dom_id=f"{dom_id}-d{index}", index=index, label=label,
+        pieces=_pieces(sentence["text"], sentence["verbatim_spans"]),
+        links=" ".join(str(j) for j in origins), note=note,
+    )
+
+
+def _source_sentences(relation: Mapping[str, Any], dom_id: str) -> tuple[SentenceView, ...]:
+    """The source's sentences, each labelled by the strongest use the derived
+    text makes of it (verbatim over rewrite), or dropped."""
+    users: dict[int, list[int]] = {}
+    strongest: dict[int, str] = {}
+    for sentence in relation["sentences"]:
+        label = _known(sentence["label"], LABELS)
+        for j in sentence["source_indexes"]:
+            users.setdefault(int(j), []).append(int(sentence["index"]))
+            if label == "verbatim" or strongest.get(int(j)) is None:
+                strongest[int(j)] = label
+    views = []
+    for sentence in relation["source_sentences"]:
+        index = int(sentence["index"])
+        used_by = users.get(index, [])
+        label = strongest.get(index, "dropped") if used_by else "dropped"
+        if label == "dropped":
+            note = "dropped: the article does not use it."
+        else:
+            verb = "kept verbatim" if label == "verbatim" else "rewritten"
+            note = f"{verb} in sentence{'s' if len(used_by) > 1 else ''} {_numbers(used_by)}."
+        views.append(SentenceView(
+            dom_id=f"{dom_id}-s{index}", index=index, label=label,
+            pieces=((sentence["text"], False),), links=" ".join(str(i) for i in used_by), note=note,
+        ))
+    return tuple(views)
+
+
+def _pieces(text: str, spans: Iterable[Sequence[int]]) -> tuple[tuple[str, bool], ...]:
+    """Cut ``text`` at its copied spans, clipped to the text, overlaps merged."""
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in sorted((int(a), int(b)) for a, b in spans):
+        start, end = max(start, at), min(end, len(text))
+        if end <= start:
+            continue
+        if start > at:
+            pieces.append((text[at:start], False))
+        pieces.append((text[start:end], True))
+        at = end
+    if at < len(text) or not pieces:
+        pieces.append((text[at:], False))
+    return tuple(pieces)
+
+
+def _bar(scores: Mapping[str, float]) -> tuple[tuple[str, float, float], ...]:
+    parts, x = [], 0.0
+    for label in LABELS:
+        width = round(max(0.0, min(1.0, scores.get(label, 0.0))) * 100, 1)
+        if width > 0:
+            parts.append((label, round(x, 1), width))
+        x += width
+    return tuple(parts)
+
+
+# ---------------------------------------------------------------- graph layout
+
+_G_PAD = 8
+_G_SOURCE_W = 200
+_G_NODE_W = 270
+_G_NODE_H = 40
+_G_GAP = 8
+_G_WIDTH = 660
+
+
+def _graph(source: Mapping[str, Any], relations: Sequence[RelationView]) -> Graph:
+    """Source on the left, derived articles stacked on the right, one curve each."""
+    shown = relations[:GRAPH_MAX_NODES]
+    step = _G_NODE_H + _G_GAP
+    rows = len(shown) + (1 if len(relations) > len(shown) else 0)
+    height = max(rows * step - _G_GAP, _G_NODE_H) + 2 * _G_PAD
+    source_y = (height - _G_NODE_H) / 2
+    source_node = Node(
+        x=_G_PAD, y=source_y, width=_G_SOURCE_W, height=_G_NODE_H,
+        name=_clip(_name(source), 26), detail=_clip(_source_detail(source), 32),
+        tooltip=_tooltip(source), href="", verdict="source", credited=True,
+    )
+    nodes, edges = [], []
+    x = _G_WIDTH - _G_PAD - _G_NODE_W
+    start = (_G_PAD + _G_SOURCE_W, source_y + _G_NODE_H / 2)
+    for row, relation in enumerate(shown):
+        y = _G_PAD + row * step
+        detail = relation.verdict + (" · uncredited" if not relation.credited else " · credited")
+        if relation.derived.get("published"):
+            detail += f" · {relation.derived['published']}"
+        nodes.append(Node(
+            x=x, y=y, width=_G_NODE_W, height=_G_NODE_H, name=_clip(_name(relation.derived), 34),
+            detail=_clip(detail, 44), tooltip=_tooltip(relation.derived), href=f"#{relation.dom_id}",
+            verdict=relation.verdict, credited=relation.credited,
+        ))
+        end = (x - 7, y + _G_NODE_H / 2)  # leave room for the arrowhead
+        middle = (start[0] + end[0]) / 2
+        edges.append(Edge(
+            path=f"M{start[0]:g} {start[1]:g} C{middle:g} {start[1]:g} {middle:g} {end[1]:g} {end[0]:g} {end[1]:g}",
+            verdict=relation.verdict,
+        ))
+    label = f"Derivation graph: {len(relations)} article{'s' if len(relations) != 1 else ''} " \
+            f"derived from {_clip(_name(source), 60)}"
+    return Graph(_G_WIDTH, int(height), source_node, tuple(nodes), tuple(edges),
+                 len(relations) - len(shown), label)
+
+
+def _name(article: Mapping[str, Any]) -> str:
+    return article.get("outlet") or article["id"]
+
+
+def _source_detail(article: Mapping[str, Any]) -> str:
+    parts = ["source"] + (["wire"] if article.get("is_wire") else [])
+    return " · ".join(parts + ([article["published"]] if article.get("published") else []))
+
+
+def _tooltip(article: Mapping[str, Any]) -> str:
+    parts = [article["id"], article.get("outlet"), article.get("published"), article.get("title")]
+    return " · ".join(str(p) for p in parts if p)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _clean(value: Any) -> Any:
+    """A copy of the document with every string safe to encode and parse."""
+    if isinstance(value, str):
+        return _UNSAFE_CHARS.sub("\ufffd", value)
+    if isinstance(value, Mapping):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _known(value: Any, allowed: Sequence[str]) -> str:
+    # Labels become CSS classes: only the fixed vocabulary may pass.
+    return value if value in allowed else "unknown"
+
+
+def _numbers(values: Iterable[int]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def _clip(text: str | None, width: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0%}"
+
+
+# ---------------------------------------------------------------- rendering
+
+
+@lru_cache(maxsize=None)
+def _environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("provenance.report", _TEMPLATES),
+        autoescape=True,  # every template, whatever its name: all data is untrusted
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["percent"] = _percent
+    return environment
+
+
+@lru_cache(maxsize=None)
+def _asset(name: str) -> str:
+    return resources.files("provenance.report").joinpath(_TEMPLATES, name).read_text(encoding="utf-8")
+
+
+def _csp_source(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def content_security_policy(style: str, script: str) -> str:
+    """Nothing may load or run but the page's own inline style and script."""
+    return (
+        f"default-src 'none'; style-src {_csp_source(style)}; script-src {_csp_source(script)}; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+
+
+def _render(view: ReportView) -> str:
+    style, script = _asset("report.css"), _asset("report.js")
+    return _environment().get_template("report.html").render(
+        view=view,
+        style=Markup(style),
+        script=Markup(script),
+        csp=Markup(content_security_policy(style, script)),
+    )
