@@ -72,8 +72,8 @@ def wire_index(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def synthetic_news():
-    """A seeded synthetic corpus (benchmarks/generate.py): 150 wire stories and
-    a 40-article feed deriving from the first 50, with ground truth."""
+    """A seeded synthetic corpus (benchmarks/generate.py): 100 wire stories and
+    a 30-article feed deriving from the first 40, with ground truth."""
     import sys
 
     if str(REPO) not in sys.path:
@@ -81,8 +81,8 @@ def synthetic_news():
     from benchmarks.generate import NewsGenerator
 
     generator = NewsGenerator(seed=5)
-    wires = list(generator.stories(150))
-    return wires, generator.feed(wires[:50], 40)
+    wires = list(generator.stories(100))
+    return wires, generator.feed(wires[:40], 30)
 
 
 def synthetic_article(item) -> Article:
