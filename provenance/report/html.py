@@ -300,12 +300,17 @@ def _source_sentences(relation: Mapping[str, Any], dom_id: str) -> tuple[Sentenc
 
 def _pieces(text: str, spans: Iterable[Sequence[int]]) -> tuple[tuple[str, bool], ...]:
     """Cut ``text`` at its copied spans, clipped to the text, overlaps merged."""
-    pieces: list[tuple[str, bool]] = []
-    at = 0
-    for start, end in sorted((int(a), int(b)) for a, b in spans):
-        start, end = max(start, at), min(end, len(text))
+    merged: list[list[int]] = []
+    for start, end in sorted((max(0, int(a)), min(len(text), int(b))) for a, b in spans):
         if end <= start:
             continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in merged:
         if start > at:
             pieces.append((text[at:start], False))
         pieces.append((text[start:end], True))
