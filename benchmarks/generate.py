@@ -350,6 +350,43 @@ def _paragraphs(rng: random.Random, sentences: list[str]) -> list[str]:
     return out
 
 
+# --- boilerplate and mixed corpora (for the speed benchmark) ------------------------
+
+#: Each source's standing trailer: the same words under every article it
+#: publishes, as wires and outlets do ("Our Standards: ...", newsletter
+#: pitches). Unrelated articles of one outlet share them word for word.
+TRAILERS = {
+    "Reuters": "Our Standards: The Thomson Reuters Trust Principles.",
+    "AP": "Copyright The Associated Press. All rights reserved. This material may not be published, "
+          "broadcast, rewritten or redistributed without permission.",
+    "AFP": "Agence France-Presse content is provided for personal and non-commercial use only.",
+    **{name: f"Sign up for the {name} morning briefing to get the top stories of the day delivered "
+             f"to your inbox before breakfast, free of charge." for name, _ in OUTLETS},
+}
+
+
+def with_trailer(article: SyntheticArticle) -> SyntheticArticle:
+    """``article`` with its publisher's trailer as a last paragraph."""
+    trailer = TRAILERS.get(article.outlet)
+    if not trailer:
+        return article
+    return SyntheticArticle(article.id, article.text.rstrip("\n") + "\n\n" + trailer + "\n", article.outlet,
+                            article.published, article.title)
+
+
+def corpus(generator: NewsGenerator, count: int, *, wire_share: float = 0.5, mix: dict[str, float] | None = None,
+           trailers: bool = True) -> Feed:
+    """``count`` articles: ``wire_share`` of them wire stories, the rest a
+    feed drawn from them by ``mix``; ``truth`` lists the feed articles.
+    With ``trailers``, every article ends with its publisher's trailer."""
+    wires = list(generator.stories(round(count * wire_share)))
+    feed = generator.feed(wires, count - len(wires), mix=mix)
+    articles = wires + list(feed.articles)
+    if trailers:
+        articles = [with_trailer(a) for a in articles]
+    return Feed(tuple(articles), feed.truth)
+
+
 def write_jsonl(articles: Sequence[SyntheticArticle] | Iterator[SyntheticArticle], path: Path) -> int:
     """Write ``articles`` as JSON lines the package reads; returns the count."""
     count = 0

@@ -335,3 +335,25 @@ def pair_estimates(matrix, usable, low, high, out):
             if a == b:
                 equal += 1
         out[p] = equal / counted if counted > 0 else 0.0
+
+
+def tokenize_only(texts: Sequence[str]) -> int:
+    """Tokenise ``texts`` as :func:`sketch_texts` does and hash the tokens,
+    nothing more (the floor the engine is measured against). Returns the
+    number of tokens."""
+    total = 0
+    for kind in ("ascii", "bmp"):
+        batch = [t for t in texts if t.isascii() == (kind == "ascii") and (kind == "ascii" or max(t, default="a") <= "\uffff")]
+        if not batch:
+            continue
+        joined = "\n".join(batch)
+        codes = np.frombuffer(joined.encode("ascii" if kind == "ascii" else "utf-16-le"),
+                              dtype=np.uint8 if kind == "ascii" else np.uint16)
+        lengths = np.fromiter((len(t) + 1 for t in batch), dtype=np.int64, count=len(batch))
+        starts = np.zeros(len(batch), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        capacity = len(codes) // 2 + 2
+        total += _tokenize(codes, starts, starts + lengths - 1, _CLASSES, np.empty(capacity, dtype=np.uint64),
+                           np.empty(capacity, dtype=np.int64), np.empty(capacity, dtype=np.int64),
+                           np.empty(capacity, dtype=np.bool_), np.empty(len(batch) + 1, dtype=np.int64))
+    return total

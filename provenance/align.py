@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from .config import DEFAULT_SETTINGS, Settings
-from .text import Document, Sentence, Span, content_terms
+from .text import Document, Sentence, Span, content_stem, content_terms
 
 VERBATIM = "verbatim"
 REWRITE = "rewrite"
@@ -138,54 +138,147 @@ class Vectoriser:
     order of floating-point sums (``tests/test_align_batch.py``).
     """
 
+    #: Distinct tokens, stems or character n-grams held before the ids
+    #: start afresh (token ids must fit 21 bits, stems 23).
+    VOCABULARY_LIMIT = 2_000_000
+
     def __init__(self) -> None:
-        self._words: dict[str, int] = {}
+        #: Bumped whenever the ids start afresh.
+        self.generation = getattr(self, "generation", -1) + 1
+        self._tokens: dict[str, int] = {}
+        self._stems: dict[str, int] = {}
         self._chars: dict[str, int] = {}
-        self._token_grams: dict[str, list[int]] = {}
-        self._documents: dict[tuple[str, int], list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]] = {}
+        # Per token id: its stem's id (-1: not a content word) and its
+        # character n-gram ids (stored flat, with offsets).
+        self._stem_of = np.zeros(1024, dtype=np.int64)
+        self._gram_start = np.zeros(1024, dtype=np.int64)
+        self._gram_count = np.zeros(1024, dtype=np.int64)
+        self._grams = np.zeros(4096, dtype=np.int64)
+        self._grams_used = 0
+        #: (id, text) -> _DocumentFeatures
+        self._documents: dict[tuple[str, str], _DocumentFeatures] = {}
+
+    def forget(self, document: Document) -> None:
+        """Drop the cached features of ``document``."""
+        self._documents.pop((document.id, document.text), None)
+
+    def _check_limits(self) -> None:
+        if max(len(self._tokens), len(self._stems), len(self._chars)) > self.VOCABULARY_LIMIT:
+            self.__init__()
 
     def vectors(self, derived: Document, source: Document) -> tuple[np.ndarray, np.ndarray]:
-        rows = self._rows(derived) + self._rows(source)
-        n = len(rows)
+        self._check_limits()
+        n_derived = len(derived.sentences)
+        n = n_derived + len(source.sentences)
+        mine, theirs = self.features_of(derived), self.features_of(source)
         parts = []
-        for kind in (0, 1):
-            ids = [r[2 * kind] for r in rows]
-            counts = [r[2 * kind + 1] for r in rows]
-            lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=n)
-            flat = np.concatenate(ids) if n else np.zeros(0, dtype=np.int64)
-            columns, local = np.unique(flat, return_inverse=True)
+        for ids_mine, rows_mine, ids_theirs, rows_theirs in (
+            (mine.word_ids, mine.word_rows, theirs.word_ids, theirs.word_rows),
+            (mine.char_ids, mine.char_rows, theirs.char_ids, theirs.char_rows),
+        ):
+            ids = np.concatenate([ids_mine, ids_theirs])
+            rows = np.concatenate([rows_mine, rows_theirs + n_derived])
+            # (row, feature) cells with their counts, rows in order.
+            cells, counts = np.unique(rows * _ROW + ids, return_counts=True)
+            row_of, feature = cells // _ROW, cells % _ROW
+            columns, local = np.unique(feature, return_inverse=True)
             df = np.bincount(local, minlength=len(columns)).astype(np.float64)
             idf = np.log((n + 1) / (df + 1)) + 1.0
-            values = (np.log(np.concatenate(counts)) + 1.0) * idf[local]
-            row_of = np.repeat(np.arange(n), lengths)
+            values = (np.log(counts) + 1.0) * idf[local]
             norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=n))
             values = values / np.where(norms > 0, norms, 1.0)[row_of]
             dense = np.zeros((n, len(columns)))
             dense[row_of, local] = values
             parts.append(dense)
         matrix = np.hstack(parts) * np.sqrt(0.5)
-        return matrix[: len(derived.sentences)], matrix[len(derived.sentences) :]
+        return matrix[:n_derived], matrix[n_derived:]
 
-    def _rows(self, document: Document) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-        key = (document.id, id(document))
+    def features_of(self, document: Document) -> _DocumentFeatures:
+        """The document's token ids and features (cached)."""
+        key = (document.id, document.text)
         found = self._documents.get(key)
         if found is None:
-            found = self._documents[key] = [self._sentence_row(s) for s in document.sentences]
+            found = self._documents[key] = self._extract(document)
         return found
 
-    def _sentence_row(self, sentence: Sentence) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        words = self._words
-        word_ids = [words.setdefault(f, len(words)) for f in _features(sentence)]
-        char_ids: list[int] = []
-        for token in sentence.tokens:
-            grams = self._token_grams.get(token)
-            if grams is None:
-                chars = self._chars
-                grams = self._token_grams[token] = [chars.setdefault(g, len(chars)) for g in _char_wb_grams(token)]
-            char_ids.extend(grams)
-        word_unique, word_counts = np.unique(np.array(word_ids, dtype=np.int64), return_counts=True)
-        char_unique, char_counts = np.unique(np.array(char_ids, dtype=np.int64), return_counts=True)
-        return word_unique, word_counts, char_unique, char_counts
+    def _token_ids(self, tokens: list[str]) -> np.ndarray:
+        table = self._tokens
+        ids = list(map(table.get, tokens))
+        if None in ids:
+            for token in tokens:
+                if token not in table:
+                    self._add_token(token)
+            ids = list(map(table.__getitem__, tokens))
+        return np.array(ids, dtype=np.int64)
+
+    def _add_token(self, token: str) -> None:
+        at = len(self._tokens)
+        if at == len(self._stem_of):
+            for name in ("_stem_of", "_gram_start", "_gram_count"):
+                old = getattr(self, name)
+                setattr(self, name, np.concatenate([old, np.zeros_like(old)]))
+        stem = content_stem(token)
+        self._stem_of[at] = -1 if stem is None else self._stems.setdefault(stem, len(self._stems))
+        chars = self._chars
+        grams = [chars.setdefault(g, len(chars)) for g in _char_wb_grams(token)]
+        while self._grams_used + len(grams) > len(self._grams):
+            self._grams = np.concatenate([self._grams, np.zeros_like(self._grams)])
+        self._grams[self._grams_used : self._grams_used + len(grams)] = grams
+        self._gram_start[at], self._gram_count[at] = self._grams_used, len(grams)
+        self._grams_used += len(grams)
+        self._tokens[token] = at
+
+    def _extract(self, document: Document) -> _DocumentFeatures:
+        sentences = document.sentences
+        lengths = np.fromiter((len(s.tokens) for s in sentences), dtype=np.int64, count=len(sentences))
+        tokens = self._token_ids([t for s in sentences for t in s.tokens])
+        rows = np.repeat(np.arange(len(sentences), dtype=np.int64), lengths)
+        stems = self._stem_of[tokens]
+        content = np.flatnonzero(stems >= 0)
+        # Word features: stems, and bigrams of consecutive content words of
+        # a sentence (packed above every stem id).
+        unigram_rows, unigrams = rows[content], stems[content]
+        follow = np.flatnonzero(unigram_rows[1:] == unigram_rows[:-1])
+        bigrams = ((unigrams[follow] + 1) << 24) | unigrams[follow + 1]
+        word_ids = np.concatenate([unigrams, bigrams])
+        word_rows = np.concatenate([unigram_rows, unigram_rows[follow]])
+        # Character n-grams: each token's, gathered from the flat store.
+        counts = self._gram_count[tokens]
+        total = int(counts.sum())
+        starts = np.repeat(self._gram_start[tokens] - (np.cumsum(counts) - counts), counts)
+        char_ids = self._grams[starts + np.arange(total, dtype=np.int64)]
+        char_rows = np.repeat(rows, counts)
+        return _DocumentFeatures(tokens, stems, word_ids, word_rows, char_ids, char_rows)
+
+
+@dataclass(frozen=True)
+class _DocumentFeatures:
+    tokens: np.ndarray
+    stems: np.ndarray
+    word_ids: np.ndarray
+    word_rows: np.ndarray
+    char_ids: np.ndarray
+    char_rows: np.ndarray
+
+    def trigrams(self) -> np.ndarray:
+        """Sorted distinct word trigrams as integers (a text of fewer words
+        has one shingle of all of them, marked apart)."""
+        t = self.tokens
+        if len(t) >= 3:
+            codes = (t[:-2] << 42) | (t[1:-1] << 21) | t[2:]
+        elif len(t):
+            codes = np.array([(1 << 63) - 1 - ((t[0] << 21) | (t[1] if len(t) > 1 else (1 << 21) - 1))], dtype=np.int64)
+        else:
+            codes = np.zeros(0, dtype=np.int64)
+        return np.unique(codes)
+
+    def terms(self) -> np.ndarray:
+        """Sorted distinct stem ids of the content words."""
+        return np.unique(self.stems[self.stems >= 0])
+
+
+# Row numbers are packed above feature ids (< 2**48) in one int64 key.
+_ROW = 1 << 48
 
 
 def _char_wb_grams(token: str) -> list[str]:

@@ -8,8 +8,12 @@ credits its source in its own words.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from .align import ADDED, REWRITE, VERBATIM, Ledger, Vectoriser, align
 from .attribution import aliases_of, credit_phrases, mentions
@@ -116,31 +120,54 @@ def judge_pair(
 
 
 class FeatureCache:
-    """Word trigram and content-term sets of documents, computed once each
-    (keyed by document id: use one cache per set of documents)."""
+    """Word trigram and content-term sets of documents, and their alignment
+    features, computed once each across many pairs.
 
-    def __init__(self) -> None:
+    Keyed by (id, text). With ``capacity``, only the most recently used
+    documents are kept.
+    """
+
+    def __init__(self, capacity: int | None = None) -> None:
         #: Shared by the pairs judged with this cache (see align.Vectoriser).
         self.vectoriser = Vectoriser()
-        self._trigrams: dict[str, set[str]] = {}
-        self._terms: dict[str, set[str]] = {}
+        self.capacity = capacity
+        self._generation = self.vectoriser.generation
+        self._entries: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
 
-    def trigrams(self, document: Document) -> set[str]:
-        found = self._trigrams.get(document.id)
-        if found is None:
-            found = self._trigrams[document.id] = word_shingles(_words(document), _CONTAINMENT_NGRAM)
-        return found
+    def _entry(self, document: Document) -> dict[str, Any]:
+        if self._generation != self.vectoriser.generation:
+            self._entries.clear()  # the vectoriser's ids started afresh
+            self._generation = self.vectoriser.generation
+        key = (document.id, document.text)
+        entry = self._entries.get(key)
+        if entry is None:
+            entry = self._entries[key] = {"document": document}
+            if self.capacity is not None and len(self._entries) > self.capacity:
+                _, old = self._entries.popitem(last=False)
+                self.vectoriser.forget(old["document"])
+        else:
+            self._entries.move_to_end(key)
+        return entry
 
-    def terms(self, document: Document) -> set[str]:
-        found = self._terms.get(document.id)
-        if found is None:
-            found = self._terms[document.id] = set(content_terms(_words(document)))
-        return found
+    def trigrams(self, document: Document) -> np.ndarray:
+        """The document's distinct word trigrams, as sorted integers."""
+        entry = self._entry(document)
+        if "trigrams" not in entry:
+            entry["trigrams"] = self.vectoriser.features_of(document).trigrams()
+        return entry["trigrams"]
+
+    def terms(self, document: Document) -> np.ndarray:
+        """The document's distinct content-word stems, as sorted integers."""
+        entry = self._entry(document)
+        if "terms" not in entry:
+            entry["terms"] = self.vectoriser.features_of(document).terms()
+        return entry["terms"]
 
     def content_similarity(self, a: Document, b: Document) -> float:
         terms_a, terms_b = self.terms(a), self.terms(b)
-        union = len(terms_a | terms_b)
-        return len(terms_a & terms_b) / union if union else 0.0
+        shared = len(np.intersect1d(terms_a, terms_b, assume_unique=True))
+        union = len(terms_a) + len(terms_b) - shared
+        return shared / union if union else 0.0
 
 
 def orient(
@@ -150,8 +177,10 @@ def orient(
     them before aligning: the cheap part of judging a pair."""
     features = features if features is not None else FeatureCache()
     grams = {d.id: features.trigrams(d) for d in (first, second)}
+    shared = len(np.intersect1d(grams[first.id], grams[second.id], assume_unique=True))
     containment = {
-        (a.id, b.id): _containment(grams[a.id], grams[b.id]) for a, b in ((first, second), (second, first))
+        (a.id, b.id): shared / len(grams[a.id]) if len(grams[a.id]) else 0.0
+        for a, b in ((first, second), (second, first))
     }
     source, derived, reasons = _direction(first, second, containment)
     return source, derived, reasons, containment

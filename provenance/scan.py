@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import zlib
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -131,6 +132,8 @@ def _one_blas_thread():
 
 
 def _start_worker() -> None:
+    global _STATE
+    _STATE = _WorkerState()
     _one_blas_thread()
 
 
@@ -257,16 +260,44 @@ class _Similarity:
     content_similarity: float
 
 
-def _link_pairs(documents: list[Document], pairs: list[tuple[str, str]], settings: Settings) -> list[_Link]:
-    """Round 1: what clustering needs of each candidate pair."""
-    by_id = {d.id: _plain(d) for d in documents}
-    features = FeatureCache()
+class _WorkerState:
+    """What a process keeps between work units of one scan: the documents it
+    analysed last and their features (ids are unique within a scan)."""
+
+    CAPACITY = 1000
+
+    def __init__(self) -> None:
+        self.features = FeatureCache(capacity=self.CAPACITY)
+        self._documents: OrderedDict[str, Document] = OrderedDict()
+
+    def documents(self, stored: list[Document]) -> dict[str, Document]:
+        out = {}
+        for document in stored:
+            plain = self._documents.get(document.id)
+            if plain is None:
+                plain = self._documents[document.id] = _plain(document)
+                if len(self._documents) > self.CAPACITY:
+                    self._documents.popitem(last=False)
+            else:
+                self._documents.move_to_end(document.id)
+            out[document.id] = plain
+        return out
+
+
+_STATE = _WorkerState()
+
+
+def _link_pairs(documents: list[Document], pairs: list[tuple[str, str, bool]], settings: Settings) -> list[_Link]:
+    """Round 1: what clustering needs of each candidate pair; the whole
+    relation for pairs marked ``full``."""
+    by_id = _STATE.documents(documents)
+    features = _STATE.features
     out = []
-    for a, b in pairs:
+    for a, b, full in pairs:
         first, second = by_id[a], by_id[b]
         source, derived, _, _ = orient(first, second, features)
         similarity = round(features.content_similarity(source, derived), 4)
-        if similarity >= settings.story_similarity:
+        if similarity >= settings.story_similarity and not full:
             # Linked whatever the verdict: the alignment can wait for round 2.
             out.append(_Link(source.id, derived.id, False, _Similarity(similarity), None))
         else:
@@ -277,8 +308,8 @@ def _link_pairs(documents: list[Document], pairs: list[tuple[str, str]], setting
 
 def _relate(documents: list[Document], tasks: list[tuple[str, str, str | None]], settings: Settings) -> list[Relation]:
     """Round 2: ``judge_pair(first, second, source_id=...)`` for each task."""
-    by_id = {d.id: _plain(d) for d in documents}
-    features = FeatureCache()
+    by_id = _STATE.documents(documents)
+    features = _STATE.features
     return [judge_pair(by_id[a], by_id[b], settings, source_id=fixed, features=features) for a, b, fixed in tasks]
 
 
@@ -314,7 +345,23 @@ class _Scan:
             yield pending.popleft().result()
 
     def run(self, articles: Iterator[Article]) -> ScanResult:
+        result = self._run(articles)
+        target = os.environ.get("PROVENANCE_SCAN_STATS")
+        if target:  # figures for benchmarks/speed.py
+            Path(target).write_text(json.dumps(self.stats, indent=1) + "\n", encoding="utf-8")
+        return result
+
+    def _lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.stats.setdefault("seconds", {})[phase] = round(now - self._clock, 3)
+        self._clock = now
+
+    def _run(self, articles: Iterator[Article]) -> ScanResult:
+        global _STATE
+        if isinstance(self.executor, _InProcess):
+            _STATE = _WorkerState()  # nothing of an earlier scan
         settings = self.settings
+        self._clock = time.perf_counter()
         documents: list[StoredDocument] = []
         blocks: dict[str, list[np.ndarray]] = {g: [] for g in GRANULARITIES}
         chunks = ((chunk, settings) for chunk in _chunks(articles, CHUNK))
@@ -324,23 +371,33 @@ class _Scan:
                 blocks[g].append(matrices[g])
         if not documents:
             raise NoArticlesError("no articles to scan")
+        self._lap("read_analyse_fingerprint")
+        self.stats["articles"] = len(documents)
         matrices = {g: np.concatenate(blocks[g]) for g in GRANULARITIES}
         blocks.clear()
         rows = scan_candidates(matrices, settings, self.stats)
         del matrices
+        self._lap("candidates")
         ids = [d.id for d in documents]
         by_id = dict(zip(ids, documents))
         pairs = [(ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i]) for i, j in rows.tolist()]
         pairs.sort()
         self.stats["candidate_pairs"] = len(pairs)
+        if os.environ.get("PROVENANCE_SCAN_PAIRS"):  # for benchmarks/speed.py's recall
+            Path(os.environ["PROVENANCE_SCAN_PAIRS"]).write_text(json.dumps(pairs), encoding="utf-8")
 
         # Round 1: link candidate pairs.
         links: dict[tuple[str, str], _Link] = {}
-        batches = list(_batches(pairs))
+        # A pair alone in its group of linked documents is a whole story if
+        # it links at all, and its relation the one reported: judge it fully
+        # now rather than twice.
+        ordered, sizes = _by_component(pairs)
+        batches = list(_batches([(a, b, sizes[a] == 2) for a, b in ordered]))
         found_links = self._ordered(_link_pairs, ((_documents_of(b, by_id), b, settings) for b in batches))
         for batch, found in zip(batches, found_links):
-            links.update(zip(batch, found))
+            links.update(zip((pair[:2] for pair in batch), found))
         self.stats["aligned_for_linking"] = sum(1 for link in links.values() if link.relation is not None)
+        self._lap("link")
 
         stories: list[Story] = []
         plan: list[tuple[int, str, tuple[str, str, str | None]]] = []
@@ -372,6 +429,7 @@ class _Scan:
         for unit, found in zip(units, results):
             for (position, _), relation in zip(unit, found):
                 relations[position] = relation
+        self._lap("relations")
         return ScanResult(tuple(documents), tuple(stories), tuple(relations), (), settings)  # type: ignore[arg-type]
 
 
@@ -380,11 +438,35 @@ def _documents_of(pairs: list[tuple], by_id: dict[str, StoredDocument]) -> list[
     return [by_id[k] for k in keys]
 
 
-def _batches(pairs: list[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
+def _batches(pairs: list[tuple]) -> Iterator[list[tuple]]:
     """Pairs in units of about PAIR_BATCH, a document's pairs kept together
     where they fit (pairs are sorted by their first id)."""
     for start in range(0, len(pairs), PAIR_BATCH):
         yield pairs[start : start + PAIR_BATCH]
+
+
+def _by_component(pairs: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """The pairs ordered so that each connected group of documents is
+    together, and the size of each document's group."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    roots = {x: find(x) for x in parent}
+    counts: dict[str, int] = {}
+    for root in roots.values():
+        counts[root] = counts.get(root, 0) + 1
+    sizes = {x: counts[root] for x, root in roots.items()}
+    return sorted(pairs, key=lambda pair: (roots[pair[0]], pair)), sizes
 
 
 def _task_batches(todo: list[tuple[int, tuple]]) -> Iterator[list[tuple[int, tuple]]]:

@@ -53,8 +53,14 @@ from . import CandidateIndex, lsh_layout
 #: A shingle is common when more than max(COMMON_FLOOR, COMMON_SHARE * n)
 #: articles hold it. The floor keeps every corpus below a few thousand
 #: articles (the seeds, METER) on the exact estimate.
-COMMON_FLOOR = 2000
+COMMON_FLOOR = 50
 COMMON_SHARE = 0.002
+#: A pair whose estimate over all shingles reaches this is a candidate even
+#: when the shingles it shares are common (a story republished widely);
+#: unrelated articles sharing boilerplate or common words stay far below.
+NEAR_DUPLICATE = 0.3
+#: Rows per band when surfacing such near-duplicates.
+NEAR_ROWS = 4
 #: Shingles held by at most this many articles surface a pair with one
 #: collision even when the granularity's bands are wide.
 RARE_DF = 50
@@ -328,14 +334,23 @@ def scan_candidates(
         usable = None if frequencies is None else frequencies <= common_df(n)
         bands, rows = band_layout(matrix, usable, thresholds[granularity])
         keys = surfaced_pairs(matrix, usable, bands, rows)
-        if rows > 1 and frequencies is not None:
-            # Wide bands miss pairs of modest overlap; a single shared rare
-            # shingle (a name, a quote) still surfaces them, cheaply.
-            rare = surfaced_pairs(matrix, frequencies <= RARE_DF, matrix.shape[1], 1)
-            keys = _sorted_unique(np.concatenate([keys, rare]))
+        if usable is not None:
+            extra = [keys]
+            if rows > 1:
+                # Wide bands miss pairs of modest overlap; a single shared
+                # rare shingle (a name, a quote) still surfaces them, cheaply.
+                extra.append(surfaced_pairs(matrix, frequencies <= RARE_DF, matrix.shape[1], 1))
+            # Near-duplicates of a widely republished story share shingles
+            # that are common for that very reason: surface them by whole
+            # bands of all cells.
+            extra.append(surfaced_pairs(matrix, None, matrix.shape[1] // NEAR_ROWS, NEAR_ROWS))
+            keys = _sorted_unique(np.concatenate(extra))
         low, high = keys // n, keys % n
         estimates = pair_estimates(matrix, usable, low, high)
-        passed = keys[estimates >= thresholds[granularity] - 1e-12]
+        passed = estimates >= thresholds[granularity] - 1e-12
+        if usable is not None:
+            passed |= pair_estimates(matrix, None, low, high) >= NEAR_DUPLICATE
+        passed = keys[passed]
         chosen.append(passed)
         if stats is not None:
             stats[granularity] = {

@@ -1,0 +1,106 @@
+"""The scan at scale: parallel runs give the same bytes as one process,
+documents are kept compactly, and the candidate search keeps its answers."""
+
+import importlib
+import json
+
+import numpy as np
+import pytest
+
+from benchmarks.generate import NewsGenerator, corpus
+from provenance import Article, analyse, scan_articles
+from provenance.fingerprint import signatures
+from provenance.index import candidate_pairs
+from provenance.index import memory
+from provenance.report import json as json_report
+from provenance.report import text as text_report
+
+scan_module = importlib.import_module("provenance.scan")
+
+
+@pytest.fixture(scope="module")
+def small_corpus():
+    made = corpus(NewsGenerator(seed=3, words=(120, 260)), 70)
+    articles = [Article(id=a.id, text=a.text, outlet=a.outlet, published=a.published, title=a.title)
+                for a in made.articles]
+    return articles, made.truth
+
+
+def rendered(result):
+    return json_report.dumps(json_report.scan_document(result)), text_report.render_scan(result, show_all=True)
+
+
+def test_parallel_scan_is_byte_identical_to_one_process(small_corpus, monkeypatch):
+    articles, truth = small_corpus
+    one = scan_articles(articles, jobs=1)
+    # Small work units, so chunking, batching and ordering are all exercised.
+    monkeypatch.setattr(scan_module, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(scan_module, "CHUNK", 7)
+    monkeypatch.setattr(scan_module, "PAIR_BATCH", 3)
+    many = scan_articles(iter(articles), jobs=2)
+    assert rendered(one) == rendered(many)
+    derived = [t for t in truth if t.kind in ("copy", "rewrite")]
+    assert derived and all(one.relation(t.article) is not None for t in derived)
+
+
+def test_stored_documents_equal_the_analysed_ones(small_corpus):
+    articles, _ = small_corpus
+    result = scan_articles(articles[:20], jobs=1)
+    for article, document in zip(articles, result.documents):
+        plain = analyse(article)
+        assert isinstance(document, scan_module.StoredDocument)
+        assert document == plain and plain == document and hash(document) == hash(plain)
+        assert document.word_count == plain.word_count
+        assert len(document.sentences) == len(plain.sentences)
+        assert [s.tokens for s in document.sentences] == [s.tokens for s in plain.sentences]
+
+
+def test_corpus_candidates_equal_the_index_query_below_the_floor(small_corpus, monkeypatch):
+    articles, _ = small_corpus
+    monkeypatch.setattr(memory, "COMMON_FLOOR", len(articles))
+    sigs = signatures([analyse(a) for a in articles])
+    rows = memory.scan_candidates(memory.matrices_of(sigs))
+    ids = [s.id for s in sigs]
+    found = {tuple(sorted((ids[i], ids[j]))) for i, j in rows.tolist()}
+    assert found == set(candidate_pairs(sigs))
+
+
+def test_scale_mode_keeps_copies_and_rewrites(small_corpus, monkeypatch):
+    # Pretend the corpus is large: common shingles cut, bands widened.
+    articles, truth = small_corpus
+    sigs = signatures([analyse(a) for a in articles])
+    matrices = memory.matrices_of(sigs)
+    monkeypatch.setattr(memory, "COMMON_FLOOR", 5)
+    monkeypatch.setattr(memory, "COMMON_SHARE", 0.1)
+    monkeypatch.setattr(memory, "PAIR_BUDGET", 10)
+    stats: dict = {}
+    rows = memory.scan_candidates(matrices, stats=stats)
+    assert stats["content"]["band_rows"] > 1 and stats["content"]["common_cells"] > 0
+    ids = [s.id for s in sigs]
+    found = {tuple(sorted((ids[i], ids[j]))) for i, j in rows.tolist()}
+    for t in truth:
+        if t.kind in ("copy", "rewrite"):
+            assert tuple(sorted((t.article, t.source))) in found
+
+
+def test_document_frequency_estimate_from_signatures(monkeypatch):
+    # 300 documents share one word; each also has 40 words of its own.
+    texts = [" ".join(["common"] + [f"w{d}x{i}" for i in range(40)]) for d in range(300)]
+    sigs = signatures([analyse(Article(id=f"d{d}", text=t)) for d, t in enumerate(texts)])
+    matrix = memory.matrices_of(sigs)["content"]
+    monkeypatch.setattr(memory, "COMMON_FLOOR", 10)
+    frequencies = memory.cell_frequencies(matrix, scan_module.DEFAULT_SETTINGS)
+    shared = matrix == matrix[0]  # cells where a document's least word is the shared one
+    assert shared.sum() > 100
+    assert abs(np.median(frequencies[shared]) - 300) < 60
+    assert np.median(frequencies[~shared]) < 3
+
+
+def test_jsonl_is_read_a_line_at_a_time(tmp_path):
+    from provenance.articles import iter_articles
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps({"id": f"a{i}", "text": f"Text {i}."}) for i in range(3)) + "\n")
+    stream = iter_articles([feed])
+    assert next(stream).id == "a0"
+    assert [a.id for a in stream] == ["a1", "a2"]
