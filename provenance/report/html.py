@@ -63,12 +63,11 @@ def render_compare(relation: Relation, source: Document, derived: Document) -> s
 
 def render_scan_document(document: Mapping[str, Any]) -> str:
     """The HTML page for a scan document (the JSON report's data)."""
-    return _render(_scan_view(_clean(document), kind="scan"))
+    return _render(_scan_view(document, kind="scan"))
 
 
 def render_compare_document(document: Mapping[str, Any]) -> str:
     """The HTML page for a compare document: one story with one derived article."""
-    document = _clean(document)
     source, derived = document["articles"]
     as_scan = {
         **document,
@@ -259,10 +258,10 @@ def _derived_sentence(sentence: Mapping[str, Any], dom_id: str) -> SentenceView:
     label = _known(sentence["label"], LABELS)
     origins = [int(j) for j in sentence["source_indexes"]]
     if label == "added" or not origins:
-        note = f"{label}: not from the source."
+        note = f"{label}: not from the source"
     else:
         note = f"{label} of source sentence{'s' if len(origins) > 1 else ''} " \
-               f"{_numbers(origins)} (similarity {float(sentence['score']):.2f})."
+               f"{_numbers(origins)} (similarity {float(sentence['score']):.2f})"
     return SentenceView(
         dom_id=f"{dom_id}-d{index}", index=index, label=label,
         pieces=_pieces(sentence["text"], sentence["verbatim_spans"]),
@@ -287,10 +286,10 @@ def _source_sentences(relation: Mapping[str, Any], dom_id: str) -> tuple[Sentenc
         used_by = users.get(index, [])
         label = strongest.get(index, "dropped") if used_by else "dropped"
         if label == "dropped":
-            note = "dropped: the article does not use it."
+            note = "dropped: not used"
         else:
             verb = "kept verbatim" if label == "verbatim" else "rewritten"
-            note = f"{verb} in sentence{'s' if len(used_by) > 1 else ''} {_numbers(used_by)}."
+            note = f"{verb} in sentence{'s' if len(used_by) > 1 else ''} {_numbers(used_by)}"
         views.append(SentenceView(
             dom_id=f"{dom_id}-s{index}", index=index, label=label,
             pieces=((sentence["text"], False),), links=" ".join(str(i) for i in used_by), note=note,
@@ -394,14 +393,12 @@ def _tooltip(article: Mapping[str, Any]) -> str:
 # ---------------------------------------------------------------- helpers
 
 
-def _clean(value: Any) -> Any:
-    """A copy of the document with every string safe to encode and parse."""
-    if isinstance(value, str):
+def _safe_text(value: Any) -> Any:
+    """Every value the template prints passes here (Jinja's ``finalize``),
+    before escaping: so no string from the data can stop the page from being
+    encoded or parsed. Our own Markup (style, script, CSP) passes untouched."""
+    if isinstance(value, str) and not isinstance(value, Markup):
         return _UNSAFE_CHARS.sub("\ufffd", value)
-    if isinstance(value, Mapping):
-        return {_clean(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
     return value
 
 
@@ -435,6 +432,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_safe_text,
     )
     environment.filters["percent"] = _percent
     return environment

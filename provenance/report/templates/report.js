@@ -8,15 +8,21 @@
   var root = document.documentElement;
   root.classList.add("js");
 
+  // A ledger sentence (not a legend sample): its list says which side it is on.
   function sentenceOf(node) {
-    return node && node.closest ? node.closest(".sent[data-side]") : null;
+    var sentence = node && node.closest ? node.closest(".sent") : null;
+    return sentence && sentence.parentElement.hasAttribute("data-side") ? sentence : null;
+  }
+
+  function sideOf(sentence) {
+    return sentence.parentElement.getAttribute("data-side");
   }
 
   // The sentences of the other column that this one is linked with.
   function partners(sentence) {
     var box = sentence.closest("[data-rel]");
     if (!box) return [];
-    var other = sentence.getAttribute("data-side") === "d" ? "-s" : "-d";
+    var other = sideOf(sentence) === "d" ? "-s" : "-d";
     var found = [];
     (sentence.getAttribute("data-links") || "").split(" ").forEach(function (index) {
       if (!/^[0-9]+$/.test(index)) return;
@@ -74,7 +80,7 @@
   document.addEventListener("keydown", function (event) {
     var sentence = sentenceOf(event.target);
     if (!sentence || event.altKey || event.ctrlKey || event.metaKey) return;
-    var side = sentence.getAttribute("data-side"), target = null;
+    var side = sideOf(sentence), target = null;
     if (event.key === "ArrowDown") target = step(sentence, 1);
     else if (event.key === "ArrowUp") target = step(sentence, -1);
     else if ((event.key === "ArrowLeft" && side === "d") || (event.key === "ArrowRight" && side === "s")) {
