@@ -246,6 +246,11 @@ def _from_record(
         problem = "missing 'text' field" if text is None else "'text' must be a non-empty string"
         report(InputError(where, problem, line=line))
         return None
+    for name, value in record.items():
+        if isinstance(value, str) and _has_lone_surrogate(value):
+            report(InputError(where, f"'{name}' holds an unpaired surrogate escape (such as \\ud800): "
+                                     "not valid Unicode text", line=line))
+            return None
     metadata: dict[str, str | None] = {}
     for name in METADATA_FIELDS:
         value = record.get(name)
@@ -257,6 +262,16 @@ def _from_record(
     article_id = str(raw_id).strip() if raw_id is not None and str(raw_id).strip() else default_id
     location = f"{origin}:{line}" if line is not None else where
     return Article(id=article_id, text=text, origin=location, **metadata)
+
+
+def _has_lone_surrogate(value: str) -> bool:
+    # JSON may escape half of a UTF-16 pair; such a string cannot be encoded
+    # or written anywhere, so it is refused here with the line it came from.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _unique_ids(articles: Iterable[Article]) -> Iterator[Article]:

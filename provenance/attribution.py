@@ -225,13 +225,15 @@ def names_pattern(names: list[str] | tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w.])(?:" + "|".join(alternatives) + r")(?![\w])")
 
 
+# The connecting words match in any case ("According to Reuters" opens a
+# sentence); the names keep the case rules of names_pattern.
 _CREDIT_PHRASES = (
-    r"according\s+to\s+(?:the\s+)?(?:news\s+agency\s+|wire\s+service\s+)?{N}",
-    r"{N}(?:\s+news\s+agency)?\s+(?:reported|reports|said|says|wrote|writes|quoted|cited|added|contributed)",
-    r"(?:told|cited\s+by|quoted\s+by|reported\s+by|via|courtesy\s+of|from|by)\s+(?:the\s+)?(?:news\s+agency\s+)?{N}",
+    r"(?i:according\s+to\s+(?:the\s+)?(?:news\s+agency\s+|wire\s+service\s+)?){N}",
+    r"{N}(?i:(?:\s+news\s+agency)?\s+(?:reported|reports|said|says|wrote|writes|quoted|cited|added|contributed))",
+    r"(?i:(?:told|cited\s+by|quoted\s+by|reported\s+by|via|courtesy\s+of|from|by)\s+(?:the\s+)?(?:news\s+agency\s+)?){N}",
     r"\(\s*{N}\s*\)",
-    r"(?:news\s+agency|wire\s+service)\s+{N}",
-    r"{N}\s+(?:news\s+agency|wire\s+service)",
+    r"(?i:(?:news\s+agency|wire\s+service)\s+){N}",
+    r"{N}(?i:\s+(?:news\s+agency|wire\s+service))",
 )
 
 

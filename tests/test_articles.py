@@ -104,3 +104,12 @@ def test_duplicate_ids_made_unique(tmp_path):
         (tmp_path / folder / "same.txt").write_text(f"text {folder}", encoding="utf-8")
     ids = [a.id for a in read_articles([tmp_path])]
     assert len(set(ids)) == 2 and ids[0] == "same"
+
+
+def test_lone_surrogate_in_json_is_reported_with_its_line(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"text": "ok text"}\n{"text": "bad \\ud800 text"}\n{"id": "\\udfff", "text": "t"}\n', encoding="utf-8")
+    problems = []
+    articles = read_articles([feed], on_error=problems.append)
+    assert [a.text for a in articles] == ["ok text"]
+    assert [(p.line, "unpaired surrogate" in p.reason) for p in problems] == [(2, True), (3, True)]

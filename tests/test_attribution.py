@@ -57,3 +57,9 @@ def test_credit_phrases():
     assert credit_phrases("LONDON (Reuters) - text", names)
     assert not credit_phrases("Reutersville is a town.", names)
     assert not credit_phrases("The minister resigned, according to officials.", names)
+
+
+def test_credit_phrase_at_sentence_start_and_short_names_keep_their_case():
+    assert credit_phrases("According to Reuters, the talks failed.", ("Reuters",))
+    assert credit_phrases("Told AP on Monday.", ("AP",))
+    assert not credit_phrases("according to ap rules", ("AP",))
