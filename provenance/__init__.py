@@ -9,18 +9,39 @@ The public API::
         print(story.source, story.members)
 """
 
-from .align import Ledger, SentenceAlignment
+# Defined before the imports: modules below read it while the package loads.
+__version__ = "0.1.0"
+
+from .align import Ledger, SentenceAlignment  # noqa: E402
 from .articles import Article, read_articles
 from .config import Settings
-from .errors import ConfigError, InputError, NoArticlesError, ProvenanceError
+from .errors import (
+    ConfigError,
+    IncompatibleIndexError,
+    IndexStoreError,
+    InputError,
+    NoArticlesError,
+    PolicyError,
+    ProvenanceError,
+    UnreadableInputsError,
+)
 from .judge import Relation, Scores, Story
 from .scan import ScanResult, compare, scan, scan_articles
 from .text import Document, Sentence, analyse
-
-__version__ = "0.1.0"
+from .check import ArticleCheck, Policy, check, check_articles  # noqa: E402
+from .index import open_index  # noqa: E402
 
 __all__ = [
     "Article",
+    "ArticleCheck",
+    "IncompatibleIndexError",
+    "IndexStoreError",
+    "Policy",
+    "PolicyError",
+    "UnreadableInputsError",
+    "check",
+    "check_articles",
+    "open_index",
     "ConfigError",
     "Document",
     "InputError",

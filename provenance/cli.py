@@ -33,7 +33,15 @@ Exit codes:
   2  usage mistake: unknown option, missing argument, bad value"""
 
 
-@click.group(epilog=EXIT_CODES)
+OVERVIEW_EXIT_CODES = """\b
+Exit codes (each command's --help has the details):
+  0  success (check: every article passed)
+  1  scan/compare: a data problem; check: a policy violation
+  2  usage mistake: unknown option, missing argument, bad value
+  3  check/index: an input, index or output error"""
+
+
+@click.group(epilog=OVERVIEW_EXIT_CODES)
 @click.version_option(__version__, prog_name="provenance")
 def cli() -> None:
     """Find which news articles derive from which: copies, rewrites and
@@ -306,7 +314,8 @@ def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, wit
     inputs), aligned with its most similar candidates, and judged as in a
     scan; the strongest relation names its source.
     """
-    from . import check as gate
+    from .check import Policy, parse_fail_on, read_allow_file
+    from .check import check as check_inputs
     from .errors import UnreadableInputsError
     from .report import check_json, check_text, github, junit, sarif
 
@@ -315,8 +324,8 @@ def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, wit
     if prefix is not None and location is None:
         raise click.UsageError("--prefix applies to --index")
     try:
-        rules = gate.read_allow_file(allow_file) if allow_file is not None else ()
-        policy = gate.Policy(gate.parse_fail_on(fail_on), rules)
+        rules = read_allow_file(allow_file) if allow_file is not None else ()
+        policy = Policy(parse_fail_on(fail_on), rules)
     except ProvenanceError as exc:
         raise click.UsageError(str(exc)) from None
     store = None
@@ -325,7 +334,7 @@ def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, wit
             from .index import open_index
 
             store = open_index(location, prefix=prefix)
-        result = gate.check(inputs, index=store, within=within, policy=policy, max_candidates=max_candidates)
+        result = check_inputs(inputs, index=store, within=within, policy=policy, max_candidates=max_candidates)
     except UnreadableInputsError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
