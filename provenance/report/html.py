@@ -110,6 +110,8 @@ class RelationView:
     credited: bool
     credit_evidence: tuple[str, ...]
     direction_reasons: tuple[str, ...]
+    #: Why this verdict (schema 1.1; empty for older documents).
+    verdict_reasons: tuple[str, ...]
     scores: Mapping[str, float]
     #: Stacked share bar: (label, x, width) in a 100-unit-wide box.
     bar: tuple[tuple[str, float, float], ...]
@@ -234,7 +236,7 @@ def _relation_view(
     relation: Mapping[str, Any], source: Mapping[str, Any], derived: Mapping[str, Any], dom_id: str, open_: bool
 ) -> RelationView:
     verdict = _known(relation["verdict"], VERDICTS)
-    scores = {k: float(v) for k, v in relation["scores"].items()}
+    scores = {k: float(v) for k, v in relation["scores"].items() if isinstance(v, (int, float))}
     return RelationView(
         dom_id=dom_id,
         source=source,
@@ -244,6 +246,7 @@ def _relation_view(
         credited=bool(relation["credited"]),
         credit_evidence=tuple(relation["credit_evidence"]),
         direction_reasons=tuple(relation["direction"]["reasons"]),
+        verdict_reasons=tuple(relation.get("verdict_reasons", ())),
         scores=scores,
         bar=_bar(scores),
         derived_sentences=tuple(_derived_sentence(s, dom_id) for s in relation["sentences"]),
