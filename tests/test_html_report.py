@@ -178,6 +178,18 @@ def test_small_reports_open_every_ledger_large_ones_collapse_them(seeds_html, se
     assert f"+ {4 + extra - html_report.GRAPH_MAX_NODES} more in the table" in page
 
 
+def test_uncredited_mark_only_where_text_is_reused(seeds_html, seeds_document):
+    uncredited = [r for r in seeds_document["relations"] if not r["credited"]]
+    assert len(uncredited) >= 2
+    mark = '<use href="#nocredit" class="nc"'
+    assert seeds_html.count(mark) == len(uncredited)
+    document = copy.deepcopy(seeds_document)
+    next(r for r in document["relations"] if not r["credited"])["verdict"] = "independent"
+    page = html_report.render_scan_document(document)
+    assert page.count(mark) == len(uncredited) - 1
+    assert "independent · not credited" in page
+
+
 def test_cli_writes_html_for_scan_and_compare(tmp_path):
     runner = CliRunner()
     report = tmp_path / "report.html"

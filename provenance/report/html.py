@@ -120,6 +120,12 @@ class RelationView:
     dropped: int
     open: bool
 
+    @property
+    def flagged(self) -> bool:
+        """Reuses the source's text without crediting it (independent
+        reporting of the same story owes no credit)."""
+        return not self.credited and self.verdict != "independent"
+
 
 @dataclass(frozen=True)
 class Node:
@@ -132,7 +138,8 @@ class Node:
     tooltip: str
     href: str
     verdict: str
-    credited: bool
+    #: Carries the uncredited mark.
+    flagged: bool
 
 
 @dataclass(frozen=True)
@@ -212,7 +219,7 @@ def _scan_view(document: Mapping[str, Any], *, kind: str) -> ReportView:
         problems=tuple(document.get("problems", [])),
         settings=tuple((str(k), str(v)) for k, v in document.get("settings", {}).items()),
         derived_count=len(derived),
-        uncredited_count=sum(1 for r in derived if not r.credited and r.verdict != "independent"),
+        uncredited_count=sum(1 for r in derived if r.flagged),
     )
 
 
@@ -352,20 +359,21 @@ def _graph(source: Mapping[str, Any], relations: Sequence[RelationView]) -> Grap
     source_node = Node(
         x=_G_PAD, y=source_y, width=_G_SOURCE_W, height=_G_NODE_H,
         name=_clip(_name(source), 26), detail=_clip(_source_detail(source), 32),
-        tooltip=_tooltip(source), href="", verdict="source", credited=True,
+        tooltip=_tooltip(source), href="", verdict="source", flagged=False,
     )
     nodes, edges = [], []
     x = _G_WIDTH - _G_PAD - _G_NODE_W
     start = (_G_PAD + _G_SOURCE_W, source_y + _G_NODE_H / 2)
     for row, relation in enumerate(shown):
         y = _G_PAD + row * step
-        detail = relation.verdict + (" · uncredited" if not relation.credited else " · credited")
+        credit = "credited" if relation.credited else "uncredited" if relation.flagged else "not credited"
+        detail = f"{relation.verdict} · {credit}"
         if relation.derived.get("published"):
             detail += f" · {relation.derived['published']}"
         nodes.append(Node(
             x=x, y=y, width=_G_NODE_W, height=_G_NODE_H, name=_clip(_name(relation.derived), 34),
             detail=_clip(detail, 44), tooltip=_tooltip(relation.derived), href=f"#{relation.dom_id}",
-            verdict=relation.verdict, credited=relation.credited,
+            verdict=relation.verdict, flagged=relation.flagged,
         ))
         end = (x - 7, y + _G_NODE_H / 2)  # leave room for the arrowhead
         middle = (start[0] + end[0]) / 2
