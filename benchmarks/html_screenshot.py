@@ -29,7 +29,8 @@ def chromium_path() -> str | None:
     configured = os.environ.get("CHROMIUM")
     if configured:
         return configured if Path(configured).exists() else None
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    return found or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
 
 def launch(playwright):
