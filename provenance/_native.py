@@ -316,7 +316,7 @@ def _sketch_batch(batch: list[str], kind: str, settings: Settings, dtype, width:
 
 
 @njit(cache=True, nogil=True)
-def pair_estimates(matrix, usable, low, high, out):
+def pair_estimates(matrix, usable, low, high, min_counted, out):
     """As :func:`provenance.index.memory.pair_estimates`; ``usable`` may be
     an empty (0 x 0) array when every cell counts."""
     width = matrix.shape[1]
@@ -334,7 +334,10 @@ def pair_estimates(matrix, usable, low, high, out):
             counted += 1
             if a == b:
                 equal += 1
-        out[p] = equal / counted if counted > 0 else 0.0
+        if masked and counted < min_counted:
+            out[p] = 0.0
+        else:
+            out[p] = equal / counted if counted > 0 else 0.0
 
 
 def tokenize_only(texts: Sequence[str]) -> int:

@@ -57,7 +57,7 @@ def test_stored_documents_equal_the_analysed_ones(small_corpus):
 
 def test_corpus_candidates_equal_the_index_query_below_the_floor(small_corpus, monkeypatch):
     articles, _ = small_corpus
-    monkeypatch.setattr(memory, "COMMON_FLOOR", len(articles))
+    monkeypatch.setattr(memory, "COMMON_FLOOR", {"words": len(articles), "content": len(articles)})
     sigs = signatures([analyse(a) for a in articles])
     rows = memory.scan_candidates(memory.matrices_of(sigs))
     ids = [s.id for s in sigs]
@@ -70,7 +70,8 @@ def test_scale_mode_keeps_copies_and_rewrites(small_corpus, monkeypatch):
     articles, truth = small_corpus
     sigs = signatures([analyse(a) for a in articles])
     matrices = memory.matrices_of(sigs)
-    monkeypatch.setattr(memory, "COMMON_FLOOR", 5)
+    monkeypatch.setattr(memory, "COMMON_FLOOR", {"words": 5, "content": 5})
+    monkeypatch.setattr(memory, "MIN_COUNTED", 8)
     monkeypatch.setattr(memory, "COMMON_SHARE", 0.1)
     monkeypatch.setattr(memory, "PAIR_BUDGET", 10)
     stats: dict = {}
@@ -88,7 +89,7 @@ def test_document_frequency_estimate_from_signatures(monkeypatch):
     texts = [" ".join(["common"] + [f"w{d}x{i}" for i in range(40)]) for d in range(300)]
     sigs = signatures([analyse(Article(id=f"d{d}", text=t)) for d, t in enumerate(texts)])
     matrix = memory.matrices_of(sigs)["content"]
-    monkeypatch.setattr(memory, "COMMON_FLOOR", 10)
+    monkeypatch.setattr(memory, "COMMON_FLOOR", {"words": 10, "content": 10})
     frequencies = memory.cell_frequencies(matrix, scan_module.DEFAULT_SETTINGS)
     shared = matrix == matrix[0]  # cells where a document's least word is the shared one
     assert shared.sum() > 100

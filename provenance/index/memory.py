@@ -53,8 +53,15 @@ from . import CandidateIndex, lsh_layout
 #: A shingle is common when more than max(COMMON_FLOOR, COMMON_SHARE * n)
 #: articles hold it. The floor keeps every corpus below a few thousand
 #: articles (the seeds, METER) on the exact estimate.
-COMMON_FLOOR = 50
+#: Per granularity: word 5-grams held by 50 articles are boilerplate (or a
+#: story republished 50 times, which the near-duplicate rule keeps); content
+#: words are cut only from 2,000 articles up, since cutting them leaves a
+#: pair fewer permutations to estimate from.
+COMMON_FLOOR = {"words": 50, "content": 2000}
 COMMON_SHARE = 0.002
+#: A pair's estimate needs this many permutations whose least shingle is
+#: uncommon; with fewer it is taken as 0.
+MIN_COUNTED = 32
 #: A pair whose estimate over all shingles reaches this is a candidate even
 #: when the shingles it shares are common (a story republished widely);
 #: unrelated articles sharing boilerplate or common words stay far below.
@@ -141,16 +148,16 @@ class MemoryIndex(CandidateIndex):
 # --- candidate pairs of a whole corpus ------------------------------------------------
 
 
-def common_df(articles: int) -> float:
-    return max(COMMON_FLOOR, COMMON_SHARE * articles)
+def common_df(articles: int, granularity: str = "content") -> float:
+    return max(COMMON_FLOOR[granularity], COMMON_SHARE * articles)
 
 
-def cell_frequencies(matrix: np.ndarray, settings: Settings) -> np.ndarray | None:
+def cell_frequencies(matrix: np.ndarray, settings: Settings, granularity: str = "content") -> np.ndarray | None:
     """(articles x num_perm) estimated document frequency of the shingle
     behind each MinHash value, or None below :data:`COMMON_FLOOR` articles
     (where nothing can be common)."""
     n = len(matrix)
-    if n <= COMMON_FLOOR:
+    if n <= COMMON_FLOOR[granularity]:
         return None
     a, b = permutations(settings.num_perm, settings.seed, settings.minhash_scheme)
     width = scheme_width(settings.minhash_scheme)
@@ -178,13 +185,13 @@ def cell_frequencies(matrix: np.ndarray, settings: Settings) -> np.ndarray | Non
     return df[inverse_index].astype(np.float32)
 
 
-def uncommon_cells(matrix: np.ndarray, settings: Settings) -> np.ndarray | None:
+def uncommon_cells(matrix: np.ndarray, settings: Settings, granularity: str = "content") -> np.ndarray | None:
     """(articles x num_perm) mask of the cells whose least shingle is not
     common, or None when nothing is common (every cell counts)."""
-    frequencies = cell_frequencies(matrix, settings)
+    frequencies = cell_frequencies(matrix, settings, granularity)
     if frequencies is None:
         return None
-    usable = frequencies <= common_df(len(matrix))
+    usable = frequencies <= common_df(len(matrix), granularity)
     return None if usable.all() else usable
 
 
@@ -301,7 +308,7 @@ def pair_estimates(matrix: np.ndarray, usable: np.ndarray | None, low: np.ndarra
     native = _native()
     if native is not None and len(low):
         mask = usable if usable is not None else np.zeros((0, 0), dtype=bool)
-        native.pair_estimates(matrix, mask, low.astype(np.int64), high.astype(np.int64), out)
+        native.pair_estimates(matrix, mask, low.astype(np.int64), high.astype(np.int64), MIN_COUNTED, out)
         return out
     for lo in range(0, len(low), 65_536):
         i, j = low[lo : lo + 65_536], high[lo : lo + 65_536]
@@ -313,7 +320,8 @@ def pair_estimates(matrix: np.ndarray, usable: np.ndarray | None, low: np.ndarra
             # The pair's least shingle in a permutation is the lesser value's.
             counted = np.where(a <= b, usable[i], usable[j])
             denominator = counted.sum(axis=1)
-            out[lo : lo + len(i)] = np.where(denominator > 0, (equal & counted).sum(axis=1) / np.maximum(denominator, 1), 0.0)
+            out[lo : lo + len(i)] = np.where(denominator >= MIN_COUNTED,
+                                             (equal & counted).sum(axis=1) / np.maximum(denominator, 1), 0.0)
     return out
 
 
@@ -330,8 +338,8 @@ def scan_candidates(
         n = len(matrix)
         if n < 2:
             continue
-        frequencies = cell_frequencies(matrix, settings)
-        usable = None if frequencies is None else frequencies <= common_df(n)
+        frequencies = cell_frequencies(matrix, settings, granularity)
+        usable = None if frequencies is None else frequencies <= common_df(n, granularity)
         bands, rows = band_layout(matrix, usable, thresholds[granularity])
         keys = surfaced_pairs(matrix, usable, bands, rows)
         if usable is not None:
