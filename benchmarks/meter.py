@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import subprocess
 import sys
 import time
@@ -315,6 +316,11 @@ def lexical(judged: Sequence[Judged]) -> dict:
 
 
 def git_commit(repo: Path = REPO) -> str:
+    """HEAD (``+dirty`` when tracked files differ from it), or
+    ``PROVENANCE_COMMIT`` when run from an exported tree (no git there)."""
+    exported = os.environ.get("PROVENANCE_COMMIT")
+    if exported and not (repo / ".git").exists():
+        return exported
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True,
                                 check=True).stdout.strip()

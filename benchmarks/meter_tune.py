@@ -1,7 +1,7 @@
 """Cross-validated tuning on METER: which settings and verdict logic to ship.
 
     python benchmarks/meter_tune.py [--root ../shared/datasets/meter] [--domain courts]
-        [--out benchmarks/meter_tune.json] [--model benchmarks/meter_model.json]
+        [--out benchmarks/meter_tune.json] [--cache FILE]
 
 For each alignment variant in a small grid (``Settings`` overrides of the
 sentence matcher), every labelled article is judged once against its story's
@@ -9,14 +9,18 @@ PA copy; then, with 5 folds of whole days (no story is split across folds):
 
 * rules: the package's verdict thresholds (``rewrite_min_matched``,
   ``partial_min_matched``) are chosen on four folds and scored on the fifth;
-* model: a multinomial logistic regression over a handful of alignment
-  figures is fitted on four folds and scored on the fifth;
+* model: the package's verdict model alone (``benchmarks/train_verdict.py``:
+  multinomial logistic regression over copied-run coverage and length) is
+  fitted on four folds and scored on the fifth; it reads no alignment
+  figure, so it is the same in every variant;
 * lexical: alternative projections of the ledger onto words (copied runs
   also looked for outside matched sentences, shorter runs) are scored per fold.
 
-It also checks that a candidate default keeps the seeds' expected results.
-The logistic model fitted on all articles is written as JSON coefficients
-(``--model``), never as a pickle. Nothing here changes the package.
+"shipped" is the package's own verdict under each variant (the model with
+the ledger's bars, as ``provenance.judge.decide`` combines them). It also
+checks that a candidate default keeps the seeds' expected results. The
+package's model itself is trained by ``benchmarks/train_verdict.py``.
+Nothing here changes the package.
 """
 
 from __future__ import annotations
@@ -52,7 +56,8 @@ from benchmarks.meter import (  # noqa: E402
 from benchmarks.meter_corpus import CLASSES, NEW, NON, PHRASE_CLASSES, REWRITE, VERBATIM, load_corpus, sgml_phrases  # noqa: E402
 from provenance import Settings, analyse, scan  # noqa: E402
 from provenance.align import ADDED  # noqa: E402
-from provenance.judge import judge_pair, verdict  # noqa: E402
+from provenance.judge import judge_pair, model_inputs  # noqa: E402
+from benchmarks.train_verdict import FEATURES as TRAIN_FEATURES, TO_METER, fit, model_levels  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -66,11 +71,9 @@ ALIGNMENT_GRID = [
     {"rewrite_threshold": 0.45, "gap_threshold": 0.30},
 ]
 
-#: Figures the logistic model reads: the share of the article's words found
-#: in the story's PA copy inside copied runs of 1, 3 and 8+ words (anywhere in
-#: the source, not only in matched sentences), and the article's length (log
-#: words). Other sets tried are listed in benchmarks/README.md.
-FEATURES = ("run1", "run3", "run8", "log_words")
+#: Figures the verdict model reads (from the package's Scores; see
+#: benchmarks/train_verdict.py). Other sets tried are in benchmarks/README.md.
+FEATURES = TRAIN_FEATURES
 
 #: Lexical projections: (run length inside matched sentences, run length anywhere; 0 = off).
 PROJECTIONS = [(3, 0), (2, 0), (3, 5), (2, 5), (2, 4), (1, 0), (3, 8)]
@@ -108,8 +111,7 @@ def _judge_one(job: tuple[int, dict]) -> dict:
         containment_source_in_derived=scores.containment_source_in_derived,
         source_used=scores.source_used, verbatim=scores.verbatim,
         matched_sentences=relation.ledger.matched_sentences, verdict=relation.verdict,
-        run1=_run_share(document, source, 1), run3=_run_share(document, source, 3),
-        run8=_run_share(document, source, 8), log_words=float(np.log1p(document.word_count)),
+        **model_inputs(scores, sum(r.words for r in relation.ledger.sentences)),
     )
     row["tokens"] = _token_rows(news, document, relation.ledger, source)
     return row
@@ -125,13 +127,6 @@ def _covered(tokens: tuple[str, ...], grams: set, n: int) -> list[bool]:
         if tokens[k:k + n] in grams:
             covered[k:k + n] = [True] * n
     return covered
-
-
-def _run_share(document, source, n: int) -> float:
-    grams = _grams(source, n)
-    total = sum(len(s.tokens) for s in document.sentences)
-    hit = sum(sum(_covered(s.tokens, grams, n)) for s in document.sentences)
-    return round(hit / total, 4) if total else 0.0
 
 
 def _token_rows(news, document, ledger, source) -> dict | None:
@@ -215,27 +210,13 @@ def seed_caps(settings: Settings, seeds: Path = REPO / "seeds") -> tuple[float, 
     return matched.get("001", 0.0), min(matched.get("003", 0.0), matched.get("004", 0.0))
 
 
-def feature_matrix(rows: Sequence[dict]) -> np.ndarray:
-    return np.array([[float(r[name]) for name in FEATURES] for r in rows])
+def fit_model(rows: Sequence[dict]):
+    return fit(rows)
 
 
-def fit_model(rows: Sequence[dict], c: float = 1.0):
-    from sklearn.linear_model import LogisticRegression
-
-    x = feature_matrix(rows)
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
-    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
-    model.fit((x - mean) / scale, [r["label"] for r in rows])
-    return {"features": list(FEATURES), "mean": mean.tolist(), "scale": scale.tolist(),
-            "classes": [str(k) for k in model.classes_], "coef": model.coef_.tolist(),
-            "intercept": model.intercept_.tolist(), "C": c}
-
-
-def model_predict(model: dict, rows: Sequence[dict]) -> list[str]:
-    """Apply JSON coefficients: the class with the highest linear score."""
-    x = (feature_matrix(rows) - np.array(model["mean"])) / np.array(model["scale"])
-    scores = x @ np.array(model["coef"]).T + np.array(model["intercept"])
-    return [model["classes"][k] for k in scores.argmax(axis=1)]
+def model_predict(model, rows: Sequence[dict]) -> list[str]:
+    """The model's class for each row, in METER's classes."""
+    return [TO_METER[level] for level in model_levels(model, rows)]
 
 
 def scores_of(gold: Sequence[str], predicted: Sequence[str]) -> dict:
@@ -337,7 +318,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT)
     parser.add_argument("--domain", default="courts")
     parser.add_argument("--out", type=Path, help="write every variant's cross-validated figures here")
-    parser.add_argument("--model", type=Path, help="write the logistic model (fitted on all articles) as JSON here")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--cache", type=Path, help="JSON file of judged articles: read if present, else written")
     args = parser.parse_args(argv)
@@ -373,13 +353,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{(key if overrides else 'defaults')[:42]:42s} {cell('shipped'):>14s} {cell('rules'):>14s} "
               f"{cell('model'):>14s}   {best_projection:>4s} {lex['macro']['mean']:.3f} (R {lex[REWRITE]['mean']:.3f})"
               f"   {'ok' if entry['seeds_ok'] else 'FAIL ' + ','.join(entry['seeds_failed'])}")
-    if args.model:
-        rows = judged[json.dumps({}, sort_keys=True)]
-        model = fit_model(rows)
-        model.update(domain=args.domain, commit=git_commit(), settings_overrides={}, n_docs=len(rows),
-                     note="multinomial logistic regression over standardised alignment figures; "
-                          "predict argmax(coef @ ((x - mean) / scale) + intercept)")
-        args.model.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     report["seconds"] = round(time.perf_counter() - started, 1)
     if args.out:
         args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")

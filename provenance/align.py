@@ -38,8 +38,12 @@ _MERGE_GAIN = 0.02
 _MAX_MERGE = 4
 # How far (in source sentences) from the anchors' diagonal a gap match may lie.
 _GAP_BAND = 1.5
-# A derived sentence copied this much word-for-word is a match whatever its cosine.
+# A derived sentence copied this much word-for-word is a match whatever its cosine,
+# counting runs of at least _MATCH_RUN words (or min_verbatim_words if longer):
+# a shorter kept run (a name, "the court") shows as a span of a matched
+# sentence but is no evidence of a match.
 _COPIED_MATCH_SHARE = 0.5
+_MATCH_RUN = 3
 
 
 @dataclass(frozen=True)
@@ -108,12 +112,16 @@ def align(source: Document, derived: Document, settings: Settings = DEFAULT_SETT
     vectoriser = vectoriser if vectoriser is not None else Vectoriser()
     derived_vectors, source_vectors = vectoriser.vectors(derived, source)
     similarity = derived_vectors @ source_vectors.T
-    source_grams = [_ngram_index(s.tokens, settings.min_verbatim_words) for s in source.sentences]
+    n = settings.min_verbatim_words
+    match_n = max(n, _MATCH_RUN)
+    source_grams = [_ngram_index(s.tokens, n) for s in source.sentences]
+    match_grams = source_grams if match_n == n else [_ngram_index(s.tokens, match_n) for s in source.sentences]
     rows = []
     for i, sentence in enumerate(derived.sentences):
         group, score = _best_group(i, similarity, derived_vectors, source_vectors)
-        spans, copied = _verbatim_runs(sentence, [source_grams[j] for j in group], settings.min_verbatim_words)
-        rows.append(_labelled(sentence, group, score, spans, copied, settings))
+        spans, copied = _verbatim_runs(sentence, [source_grams[j] for j in group], n)
+        evidence = copied if match_n == n else _verbatim_runs(sentence, [match_grams[j] for j in group], match_n)[1]
+        rows.append(_labelled(sentence, group, score, spans, copied, evidence, settings))
     rows = _fill_gaps(rows, derived.sentences, similarity, source_grams, settings)
     used = {j for row in rows for j in row.source_indexes}
     dropped = tuple(j for j in range(len(source.sentences)) if j not in used)
@@ -402,13 +410,15 @@ def _verbatim_runs(
 
 def _labelled(
     sentence: Sentence, group: tuple[int, ...], score: float, spans: tuple[Span, ...], copied: float,
-    settings: Settings,
+    evidence: float, settings: Settings,
 ) -> SentenceAlignment:
+    """``copied``: share of words in the spans; ``evidence``: the same in runs
+    long enough to count as evidence of a match (see _MATCH_RUN)."""
     words = len(sentence.tokens)
-    if group and copied >= settings.verbatim_share:
-        label = VERBATIM
-    elif group and (score >= settings.rewrite_threshold or copied >= _COPIED_MATCH_SHARE):
-        label = REWRITE
-    else:
+    matched = group and (
+        evidence >= settings.verbatim_share or score >= settings.rewrite_threshold or evidence >= _COPIED_MATCH_SHARE
+    )
+    if not matched:
         return SentenceAlignment(sentence.index, ADDED, (), round(score, 4), (), 0.0, words)
+    label = VERBATIM if copied >= settings.verbatim_share else REWRITE
     return SentenceAlignment(sentence.index, label, group, round(score, 4), spans, round(copied, 4), words)

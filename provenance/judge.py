@@ -8,6 +8,7 @@ credits its source in its own words.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,19 @@ from .align import ADDED, REWRITE, VERBATIM, Ledger, Vectoriser, align
 from .attribution import aliases_of, credit_phrases, mentions
 from .config import DEFAULT_SETTINGS, Settings
 from .text import Document, content_terms, word_shingles
+from .verdict import (
+    INDEPENDENT as MODEL_INDEPENDENT,
+    MODEL_CLASSES,
+    PARTIAL as MODEL_PARTIAL,
+    RUN_LENGTHS,
+    WHOLE,
+    Prediction,
+    VerdictModel,
+    builtin_model,
+    covered_share,
+    describe_feature,
+    run_keys,
+)
 
 COPY = "copy"
 REWRITE_VERDICT = "rewrite"
@@ -47,6 +61,12 @@ class Scores:
     copied_words: float
     #: Share of the source's sentences the derived text uses.
     source_used: float
+    #: Share of the derived text's words inside runs of at least 1, 3 and 8
+    #: consecutive words found, in the same order, anywhere in the source
+    #: (see verdict.run_coverages): what the verdict model reads.
+    run_coverage_1: float
+    run_coverage_3: float
+    run_coverage_8: float
 
 
 @dataclass(frozen=True)
@@ -63,6 +83,10 @@ class Relation:
     #: The credit lines or phrases found (empty when not credited).
     credit_evidence: tuple[str, ...]
     ledger: Ledger
+    #: Why this verdict: the figures that drove it, one reason per item.
+    verdict_reasons: tuple[str, ...] = ()
+    #: The verdict model's prediction (None when ``verdict_method`` is "rules").
+    verdict_model: Prediction | None = None
 
     @property
     def reuses_text(self) -> bool:
@@ -95,6 +119,8 @@ def judge_pair(
     elif source_id is not None:
         reasons = (f"compared as asked: {source_id} taken as the source",) + reasons
     ledger = align(source, derived, settings, vectoriser=features.vectoriser)
+    derived_ids = features.token_ids(derived)
+    coverage = {n: covered_share(derived_ids, features.run_keys(source, n), n) for n in RUN_LENGTHS}
     scores = Scores(
         containment_derived_in_source=round(containment[(derived.id, source.id)], 4),
         containment_source_in_derived=round(containment[(source.id, derived.id)], 4),
@@ -105,17 +131,23 @@ def judge_pair(
         added=round(ledger.share(ADDED), 4),
         copied_words=round(ledger.verbatim_word_share, 4),
         source_used=round(ledger.source_used_share, 4),
+        run_coverage_1=round(coverage[1], 4),
+        run_coverage_3=round(coverage[3], 4),
+        run_coverage_8=round(coverage[8], 4),
     )
     evidence = credit_evidence(source, derived, ledger)
+    decided, why, prediction = decide(ledger, scores, settings)
     return Relation(
         source=source.id,
         derived=derived.id,
-        verdict=verdict(ledger, settings),
+        verdict=decided,
         scores=scores,
         direction_reasons=reasons,
         credited=bool(evidence),
         credit_evidence=evidence,
         ledger=ledger,
+        verdict_reasons=why,
+        verdict_model=prediction,
     )
 
 
@@ -163,6 +195,18 @@ class FeatureCache:
             entry["terms"] = self.vectoriser.features_of(document).terms()
         return entry["terms"]
 
+    def token_ids(self, document: Document) -> np.ndarray:
+        """The document's body tokens as ids (the vectoriser's, cached)."""
+        return self.vectoriser.features_of(document).tokens
+
+    def run_keys(self, document: Document, n: int) -> np.ndarray:
+        """Sorted hashes of the document's runs of ``n`` tokens (see verdict.run_keys)."""
+        entry = self._entry(document)
+        key = f"runs{n}"
+        if key not in entry:
+            entry[key] = run_keys(self.token_ids(document), n)
+        return entry[key]
+
     def content_similarity(self, a: Document, b: Document) -> float:
         terms_a, terms_b = self.terms(a), self.terms(b)
         shared = len(np.intersect1d(terms_a, terms_b, assume_unique=True))
@@ -186,8 +230,117 @@ def orient(
     return source, derived, reasons, containment
 
 
+# --- verdicts --------------------------------------------------------------------
+
+#: The model's classes, weakest reuse first (verdict.MODEL_CLASSES).
+_LEVEL = {label: rank for rank, label in enumerate(MODEL_CLASSES)}
+
+
+def model_inputs(scores: Scores, words: int) -> dict[str, float]:
+    """The figures a verdict model may read, from a pair's scores and the
+    derived text's word count."""
+    return {
+        "run_coverage_1": scores.run_coverage_1,
+        "run_coverage_3": scores.run_coverage_3,
+        "run_coverage_8": scores.run_coverage_8,
+        "log_words": math.log1p(words),
+    }
+
+
+def decide(
+    ledger: Ledger, scores: Scores, settings: Settings = DEFAULT_SETTINGS, model: VerdictModel | None = None
+) -> tuple[str, tuple[str, ...], Prediction | None]:
+    """The verdict, the reasons for it, and the model's prediction.
+
+    Under ``verdict_method="model"`` two kinds of evidence are weighed:
+
+    * copying: the verdict model (trained on METER, where newspapers reuse
+      wire copy mostly by copying it) reads how much of the text lies in
+      runs copied from anywhere in the source, and its length, and names
+      whole, partial or independent reuse;
+    * paraphrase: the sentence ledger. A text can reuse its source while
+      copying few runs (a paraphrase, a translation); the model cannot see
+      that, so the ledger may raise its verdict -- to whole reuse when at
+      least ``rewrite_min_matched`` of the words are in matched sentences, to
+      partial when ``partial_min_matched`` of them and
+      ``partial_min_sentences`` sentences are -- but never lower it.
+
+    Whole reuse is a ``copy`` when at least ``copy_min_verbatim`` of the
+    words lie in copied runs of 3+ words, else a ``rewrite``.
+    ``verdict_method="rules"`` uses the ledger's shares alone (:func:`verdict`).
+    """
+    words = sum(row.words for row in ledger.sentences)
+    if settings.verdict_method == "rules":
+        decided = verdict(ledger, settings)
+        return decided, _rule_reasons(decided, ledger, settings), None
+    model = model if model is not None else builtin_model()
+    prediction = model.predict(model_inputs(scores, words))
+    level = prediction.label
+    reasons = [_model_reason(prediction, model)]
+    aligned = _alignment_level(ledger, settings)
+    if _LEVEL[aligned] > _LEVEL[level]:
+        level = aligned
+        reasons.append(_alignment_reason(aligned, ledger, settings))
+    if level == WHOLE:
+        copied = scores.run_coverage_3
+        if copied >= settings.copy_min_verbatim:
+            reasons.append(f"a copy: {copied:.0%} of its words in copied runs of 3+ words "
+                           f"(bar {settings.copy_min_verbatim:.0%})")
+            return COPY, tuple(reasons), prediction
+        reasons.append(f"a rewrite: {copied:.0%} of its words in copied runs of 3+ words "
+                       f"(copy bar {settings.copy_min_verbatim:.0%})")
+        return REWRITE_VERDICT, tuple(reasons), prediction
+    return (PARTIAL if level == MODEL_PARTIAL else INDEPENDENT), tuple(reasons), prediction
+
+
+def _alignment_level(ledger: Ledger, settings: Settings) -> str:
+    matched = ledger.matched_share
+    if matched >= settings.rewrite_min_matched:
+        return WHOLE
+    if matched >= settings.partial_min_matched and ledger.matched_sentences >= settings.partial_min_sentences:
+        return MODEL_PARTIAL
+    return MODEL_INDEPENDENT
+
+
+_REUSE = {WHOLE: "whole reuse", MODEL_PARTIAL: "partial reuse", MODEL_INDEPENDENT: "no reuse"}
+
+
+def _model_reason(prediction: Prediction, model: VerdictModel) -> str:
+    """'copy model: partial reuse (p 0.62, no reuse 0.30); weighed most: ...'
+    with the two figures that moved the margin over the runner-up most, each
+    beside its mean in training."""
+    label, other = prediction.label, prediction.runner_up
+    head = (f"copy model: {_REUSE[label]} (p {prediction.probability(label):.2f}, "
+            f"{_REUSE[other]} {prediction.probability(other):.2f})")
+    means = dict(zip(model.features, model.mean))
+    ranked = sorted(prediction.contributions, key=lambda c: (-abs(c[2]), c[0]))[:2]
+    weighed = [f"{describe_feature(name, value)} (mean {_mean_text(name, means[name])}) {c:+.1f}"
+               for name, value, c in ranked if abs(c) >= 0.05]
+    return head + ("; weighed most: " + ", ".join(weighed) if weighed else "")
+
+
+def _mean_text(name: str, mean: float) -> str:
+    return f"{round(math.expm1(mean))}" if name == "log_words" else f"{mean:.0%}"
+
+
+def _alignment_reason(level: str, ledger: Ledger, settings: Settings) -> str:
+    matched = ledger.matched_share
+    if level == WHOLE:
+        return (f"sentence alignment raises it to whole reuse: {matched:.0%} of its words in matched "
+                f"sentences (bar {settings.rewrite_min_matched:.0%})")
+    return (f"sentence alignment raises it to partial reuse: {ledger.matched_sentences} matched sentences "
+            f"with {matched:.0%} of its words (bars {settings.partial_min_sentences} and "
+            f"{settings.partial_min_matched:.0%})")
+
+
+def _rule_reasons(decided: str, ledger: Ledger, settings: Settings) -> tuple[str, ...]:
+    return (f"rules: {ledger.matched_share:.0%} of its words in matched sentences, "
+            f"{ledger.verbatim_word_share:.0%} copied word for word, {ledger.matched_sentences} sentences matched",)
+
+
 def verdict(ledger: Ledger, settings: Settings = DEFAULT_SETTINGS) -> str:
-    """copy / rewrite / partial / independent from the ledger's shares."""
+    """copy / rewrite / partial / independent from the ledger's shares alone
+    (``verdict_method="rules"``)."""
     matched = ledger.matched_share
     if matched >= settings.copy_min_matched and ledger.verbatim_word_share >= settings.copy_min_verbatim:
         return COPY

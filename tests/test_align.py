@@ -99,3 +99,19 @@ def test_seed_commentary_stays_added_and_quotes_match(seed_documents):
             assert row.label != ADDED, fragment
             matched_text = " ".join(wire.sentences[j].text for j in row.source_indexes)
             assert "Peskov" in matched_text or "“" in matched_text
+
+
+def test_two_word_runs_are_spans_of_a_matched_sentence_but_make_no_match(make_document):
+    from provenance import Settings
+
+    source = make_document(SOURCE, "wire")
+    derived = make_document("Anna Berg, the governor, warned that inflation stayed too long above target.", "d")
+    row = align(source, derived, Settings(min_verbatim_words=2)).sentences[0]
+    assert (row.label, row.source_indexes) == (REWRITE, (1,))
+    text = derived.sentences[0].text
+    assert [text[a:b] for a, b in row.verbatim_spans] == ["Anna Berg", "too long above target"]
+    assert align(source, derived, Settings(min_verbatim_words=3)).sentences[0].verbatim_spans == ()
+    # Five of its eight words lie in two-word runs of source sentence 3, but
+    # only three in a run of three: no match by copying, and the cosine is low.
+    lone = make_document("After the announcement the dollar fell on Thursday.", "lone")
+    assert align(source, lone, Settings(min_verbatim_words=2)).sentences[0].label == ADDED

@@ -7,6 +7,6 @@ data model every other format renders from.
 
 #: Version of the JSON schema (docs/json-schema.md). Bump the major part on
 #: any change that can break a consumer, the minor part on additions.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 FORMATS = ("text", "json")

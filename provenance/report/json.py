@@ -84,7 +84,12 @@ def relation_entry(relation: Relation, source: Document, derived: Document) -> d
             "added": scores.added,
             "copied_words": scores.copied_words,
             "source_used": scores.source_used,
+            "run_coverage_1": scores.run_coverage_1,
+            "run_coverage_3": scores.run_coverage_3,
+            "run_coverage_8": scores.run_coverage_8,
         },
+        "verdict_reasons": list(relation.verdict_reasons),
+        "verdict_model": _prediction_entry(relation),
         "sentences": [
             {
                 "index": row.index,
@@ -104,6 +109,21 @@ def relation_entry(relation: Relation, source: Document, derived: Document) -> d
         ],
         "source_sentences": [
             {"index": s.index, "text": s.text, "start": s.start, "end": s.end} for s in source.sentences
+        ],
+    }
+
+
+def _prediction_entry(relation: Relation) -> dict[str, Any] | None:
+    prediction = relation.verdict_model
+    if prediction is None:
+        return None
+    return {
+        "class": prediction.label,
+        "runner_up": prediction.runner_up,
+        "probabilities": {label: round(p, 4) for label, p in prediction.probabilities},
+        "contributions": [
+            {"feature": name, "value": round(value, 4), "contribution": round(contribution, 4)}
+            for name, value, contribution in prediction.contributions
         ],
     }
 

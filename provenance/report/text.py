@@ -67,6 +67,7 @@ def _relation_lines(
         "",
         f"{indent}{_describe(derived)}",
         _wrapped(f"{indent}  verdict: ", summary),
+        *([_wrapped(f"{indent}  because: ", "; ".join(relation.verdict_reasons))] if relation.verdict_reasons else []),
         _wrapped(f"{indent}  direction: ", "; ".join(relation.direction_reasons)),
     ]
     if relation.credit_evidence:
