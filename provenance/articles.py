@@ -9,12 +9,16 @@ in :func:`read_articles` turns the first problem into an exception.
 from __future__ import annotations
 
 import json
+import stat
 import sys
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .attribution import parse_date_prefix
 from .errors import InputError, NoArticlesError
 
 TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
@@ -23,6 +27,9 @@ JSON_SUFFIXES = (".json",)
 KNOWN_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + JSON_SUFFIXES
 METADATA_FIELDS = ("title", "outlet", "published", "url")
 STDIN = "-"
+#: A larger input is refused rather than read into memory (a device such as
+#: /dev/zero would otherwise be read until memory runs out).
+MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -93,22 +100,33 @@ def iter_articles(
 def _iter_inputs(
     inputs: Iterable[str | Path], report: ErrorHandler, stdin: BinaryIO | None
 ) -> Iterator[Article]:
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    seen: set[str] = set()
     for item in inputs:
+        key = STDIN if str(item) == STDIN else str(Path(item).resolve())
+        if key in seen:
+            # The same input twice would be reported as a copy of itself.
+            report(InputError(_printable(str(item)), "given more than once; read once"))
+            continue
+        seen.add(key)
         if str(item) == STDIN:
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from _read_stream(stream.read(), "<stdin>", report)
+            yield from _read_stream(stream.read(MAX_FILE_BYTES + 1), "<stdin>", report)
             continue
         path = Path(item)
         if path.is_dir():
             files = sorted(_walk(path))
             if not files:
-                report(InputError(str(path), "folder holds no .txt, .md, .json or .jsonl files"))
+                report(InputError(_printable(str(path)), "folder holds no .txt, .md, .json or .jsonl files"))
             for file in files:
-                yield from read_file(file, report)
+                if str(file.resolve()) not in seen:
+                    seen.add(str(file.resolve()))
+                    yield from read_file(file, report)
         elif path.exists():
             yield from read_file(path, report)
         else:
-            report(InputError(str(path), "no such file or folder"))
+            report(InputError(_printable(str(path)), "no such file or folder"))
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -120,7 +138,11 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 def read_file(path: Path, report: ErrorHandler) -> Iterator[Article]:
     """Articles from one file, chosen by its suffix (anything unknown is plain text)."""
-    origin = str(path)
+    origin = _printable(str(path))
+    problem = _unreadable_kind(path)
+    if problem:
+        report(InputError(origin, problem))
+        return
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         yield from _read_jsonl_file(path, origin, report)
@@ -131,23 +153,71 @@ def read_file(path: Path, report: ErrorHandler) -> Iterator[Article]:
         report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
         return
     if suffix in JSON_SUFFIXES:
-        yield from _read_json(data, origin, path.stem, report)
+        yield from _read_json(data, origin, _printable(path.stem), report)
     else:
         text = _decode(data, origin, report)
         if text is not None:
-            yield Article(id=path.stem, text=text, origin=origin)
+            yield Article(id=_printable(path.stem), text=text, origin=origin)
+
+
+def _unreadable_kind(path: Path) -> str | None:
+    """Why ``path`` is not a file to read whole, or None. FIFOs and pipes
+    (``<(cmd)``) are read; devices are not."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return f"cannot read file: {exc.strerror or exc}"
+    if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) or stat.S_ISSOCK(info.st_mode):
+        return "not a regular file (a device or socket); give article files"
+    if info.st_size > MAX_FILE_BYTES:
+        return f"larger than {MAX_FILE_BYTES // 2**20} MiB; split it (JSONL files are read a line at a time)"
+    return None
+
+
+def _printable(name: str) -> str:
+    """A file name as text: undecodable bytes shown as U+FFFD and control
+    characters as escapes, so messages stay one line and JSON stays UTF-8."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _read_stream(data: bytes, origin: str, report: ErrorHandler) -> Iterator[Article]:
-    if data.lstrip()[:1] == b"{":
-        yield from _read_jsonl(data, origin, report)
+    """Standard input: one JSON document, JSON lines, or plain text."""
+    if len(data) > MAX_FILE_BYTES:
+        report(InputError(origin, f"larger than {MAX_FILE_BYTES // 2**20} MiB; split the input"))
         return
+    start = data.lstrip()[:1]
+    if start in (b"{", b"["):
+        try:
+            document = json.loads(data.decode("utf-8-sig"))
+        except (ValueError, RecursionError):
+            document = None
+        if isinstance(document, (list, dict)):
+            yield from _records(document, origin, "stdin", report)
+            return
+        if start == b"{" and b"\n{" in data.strip():
+            yield from _read_jsonl(data, origin, report)
+            return
     text = _decode(data, origin, report)
     if text is not None:
         yield Article(id="stdin", text=text, origin=origin)
 
 
+_UNICODE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+)
+
+
 def _decode(data: bytes, origin: str, report: ErrorHandler, line: int | None = None) -> str | None:
+    for bom, encoding in _UNICODE_BOMS:
+        if data.startswith(bom):
+            try:
+                return _non_empty(data.decode(encoding), origin, report, line)
+            except UnicodeDecodeError:
+                report(InputError(origin, f"starts with a {encoding.upper()} byte-order mark but is not "
+                                          f"valid {encoding.upper()}; re-encode it as UTF-8", line=line))
+                return None
     if b"\x00" in data[:8192]:
         report(InputError(origin, "binary file (contains NUL bytes), not article text", line=line))
         return None
@@ -161,6 +231,10 @@ def _decode(data: bytes, origin: str, report: ErrorHandler, line: int | None = N
             line=line,
         ))
         return None
+    return _non_empty(text, origin, report, line)
+
+
+def _non_empty(text: str, origin: str, report: ErrorHandler, line: int | None) -> str | None:
     if not text.strip():
         report(InputError(origin, "empty file: no article text", line=line))
         return None
@@ -206,6 +280,9 @@ def _read_jsonl_lines(head: bytes, lines: Iterable[bytes], origin: str, report: 
         except json.JSONDecodeError as exc:
             report(InputError(origin, f"malformed JSON: {exc.msg} at column {exc.colno}", line=number))
             continue
+        except (ValueError, RecursionError) as exc:
+            report(InputError(origin, f"malformed JSON: {_json_limit(exc)}", line=number))
+            continue
         article = _from_record(record, f"{origin}:{number}", report, line=number, origin=origin)
         if article is not None:
             yield article
@@ -222,8 +299,20 @@ def _read_json(data: bytes, origin: str, stem: str, report: ErrorHandler) -> Ite
     except json.JSONDecodeError as exc:
         report(InputError(origin, f"malformed JSON: {exc.msg}", line=exc.lineno))
         return
+    except (ValueError, RecursionError) as exc:
+        report(InputError(origin, f"malformed JSON: {_json_limit(exc)}"))
+        return
+    yield from _records(document, origin, stem, report)
+
+
+def _records(document: Any, origin: str, stem: str, report: ErrorHandler) -> Iterator[Article]:
+    """Articles from one parsed JSON document: an object, an array of them,
+    or ``{"articles": [...]}``."""
     if isinstance(document, dict) and isinstance(document.get("articles"), list):
         document = document["articles"]
+    if isinstance(document, list) and not document:
+        report(InputError(origin, "no articles: the JSON array is empty"))
+        return
     records = document if isinstance(document, list) else [document]
     for number, record in enumerate(records, start=1):
         default_id = f"{stem}:{number}" if isinstance(document, list) else stem
@@ -231,6 +320,12 @@ def _read_json(data: bytes, origin: str, stem: str, report: ErrorHandler) -> Ite
                                item=number if isinstance(document, list) else None)
         if article is not None:
             yield article
+
+
+def _json_limit(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).split(";")[0]
 
 
 def _from_record(
@@ -247,38 +342,76 @@ def _from_record(
         report(InputError(where, problem, line=line))
         return None
     for name, value in record.items():
-        if isinstance(value, str) and _has_lone_surrogate(value):
-            report(InputError(where, f"'{name}' holds an unpaired surrogate escape (such as \\ud800): "
-                                     "not valid Unicode text", line=line))
+        surrogate = _lone_surrogate(value) if isinstance(value, str) else None
+        if surrogate is not None:
+            report(InputError(where, f"'{name}' holds a lone surrogate U+{surrogate:04X} "
+                                     "(an invalid \\u escape in JSON): not valid Unicode text", line=line))
             return None
     metadata: dict[str, str | None] = {}
     for name in METADATA_FIELDS:
         value = record.get(name)
-        if value is not None and not isinstance(value, (str, int, float)):
+        if value is not None and not isinstance(value, str):
             report(InputError(where, f"'{name}' must be a string", line=line))
             return None
-        metadata[name] = str(value).strip() or None if value is not None else None
+        metadata[name] = _printable(value.strip()) or None if value is not None else None
+    if metadata["published"] is not None:
+        published = normalise_published(metadata["published"])
+        if published is None:
+            report(InputError(where, f"'published' is not a date: {metadata['published']!r} "
+                                     "(use YYYY-MM-DD, ISO 8601 or an RFC 2822 date)", line=line))
+            return None
+        metadata["published"] = published
     raw_id = record.get("id")
-    article_id = str(raw_id).strip() if raw_id is not None and str(raw_id).strip() else default_id
+    if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, (str, int))):
+        report(InputError(where, "'id' must be a string or an integer", line=line))
+        return None
+    article_id = _printable(str(raw_id).strip()) if raw_id is not None and str(raw_id).strip() else default_id
     location = f"{origin}:{line}" if line is not None else where
     return Article(id=article_id, text=text, origin=location, **metadata)
 
 
-def _has_lone_surrogate(value: str) -> bool:
+def _lone_surrogate(value: str) -> int | None:
     # JSON may escape half of a UTF-16 pair; such a string cannot be encoded
     # or written anywhere, so it is refused here with the line it came from.
     try:
         value.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+    except UnicodeEncodeError as exc:
+        return ord(value[exc.start])
+    return None
 
 
-def _unique_ids(articles: Iterable[Article]) -> Iterator[Article]:
+def normalise_published(value: str) -> str | None:
+    """A publication date as ``YYYY-MM-DD`` (UTC for times with an offset),
+    from ISO 8601, RFC 2822 or a written date; None if it is none of these."""
+    value = value.strip()
+    for parse in (datetime.fromisoformat, parsedate_to_datetime):
+        try:
+            moment = parse(value)
+        except (ValueError, TypeError, IndexError):
+            continue
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(timezone.utc)
+        return moment.date().isoformat()
+    written = parse_date_prefix(value)
+    if written is not None and not value[written[1]:].strip():
+        return written[0]
+    return None
+
+
+def unique_ids(articles: Iterable[Article]) -> Iterator[Article]:
+    """The articles with every id unique: a repeated id gets ``@origin``
+    appended (and a counter, should that too be taken)."""
     seen: set[str] = set()
     for article in articles:
         if article.id in seen:
-            new_id = f"{article.id}@{article.origin}"
+            base = f"{article.id}@{article.origin}"
+            new_id, counter = base, 1
+            while new_id in seen:
+                counter += 1
+                new_id = f"{base}#{counter}"
             article = Article(**{**article.__dict__, "id": new_id})
         seen.add(article.id)
         yield article
+
+
+_unique_ids = unique_ids

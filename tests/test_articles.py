@@ -112,4 +112,92 @@ def test_lone_surrogate_in_json_is_reported_with_its_line(tmp_path):
     problems = []
     articles = read_articles([feed], on_error=problems.append)
     assert [a.text for a in articles] == ["ok text"]
-    assert [(p.line, "unpaired surrogate" in p.reason) for p in problems] == [(2, True), (3, True)]
+    assert [(p.line, "lone surrogate U+D" in p.reason) for p in problems] == [(2, True), (3, True)]
+
+
+def test_utf16_and_utf32_files_with_a_bom_are_read(tmp_path):
+    (tmp_path / "a.txt").write_bytes("Überschrift und Text.".encode("utf-16"))
+    (tmp_path / "b.txt").write_bytes("Text in UTF-32.".encode("utf-32"))
+    assert [a.text for a in read_articles([tmp_path])] == ["Überschrift und Text.", "Text in UTF-32."]
+
+
+def test_the_same_input_twice_is_read_once(tmp_path):
+    (tmp_path / "a.txt").write_text("An article.", encoding="utf-8")
+    problems = []
+    articles = read_articles([tmp_path / "a.txt", tmp_path, tmp_path / "a.txt"], on_error=problems.append)
+    assert [a.id for a in articles] == ["a"]
+    assert ["given more than once" in p.reason for p in problems] == [True]
+
+
+def test_generated_ids_never_collide(tmp_path):
+    feed = tmp_path / "x.jsonl"
+    feed.write_text(
+        json.dumps({"id": f"b@{feed}:3", "text": "one"}) + "\n"
+        + json.dumps({"id": "b", "text": "two"}) + "\n" + json.dumps({"id": "b", "text": "three"}) + "\n",
+        encoding="utf-8",
+    )
+    ids = [a.id for a in read_articles([feed])]
+    assert len(set(ids)) == 3
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("[" * 100000, "nested too deeply"),
+        ('{"id": ' + "9" * 5000 + ', "text": "t"}', "malformed JSON"),
+        ("[]", "JSON array is empty"),
+        ('{"articles": []}', "JSON array is empty"),
+        ('{"id": true, "text": "t"}', "'id' must be a string or an integer"),
+        ('{"text": "t", "published": "not a date"}', "'published' is not a date"),
+        ('{"text": "t", "published": true}', "'published' must be a string"),
+    ],
+)
+def test_json_problems_are_reported_not_raised(tmp_path, content, message):
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    problems = []
+    with pytest.raises(NoArticlesError):
+        read_articles([bad], on_error=problems.append)
+    assert message in problems[0].reason
+
+
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("2024-11-11", "2024-11-11"),
+        ("Nov 11, 2024", "2024-11-11"),
+        ("2024-11-11T23:00:00-05:00", "2024-11-12"),
+        ("Mon, 11 Nov 2024 10:00:00 +0000", "2024-11-11"),
+    ],
+)
+def test_published_is_normalised(tmp_path, given, expected):
+    feed = tmp_path / "f.jsonl"
+    feed.write_text(json.dumps({"text": "t", "published": given}), encoding="utf-8")
+    assert read_articles([feed])[0].published == expected
+
+
+def test_devices_are_refused(tmp_path):
+    link = tmp_path / "zero.txt"
+    link.symlink_to("/dev/zero")
+    problems = []
+    with pytest.raises(NoArticlesError):
+        read_articles([link], on_error=problems.append)
+    assert "not a regular file" in problems[0].reason
+
+
+def test_stdin_json_array_and_text_starting_with_a_brace():
+    array = read_articles(["-"], stdin=io.BytesIO(b'[{"text": "one"}, {"text": "two"}]'))
+    assert [a.id for a in array] == ["stdin:1", "stdin:2"]
+    pretty = read_articles(["-"], stdin=io.BytesIO(b'{\n  "text": "pretty"\n}\n'))
+    assert [a.text for a in pretty] == ["pretty"]
+    text = read_articles(["-"], stdin=io.BytesIO(b"{Braces} open this article."))
+    assert [a.text for a in text] == ["{Braces} open this article."]
+
+
+def test_undecodable_file_names_stay_valid_text(tmp_path):
+    name = tmp_path / "lat\udce9.txt"  # the byte 0xe9 in a file name, as the OS hands it over
+    name.write_text("An article.", encoding="utf-8")
+    article = read_articles([tmp_path])[0]
+    article.id.encode("utf-8")
+    article.origin.encode("utf-8")
+    assert article.id == "lat\ufffd"

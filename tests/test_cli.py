@@ -78,7 +78,8 @@ def test_malformed_jsonl_line_names_file_and_line(run, tmp_path):
 
 @pytest.mark.parametrize(
     "content, expected",
-    [(b"", "empty file"), (b"\xff\xfe\x00", "binary file"), (b"caf\xe9", "not valid UTF-8")],
+    [(b"", "empty file"), (b"\x00\x01\x02", "binary file"), (b"caf\xe9", "not valid UTF-8"),
+     (b"\xff\xfe\x00", "UTF-16 byte-order mark but is not valid UTF-16")],
 )
 def test_no_readable_article_exits_1_with_one_line(run, tmp_path, content, expected):
     bad = tmp_path / "bad.txt"
