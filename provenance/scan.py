@@ -264,7 +264,7 @@ class _WorkerState:
     """What a process keeps between work units of one scan: the documents it
     analysed last and their features (ids are unique within a scan)."""
 
-    CAPACITY = 1000
+    CAPACITY = 300
 
     def __init__(self) -> None:
         self.features = FeatureCache(capacity=self.CAPACITY)
@@ -422,6 +422,7 @@ class _Scan:
                 relations[position] = link.relation
             else:
                 todo.append((position, task))
+        links.clear()  # relations not reported are not kept
         self.stats["aligned_for_relations"] = len(todo)
         units = list(_task_batches(todo))
         results = self._ordered(_relate, ((_documents_of([t for _, t in unit], by_id), [t for _, t in unit], settings)

@@ -173,10 +173,12 @@ def cell_frequencies(matrix: np.ndarray, settings: Settings, granularity: str = 
     flat = shingles.ravel()
     order = np.argsort(flat, kind="stable")
     ordered = flat[order]
+    del flat
     starts = np.concatenate([[True], ordered[1:] != ordered[:-1]])
-    group = np.cumsum(starts) - 1
-    inverse_index = np.empty(len(flat), dtype=np.int64)
+    group = (np.cumsum(starts) - 1).astype(np.int32)
+    inverse_index = np.empty(len(order), dtype=np.int32)
     inverse_index[order] = group
+    del order, group
     inverse_index = inverse_index.reshape(shingles.shape)
     unique = ordered[starts]
     empty = matrix == np.iinfo(matrix.dtype).max
