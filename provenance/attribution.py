@@ -47,14 +47,14 @@ _MONTH = (
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _DATE_PREFIX = re.compile(
-    rf"""^\s*(?:date\s*:?\s+)?(?:{_WEEKDAY},?\s*)?
+    rf"""^\s*(?P<label>(?:date|published|updated|posted|last\s+updated)(?:\s+on)?\s*:?\s+)?(?:{_WEEKDAY},?\s*)?
     (?:
         (?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}}))(?:[T\s]\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\.\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?
       | (?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})
       | (?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH}),?\s+(?P<y2>\d{{4}})
     )
     (?:,?\s+\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{{2,4}})?)?
-    (?:\s*[-–—|:]+\s*|\s+|$)""",
+    (?P<end>\s*[-–—|:]+\s*|\s*$|\s+)""",
     re.IGNORECASE | re.VERBOSE,
 )
 _DATELINE = re.compile(
@@ -64,12 +64,24 @@ _DATELINE = re.compile(
     re.VERBOSE,
 )
 _BYLINE = re.compile(r"^By\s+(?P<names>[A-Z][\w.'’-]*(?:[\s,;&/]+(?:and\s+)?[A-Z][\w.'’-]*)*)\s*$")
+_NOT_A_NAME = re.compile(
+    rf"^(?:the|a|an|this|that|our|{_WEEKDAY}|{_MONTH}|noon|midnight|now|then)$", re.IGNORECASE
+)
+# "Source:" and its kin need their colon or dash ("Sources close to the
+# minister said" is a sentence); "Reporting by" reads as a credit without one;
+# a copyright line needs its sign or a year ("Copyright lawyers said" does not).
 _CREDIT_LINE = re.compile(
-    r"""^\(?\s*(?P<label>sources?|credits?|via|courtesy(?:\s+of)?|(?:additional\s+)?reporting\s+by
-    |writing\s+by|editing\s+by|compiled\s+by|reported\s+by|with\s+reporting\s+from|copyright|©|\(c\))
-    (?:\s*[:\-–—]\s*|\s+)""",
+    r"""^\(?\s*(?:
+        (?:sources?|credits?|via|courtesy)\s*[:\-–—]\s*
+      | (?:(?:additional\s+)?reporting\s+by|writing\s+by|editing\s+by|compiled\s+by|reported\s+by
+         |with\s+reporting\s+from|courtesy\s+of)\s*[:\-–—]?\s+
+      | (?:copyright\s*)?(?:©|\(c\))\s*
+      | copyright\s+(?:\d{4}|©)
+    )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A paragraph that is only a parenthesised agency: "(Reuters)".
+_AGENCY_LINE = re.compile(r"^\(\s*(?P<name>[A-Z][\w.&' -]{0,40}?)\s*\)\.?$")
 _SITE_LINE = re.compile(r"^(?:https?://)?(?:www\.)?(?P<domain>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?$", re.IGNORECASE)
 
 
@@ -97,6 +109,9 @@ def parse_date_prefix(text: str) -> tuple[str, int] | None:
     """An ISO date and the offset after it, when ``text`` starts with a date."""
     match = _DATE_PREFIX.match(text)
     if not match:
+        return None
+    if not match["label"] and match["end"].strip() == "" and text[match.end():].strip():
+        # "March 3, 2020 was the day ...": a sentence that opens with a date.
         return None
     if match.group("iso"):
         year, month, day = int(match["iy"]), int(match["im"]), int(match["id"])
@@ -145,7 +160,12 @@ def _whole_line_attribution(line: str) -> Attribution | None:
         return None
     byline = _BYLINE.match(line)
     if byline is not None and len(line) <= 120:
-        return Attribution("byline", line, tuple(_split_names(byline["names"])))
+        names = _split_names(byline["names"])
+        if names and all(_is_name(n) for n in names):
+            return Attribution("byline", line, tuple(names))
+    agency = _AGENCY_LINE.match(line)
+    if agency is not None and is_wire(agency["name"]):
+        return Attribution("credit", line, (canonical_outlet(agency["name"]),))
     inner = line[1:-1] if line.startswith("(") and line.endswith(")") else line
     if _CREDIT_LINE.match(inner):
         return Attribution("credit", line, tuple(wire_names_in(line)))
@@ -153,6 +173,23 @@ def _whole_line_attribution(line: str) -> Attribution | None:
     if site is not None:
         return Attribution("site", line, (site["domain"].lower(),))
     return None
+
+
+def _is_name(name: str) -> bool:
+    """A person's name (two words or more, none of them a weekday, month or
+    article: "By Monday" is not a byline) or a wire agency."""
+    words = name.split()
+    return is_wire(name) or (len(words) >= 2 and not any(_NOT_A_NAME.match(w) for w in words))
+
+
+def starts_attribution(line: str) -> bool:
+    """Whether a line is an attribution line or opens with a wire dateline:
+    such a line never continues the line before it."""
+    stripped = line.strip()
+    if _whole_line_attribution(stripped) is not None:
+        return True
+    dateline = _DATELINE.match(stripped)
+    return dateline is not None and is_wire(dateline["agency"])
 
 
 def _split_names(names: str) -> list[str]:
@@ -230,7 +267,7 @@ def names_pattern(names: list[str] | tuple[str, ...]) -> re.Pattern[str]:
 _CREDIT_PHRASES = (
     r"(?i:according\s+to\s+(?:the\s+)?(?:news\s+agency\s+|wire\s+service\s+)?){N}",
     r"{N}(?i:(?:\s+news\s+agency)?\s+(?:reported|reports|said|says|wrote|writes|quoted|cited|added|contributed))",
-    r"(?i:(?:told|cited\s+by|quoted\s+by|reported\s+by|via|courtesy\s+of|from|by)\s+(?:the\s+)?(?:news\s+agency\s+)?){N}",
+    r"(?i:(?:told|citing|cited\s+by|quoted\s+by|reported\s+by|via|courtesy\s+of|from|by)\s+(?:the\s+)?(?:news\s+agency\s+)?){N}",
     r"\(\s*{N}\s*\)",
     r"(?i:(?:news\s+agency|wire\s+service)\s+){N}",
     r"{N}(?i:\s+(?:news\s+agency|wire\s+service))",

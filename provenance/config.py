@@ -27,7 +27,9 @@ FINGERPRINT_FIELDS = (
 #: Bumped whenever normalisation, tokenising or shingling changes output.
 #: 2: shingles hashed from token hashes ("token-fnv1a64") instead of SHA-1
 #: of the shingle text.
-TEXT_VERSION = 2
+#: 3: format characters stripped, all line separators are newlines, stricter
+#: attribution lines (tokens and sentences differ for some texts).
+TEXT_VERSION = 3
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -21,7 +21,7 @@ import snowballstemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .articles import Article
-from .attribution import Attribution, is_wire, read_paragraph_head
+from .attribution import Attribution, is_wire, read_paragraph_head, starts_attribution
 from .config import DEFAULT_SETTINGS, Settings
 
 Span = tuple[int, int]
@@ -64,7 +64,9 @@ class Document:
     @property
     def is_wire(self) -> bool:
         """Carries a wire dateline or is published by a wire agency."""
-        return is_wire(self.outlet) or any(a.kind == "dateline" for a in self.attributions)
+        return is_wire(self.outlet) or any(
+            a.kind == "dateline" and any(is_wire(n) for n in a.names) for a in self.attributions
+        )
 
     def author_names(self) -> tuple[str, ...]:
         return tuple(n for a in self.attributions if a.kind == "byline" for n in a.names)
@@ -72,9 +74,19 @@ class Document:
 
 # --- normalisation -------------------------------------------------------------
 
+# Control characters, C1 controls, and every format character (Unicode
+# category Cf: zero-width spaces and joiners, direction marks and isolates,
+# invisible operators, tags), the combining grapheme joiner and variation
+# selectors. Inserted
+# into words they would hide a verbatim copy from matching.
 _INVISIBLE = dict.fromkeys(
-    c for c in range(0x20) if chr(c) not in "\n\t"
-) | {0x7F: None, 0x200B: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None, 0xAD: None}
+    c for c in range(0x20) if chr(c) not in "\n\t\v\f"
+) | dict.fromkeys(range(0x7F, 0xA0)) | dict.fromkeys(
+    c for c in range(0xA0, 0xE0080) if unicodedata.category(chr(c)) == "Cf"
+) | {0x34F: None} | dict.fromkeys(range(0xFE00, 0xFE10)) | dict.fromkeys(range(0xE0100, 0xE01F0))
+# Line and paragraph separators of every kind become newlines. (U+2028 and
+# U+2029 also crash the sentence segmenter.)
+_LINE_BREAKS = re.compile("\r\n|[\r\v\f\x85\u2028\u2029]")
 _SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _QUOTES = str.maketrans({
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'", "´": "'",
@@ -85,7 +97,7 @@ _QUOTES = str.maketrans({
 
 def normalise_display(raw: str) -> str:
     """NFC, unified newlines and spaces, control and zero-width characters removed."""
-    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    text = unicodedata.normalize("NFC", _LINE_BREAKS.sub("\n", raw))
     text = text.translate(_INVISIBLE)
     return _SPACES.sub(" ", text)
 
@@ -102,10 +114,12 @@ _FURNITURE = re.compile(
     r"""^(?:
         \d+\s+comments?|comments?|no\s+comments?|leave\s+a\s+comment
       | related(?:\s+(?:articles?|stories|news|posts|content|coverage|topics))?:?
-      | (?:share|tweet|email|print|save|copy\s+link|whatsapp|facebook|twitter|linkedin|telegram)
-        (?:\s+(?:this|on|via|to)(?:\s+\w+){0,3})?
+      | share(?:\s+(?:this|the))?(?:\s+(?:article|story|page|post))?
+      | share\s+(?:on|via)\s+(?:facebook|twitter|x|linkedin|whatsapp|telegram|email|reddit)
+      | (?:tweet|email|print|save|copy\s+link|whatsapp|facebook|twitter|linkedin|telegram|reddit)
       | advertisement|advert|sponsored(?:\s+content)?|read\s+more|see\s+also|more\s+from\s+\w+
-      | subscribe(?:\s+now)?|sign\s+up(?:\s+\w+){0,6}|follow\s+us(?:\s+on\s+\w+)?
+      | subscribe(?:\s+now)?|sign\s+up(?:\s+(?:now|here|today))?
+      | sign\s+up\s+(?:for|to)\s+(?:our|the)\s+\w+\s+newsletter|follow\s+us(?:\s+on\s+\w+)?
       | \d+\s+min(?:ute)?s?(?:\s+read)?|\d+\s+(?:hours?|minutes?|days?)\s+ago
       | [a-z]+(?:_[a-z]+)+                      # template or widget identifiers
     )\s*$""",
@@ -162,9 +176,11 @@ def paragraphs(text: str) -> list[_Paragraph]:
 
 
 def _soft_wrap(line: str, following: str, min_wrapped: int) -> bool:
-    if len(line) < min_wrapped:
-        return False
-    return following[:1].islower() or not _SENTENCE_END.search(line)
+    if starts_attribution(following) or starts_attribution(line):
+        return False  # datelines, bylines, credit and site lines stand alone
+    if following[:1].islower():
+        return True
+    return len(line) >= min_wrapped and not _SENTENCE_END.search(line)
 
 
 # --- tokens, stems, shingles ------------------------------------------------------
@@ -365,7 +381,7 @@ def sentence_pieces(bodies: list[tuple[int, str, bool]], language: str) -> Itera
     text; the ones holding a token are the document's sentences."""
     for base, body, _ in bodies:
         cursor = 0
-        for piece in sentencex.segment(language, body):
+        for piece in _segment_paragraph(language, body):
             piece = piece.strip()
             if not piece:
                 continue
@@ -374,6 +390,18 @@ def sentence_pieces(bodies: list[tuple[int, str, bool]], language: str) -> Itera
                 at, piece = cursor, body[cursor:].strip()
             cursor = at + len(piece)
             yield base + at, piece
+
+
+def _segment_paragraph(language: str, body: str) -> list[str]:
+    """sentencex's sentences, or the paragraph whole should it fail: the
+    segmenter is compiled code and its failures (a Rust panic) are not
+    ordinary exceptions, so they are caught broadly here and nowhere else."""
+    try:
+        return list(sentencex.segment(language, body))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - see the docstring
+        return [body]
 
 
 def _sniff_title(bodies: list[tuple[int, str, bool]], sentences: tuple[Sentence, ...]) -> str | None:
@@ -416,4 +444,5 @@ def _credit_outlet(line: str) -> str | None:
     if not match:
         return None
     name = match["name"].strip().rstrip(".")
-    return name or None
+    # A long "Source: ..." is a sentence, not an outlet's name.
+    return name if name and len(name) <= 60 and len(name.split()) <= 6 else None

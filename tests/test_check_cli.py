@@ -164,7 +164,7 @@ def test_index_info_list_remove(run, tmp_path):
 def test_index_add_is_all_or_nothing_on_a_bad_source(run, tmp_path):
     index = tmp_path / "i.db"
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"\xff\xfe not utf-8")
+    bad.write_bytes(b"caf\xe9 not utf-8")
     result = run("index", "add", "--index", index, seed("002"), bad)
     assert result.exit_code == 3 and "not valid UTF-8" in result.stderr
     assert run("index", "info", "--index", index).exit_code == 3  # nothing was created

@@ -76,3 +76,17 @@ def test_partial_and_independent(make_document):
 def test_paraphrase_is_a_rewrite(seed_documents):
     relation = judge_pair(seed_documents["002"], seed_documents["001"])
     assert relation.verdict == REWRITE_VERDICT
+
+
+def test_agency_trailer_and_citing_are_credits(make_document):
+    wire = make_document(WIRE, "wire")
+    trailer = make_document(COPY_TEXT + "\n\n(Reuters)", "trailer")
+    citing = make_document("Citing Reuters, the paper said rates rose. " + COPY_TEXT, "citing")
+    assert judge_pair(wire, trailer).credit_evidence == ("(Reuters)",)
+    assert judge_pair(wire, citing).credited is True
+
+
+def test_texts_without_content_words_do_not_crash(make_document):
+    first, second = make_document("N/A", "a"), make_document("N/A", "b")
+    relation = judge_pair(first, second)
+    assert {relation.source, relation.derived} == {"a", "b"}

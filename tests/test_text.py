@@ -78,3 +78,60 @@ def test_seed_wrapped_article_is_unwrapped(seed_documents):
         "sources, and said that Trump had told Putin that he should not escalate the Ukraine war."
     ) in texts
     assert all("Comments" not in t for t in texts)
+
+
+def test_line_and_paragraph_separators_split_and_never_crash(make_document):
+    document = make_document("The minister spoke. B\u2029. Then he left.\u2028Next line\x85here.\x0bEnd\x0cnow.")
+    assert "Then he left." in [s.text for s in document.sentences]
+    assert "endnow" not in [t for s in document.sentences for t in s.tokens]
+
+
+def test_invisible_format_characters_do_not_hide_words(make_document):
+    marks = "\u200e\u200f\u202a\u2066\u2061\u180e\u034f\ufe0f"
+    plain = make_document("The central bank raised rates.")
+    hidden = make_document("".join(c + marks[i % len(marks)] for i, c in enumerate("The central bank raised rates.")))
+    assert hidden.sentences[0].tokens == plain.sentences[0].tokens
+
+
+def test_headlines_naming_networks_are_not_furniture():
+    for line in ("Facebook to ban political ads", "LinkedIn to cut 700 jobs", "Email to all staff",
+                 "Sign up for the new pension scheme opens"):
+        assert not is_furniture(line), line
+    for line in ("Share on Facebook", "Share this story", "Sign up", "Follow us on Twitter"):
+        assert is_furniture(line), line
+
+
+def test_body_paragraphs_opening_like_attributions_stay_in_the_body(make_document):
+    text = (
+        "Lede sentence here.\n\nSources close to the minister said it was done.\n\n"
+        "Credit Suisse shares fell 5% on Monday.\n\nCopyright lawyers said the case was weak.\n\n"
+        "March 3, 2020 was the day the markets crashed."
+    )
+    document = make_document(text)
+    assert [s.text for s in document.sentences][1:] == [
+        "Sources close to the minister said it was done.", "Credit Suisse shares fell 5% on Monday.",
+        "Copyright lawyers said the case was weak.", "March 3, 2020 was the day the markets crashed.",
+    ]
+    assert document.attributions == () and document.published is None
+
+
+def test_single_newlines_keep_headline_byline_and_dateline_apart(make_document):
+    document = make_document(
+        "Kremlin says reports of a call are fiction\nBy Anna Smith and John Doe\n"
+        "MOSCOW (Reuters) - The Kremlin on Monday denied reports of a call between the two leaders.\n"
+        "The company said\non Tuesday that it agreed."
+    )
+    assert [a.kind for a in document.attributions] == ["byline", "dateline"]
+    assert document.sentences[0].text == "Kremlin says reports of a call are fiction"
+    assert document.sentences[-1].text == "The company said on Tuesday that it agreed."
+    assert document.outlet == "Reuters" and document.is_wire
+
+
+def test_only_wire_datelines_make_wire_copy(make_document):
+    assert not make_document("WASHINGTON (CNN) - The senate voted on Tuesday.").is_wire
+    assert make_document("WASHINGTON (AP) - The senate voted on Tuesday.").is_wire
+
+
+def test_not_every_by_line_is_a_byline(make_document):
+    document = make_document("By Monday\n\nThe talks will have ended by then.")
+    assert document.attributions == ()
