@@ -10,6 +10,7 @@ Exit codes (also in ``provenance --help`` and the README):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -124,13 +125,24 @@ def _emit(rendered: str, output: Path | None) -> None:
         return
     # Write beside the target and rename, so a reader never sees half a report.
     directory = output.resolve().parent
+    temporary = None
     try:
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
+        # mkstemp creates the file private; a report gets the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(rendered)
         os.replace(temporary, output)
-    except OSError as exc:
-        raise click.ClickException(f"{output}: cannot write report: {exc.strerror or exc}") from None
+        temporary = None
+    except (OSError, UnicodeError) as exc:
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise click.ClickException(f"{output}: cannot write report: {detail}") from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 # --- the CI gate: a persistent index of sources, and check -------------------------

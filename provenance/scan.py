@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from .articles import Article, ErrorHandler, iter_articles
+from .articles import Article, ErrorHandler, iter_articles, unique_ids
 from .attribution import Attribution
 from .config import DEFAULT_SETTINGS, Settings
 from .errors import InputError, NoArticlesError
@@ -146,7 +146,10 @@ def default_jobs() -> int:
 
 
 def compare(source: Article, derived: Article, *, settings: Settings = DEFAULT_SETTINGS) -> tuple[Relation, Document, Document]:
-    """The ledger of ``derived`` against ``source`` (the direction is fixed)."""
+    """The ledger of ``derived`` against ``source`` (the direction is fixed).
+    Two articles with the same id (files of one name in two folders) are
+    told apart by their origin."""
+    source, derived = unique_ids([source, derived])
     first, second = analyse(source, settings), analyse(derived, settings)
     return judge_pair(first, second, settings, source_id=first.id), first, second
 

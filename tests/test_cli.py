@@ -128,3 +128,29 @@ def test_python_dash_m_entry_point():
 
     done = subprocess.run([sys.executable, "-m", "provenance", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and "provenance" in done.stdout
+
+
+def test_compare_files_with_the_same_name_in_two_folders(run, tmp_path):
+    for folder, key in (("a", "002"), ("b", "001")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "story.txt").write_text((SEEDS / f"{seed_id(key)}.txt").read_text(encoding="utf-8"),
+                                                     encoding="utf-8")
+    result = run("compare", tmp_path / "a" / "story.txt", tmp_path / "b" / "story.txt", "--format", "json")
+    assert result.exit_code == 0
+    relation = json.loads(result.output)["relation"]
+    assert relation["source"] != relation["derived"]
+    assert relation["verdict"] == "rewrite"
+    assert relation["scores"]["containment_derived_in_source"] < 0.5
+    assert run("compare", tmp_path / "a" / "story.txt", tmp_path / "b" / "story.txt").exit_code == 0
+
+
+def test_report_file_gets_ordinary_permissions(run, tmp_path):
+    import os
+
+    out = tmp_path / "r.json"
+    old = os.umask(0o022)
+    try:
+        assert run("scan", SEEDS, "--format", "json", "-o", out).exit_code == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644
