@@ -47,6 +47,9 @@ INDEPENDENT = "independent"
 MODEL_CLASSES = (INDEPENDENT, PARTIAL, WHOLE)
 
 MODEL_FORMAT = "provenance-verdict-model/1"
+#: Free-form parts of a model file kept with it: how it was trained, how it
+#: cross-validated, the ledger bars chosen with it.
+ABOUT_KEYS = ("note", "trained", "cross_validation", "ledger_bars")
 BUILTIN_MODEL = "verdict_model.json"
 
 #: Figures a model may read, with how a report names them.
@@ -201,7 +204,7 @@ class VerdictModel:
         return cls(
             features=tuple(features), classes=tuple(classes), mean=vector("mean", m), scale=scale,
             low=low, high=high, coef=tuple(rows), intercept=vector("intercept", k),
-            about={key: data[key] for key in ("trained", "cross_validation", "note") if key in data},
+            about={key: data[key] for key in ABOUT_KEYS if key in data},
         )
 
     @classmethod
