@@ -16,7 +16,7 @@ from .json import relation_entry
 from .regions import locate
 
 #: Version of the check output schema; MAJOR.MINOR as in docs/json-schema.md.
-CHECK_SCHEMA_VERSION = "1.0"
+CHECK_SCHEMA_VERSION = "1.1"
 
 
 def document(result: CheckResult) -> dict[str, Any]:
