@@ -72,7 +72,7 @@ def test_scale_mode_keeps_copies_and_rewrites(small_corpus, monkeypatch):
     matrices = memory.matrices_of(sigs)
     monkeypatch.setattr(memory, "COMMON_FLOOR", {"words": 5, "content": 5})
     monkeypatch.setattr(memory, "MIN_COUNTED", 8)
-    monkeypatch.setattr(memory, "COMMON_SHARE", 0.1)
+    monkeypatch.setattr(memory, "COMMON_SHARE", {"words": 0.1, "content": 0.1})
     monkeypatch.setattr(memory, "PAIR_BUDGET", 10)
     stats: dict = {}
     rows = memory.scan_candidates(matrices, stats=stats)
