@@ -9,4 +9,4 @@ data model every other format renders from.
 #: any change that can break a consumer, the minor part on additions.
 SCHEMA_VERSION = "1.1"
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "html")
