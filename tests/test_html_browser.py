@@ -8,24 +8,22 @@ tests (with the reason), since CI installs it.
 from __future__ import annotations
 
 import json
-import os
-import shutil
+import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, seed_id
+from conftest import REPO, SEEDS, seed_id
 from playwright import sync_api
 
 from provenance import scan
 from provenance.report import html as html_report
 from provenance.report.json import scan_document
 
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+from benchmarks.html_screenshot import CHROMIUM_ARGS, chromium_path  # noqa: E402  (one launch recipe)
+
 
 # Every payload reports itself through pwn() (a sentinel the test defines
 # before the page loads) or a dialog, and some try to load a remote file.
@@ -44,14 +42,6 @@ PAYLOADS = [
     "{{ 7*7 }} {% raw %} <!-- --> <![CDATA[ x ]]> &lt;script&gt;",
 ]
 PAYLOAD_TEXT = " ".join(PAYLOADS)
-
-
-def chromium_path() -> str | None:
-    configured = os.environ.get("CHROMIUM")
-    if configured:
-        return configured if Path(configured).exists() else None
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    return found or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
 
 @pytest.fixture(scope="session")
