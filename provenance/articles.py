@@ -86,7 +86,7 @@ def iter_articles(
             on_error(problem)
 
     count = 0
-    for article in _unique_ids(_iter_inputs(inputs, report, stdin)):
+    for article in unique_ids(_iter_inputs(inputs, report, stdin)):
         count += 1
         yield article
     if not count:
@@ -413,5 +413,3 @@ def unique_ids(articles: Iterable[Article]) -> Iterator[Article]:
         seen.add(article.id)
         yield article
 
-
-_unique_ids = unique_ids
