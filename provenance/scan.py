@@ -41,7 +41,7 @@ from .errors import InputError, NoArticlesError
 from .fingerprint import GRANULARITIES, sketch_texts_counted
 from .index.memory import scan_candidates
 from .judge import FeatureCache, Relation, Story, choose_source, cluster, judge_pair, orient
-from .text import Document, LazySentence, Sentence, analyse, analyse_lazily, matching_text, tokenize
+from .text import Document, LazySentence, Sentence, analyse, analyse_lazily, matching_text
 
 #: Articles per work unit of the first round.
 CHUNK = 256
@@ -224,15 +224,9 @@ def _unpack(blob: bytes) -> tuple[str, tuple[Sentence, ...]]:
 
 
 def _plain(document: Document) -> Document:
-    """A document with eager sentences, for judging."""
-    base = document.load() if isinstance(document, StoredDocument) else document
-    sentences = tuple(
-        s if type(s) is Sentence else Sentence(s.index, s.text, s.start, s.end, *tokenize(s.text))
-        for s in base.sentences
-    )
-    return Document(id=base.id, text=base.text, sentences=sentences, attributions=base.attributions,
-                    title=base.title, outlet=base.outlet, published=base.published, url=base.url,
-                    origin=base.origin, sniffed=base.sniffed)
+    """A document whose text and sentences are unpacked once, for judging
+    (its sentences tokenise on demand)."""
+    return document.load() if isinstance(document, StoredDocument) else document
 
 
 # --- the work units (run in worker processes) -----------------------------------------

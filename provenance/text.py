@@ -335,27 +335,31 @@ _FIELDS = ("index", "text", "start", "end", "tokens", "token_spans")
 
 
 class LazySentence(Sentence):
-    """A :class:`Sentence` whose tokens are found when first needed; equal
-    to (and hashing like) the eager one."""
+    """A :class:`Sentence` whose tokens are found when first needed, and
+    their offsets only when asked for (matching reads the tokens of every
+    sentence, but offsets only of sentences with copied runs); equal to
+    (and hashing like) the eager one."""
 
     def __init__(self, index: int, text: str, start: int, end: int,
                  tokens: tuple[str, ...] | None = None, token_spans: tuple[Span, ...] | None = None):
         for name, value in (("index", index), ("text", text), ("start", start), ("end", end)):
             object.__setattr__(self, name, value)
-        object.__setattr__(self, "_tokenized", (tokens, token_spans) if tokens is not None else None)
-
-    def _tokenize(self) -> tuple[tuple[str, ...], tuple[Span, ...]]:
-        if self._tokenized is None:
-            object.__setattr__(self, "_tokenized", tokenize(self.text))
-        return self._tokenized
+        object.__setattr__(self, "_tokens", tokens)
+        object.__setattr__(self, "_spans", token_spans if tokens is not None else None)
 
     @property
     def tokens(self) -> tuple[str, ...]:  # type: ignore[override]
-        return self._tokenize()[0]
+        if self._tokens is None:
+            object.__setattr__(self, "_tokens", tuple(fast_tokens(self.text)))
+        return self._tokens
 
     @property
     def token_spans(self) -> tuple[Span, ...]:  # type: ignore[override]
-        return self._tokenize()[1]
+        if self._spans is None:
+            tokens, spans = tokenize(self.text)
+            object.__setattr__(self, "_tokens", tokens)
+            object.__setattr__(self, "_spans", spans)
+        return self._spans
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sentence):
