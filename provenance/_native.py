@@ -360,3 +360,52 @@ def tokenize_only(texts: Sequence[str]) -> int:
                            np.empty(capacity, dtype=np.int64), np.empty(capacity, dtype=np.int64),
                            np.empty(capacity, dtype=np.bool_), np.empty(len(batch) + 1, dtype=np.int64))
     return total
+
+
+#: Token comparisons one call of :func:`copied_cover` may make before it
+#: leaves the pair to the sort-based path (very long unsegmented sentences).
+COVER_BUDGET = 20_000_000
+
+
+@njit(cache=True, nogil=True)
+def copied_cover(source_tokens, source_offsets, derived_tokens, derived_offsets, group_flat, group_offsets, n,
+                 covered):
+    """Mark in ``covered`` each derived token inside a run of ``n`` tokens
+    that one of its sentence's matched source sentences also holds
+    (sentence ``i``'s tokens are ``derived_tokens[derived_offsets[i]:derived_offsets[i + 1]]``,
+    its matched source sentences ``group_flat[group_offsets[i]:group_offsets[i + 1]]``).
+    Compares the sentences directly: they are short. Returns False, having
+    marked nothing, when that would exceed COVER_BUDGET comparisons."""
+    sentences = len(derived_offsets) - 1
+    work = 0
+    for i in range(sentences):
+        length = derived_offsets[i + 1] - derived_offsets[i]
+        for g in range(group_offsets[i], group_offsets[i + 1]):
+            j = group_flat[g]
+            work += length * (source_offsets[j + 1] - source_offsets[j])
+    if work > COVER_BUDGET:
+        return False
+    for i in range(sentences):
+        a0 = derived_offsets[i]
+        a1 = derived_offsets[i + 1]
+        if a1 - a0 < n:
+            continue
+        for p in range(a0, a1 - n + 1):
+            found = False
+            for g in range(group_offsets[i], group_offsets[i + 1]):
+                j = group_flat[g]
+                for q in range(source_offsets[j], source_offsets[j + 1] - n + 1):
+                    same = True
+                    for r in range(n):
+                        if derived_tokens[p + r] != source_tokens[q + r]:
+                            same = False
+                            break
+                    if same:
+                        found = True
+                        break
+                if found:
+                    break
+            if found:
+                for r in range(n):
+                    covered[p + r] = True
+    return True

@@ -21,9 +21,11 @@ derived sentence uses are dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from .config import DEFAULT_SETTINGS, Settings
+from .fingerprint import _native
 from .text import Document, Sentence, Span, content_stem, content_terms
 
 VERBATIM = "verbatim"
@@ -110,19 +112,20 @@ def align(source: Document, derived: Document, settings: Settings = DEFAULT_SETT
             SentenceAlignment(s.index, ADDED, (), 0.0, (), 0.0, len(s.tokens)) for s in derived.sentences
         ), tuple(range(len(source.sentences))), len(source.sentences))
     vectoriser = vectoriser if vectoriser is not None else Vectoriser()
-    derived_vectors, source_vectors = vectoriser.vectors(derived, source)
-    similarity = derived_vectors @ source_vectors.T
+    vectors = vectoriser.pair(derived, source)
+    similarity = vectors.similarity
+    mine, theirs = vectoriser.features_of(derived), vectoriser.features_of(source)
     n = settings.min_verbatim_words
     match_n = max(n, _MATCH_RUN)
-    source_grams = [_ngram_index(s.tokens, n) for s in source.sentences]
-    match_grams = source_grams if match_n == n else [_ngram_index(s.tokens, match_n) for s in source.sentences]
-    rows = []
-    for i, sentence in enumerate(derived.sentences):
-        group, score = _best_group(i, similarity, derived_vectors, source_vectors)
-        spans, copied = _verbatim_runs(sentence, [source_grams[j] for j in group], n)
-        evidence = copied if match_n == n else _verbatim_runs(sentence, [match_grams[j] for j in group], match_n)[1]
-        rows.append(_labelled(sentence, group, score, spans, copied, evidence, settings))
-    rows = _fill_gaps(rows, derived.sentences, similarity, source_grams, settings)
+    best = _best_groups(similarity, vectors)
+    groups = [group for group, _ in best]
+    copied = _CopiedRuns(theirs, mine, groups, n)
+    evidence = copied if match_n == n else _CopiedRuns(theirs, mine, groups, match_n)
+    rows = [
+        _labelled(sentence, group, score, copied.spans(sentence), copied.share(i), evidence.share(i), settings)
+        for i, (sentence, (group, score)) in enumerate(zip(derived.sentences, best))
+    ]
+    rows = _fill_gaps(rows, derived.sentences, similarity, theirs, mine, settings)
     used = {j for row in rows for j in row.source_indexes}
     dropped = tuple(j for j in range(len(source.sentences)) if j not in used)
     return Ledger(source.id, derived.id, tuple(rows), dropped, len(source.sentences))
@@ -175,31 +178,32 @@ class Vectoriser:
             self.__init__()
 
     def vectors(self, derived: Document, source: Document) -> tuple[np.ndarray, np.ndarray]:
+        """The TF-IDF rows of the derived and the source sentences (dense)."""
+        pair = self.pair(derived, source)
+        return pair.derived, pair.source
+
+    def pair(self, derived: Document, source: Document) -> _PairVectors:
+        """The pair's rows, with their similarity matrix computed first."""
         self._check_limits()
         n_derived = len(derived.sentences)
         n = n_derived + len(source.sentences)
         mine, theirs = self.features_of(derived), self.features_of(source)
         parts = []
-        for ids_mine, rows_mine, ids_theirs, rows_theirs in (
-            (mine.word_ids, mine.word_rows, theirs.word_ids, theirs.word_rows),
-            (mine.char_ids, mine.char_rows, theirs.char_ids, theirs.char_rows),
+        for (rows_mine, ids_mine, tf_mine), (rows_theirs, ids_theirs, tf_theirs) in (
+            (mine.word_cells, theirs.word_cells), (mine.char_cells, theirs.char_cells)
         ):
-            ids = np.concatenate([ids_mine, ids_theirs])
             rows = np.concatenate([rows_mine, rows_theirs + n_derived])
-            # (row, feature) cells with their counts, rows in order.
-            cells, counts = np.unique(rows * _ROW + ids, return_counts=True)
-            row_of, feature = cells // _ROW, cells % _ROW
-            columns, local = np.unique(feature, return_inverse=True)
+            columns, local = np.unique(np.concatenate([ids_mine, ids_theirs]), return_inverse=True)
+            local = local.reshape(-1)
             df = np.bincount(local, minlength=len(columns)).astype(np.float64)
             idf = np.log((n + 1) / (df + 1)) + 1.0
-            values = (np.log(counts) + 1.0) * idf[local]
-            norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=n))
-            values = values / np.where(norms > 0, norms, 1.0)[row_of]
-            dense = np.zeros((n, len(columns)))
-            dense[row_of, local] = values
-            parts.append(dense)
-        matrix = np.hstack(parts) * np.sqrt(0.5)
-        return matrix[:n_derived], matrix[n_derived:]
+            values = np.concatenate([tf_mine, tf_theirs]) * idf[local]
+            norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
+            # Each part is l2-normalised, then scaled so that a dot product
+            # of two rows is the mean of the two cosines.
+            values *= np.sqrt(0.5) / np.where(norms > 0, norms, 1.0)[rows]
+            parts.append(_Part(rows, local, values, len(columns), len(ids_mine)))
+        return _PairVectors(n_derived, n, parts)
 
     def features_of(self, document: Document) -> _DocumentFeatures:
         """The document's token ids and features (cached)."""
@@ -256,17 +260,35 @@ class Vectoriser:
         starts = np.repeat(self._gram_start[tokens] - (np.cumsum(counts) - counts), counts)
         char_ids = self._grams[starts + np.arange(total, dtype=np.int64)]
         char_rows = np.repeat(rows, counts)
-        return _DocumentFeatures(tokens, stems, word_ids, word_rows, char_ids, char_rows)
+        return _DocumentFeatures(len(sentences), tokens, rows, stems, word_ids, word_rows, char_ids, char_rows)
 
 
 @dataclass(frozen=True)
 class _DocumentFeatures:
+    sentence_count: int
     tokens: np.ndarray
+    #: The sentence of each token.
+    token_rows: np.ndarray
     stems: np.ndarray
     word_ids: np.ndarray
     word_rows: np.ndarray
     char_ids: np.ndarray
     char_rows: np.ndarray
+
+    @cached_property
+    def offsets(self) -> np.ndarray:
+        """Where each sentence's tokens start in ``tokens``, and the end."""
+        return np.concatenate([[0], np.cumsum(np.bincount(self.token_rows, minlength=self.sentence_count))])
+
+    @cached_property
+    def word_cells(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(sentence, feature, sublinear tf) of each distinct word feature of a sentence."""
+        return _cells(self.word_rows, self.word_ids)
+
+    @cached_property
+    def char_cells(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The same for character n-grams."""
+        return _cells(self.char_rows, self.char_ids)
 
     def trigrams(self) -> np.ndarray:
         """Sorted distinct word trigrams as integers (a text of fewer words
@@ -287,6 +309,73 @@ class _DocumentFeatures:
 
 # Row numbers are packed above feature ids (< 2**48) in one int64 key.
 _ROW = 1 << 48
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One kind of feature (words or characters) of a pair's sentences, as
+    (row, column, value) cells; the first ``derived_cells`` are the derived text's."""
+
+    rows: np.ndarray
+    columns: np.ndarray
+    values: np.ndarray
+    width: int
+    derived_cells: int
+
+
+class _PairVectors:
+    """The TF-IDF rows of a pair's sentences. Their similarity is computed
+    over the columns both texts use (the others add nothing to a product),
+    which keeps the matrices small; the full rows are built only when asked
+    for (merging source sentences needs their norms)."""
+
+    def __init__(self, n_derived: int, n: int, parts: list[_Part]):
+        self._n_derived, self._n, self._parts = n_derived, n, parts
+
+    def _dense(self, shared_only: bool) -> np.ndarray:
+        pieces = []
+        for part in self._parts:
+            columns, rows, values = part.columns, part.rows, part.values
+            width = part.width
+            if shared_only:
+                in_derived = np.zeros(width, dtype=bool)
+                in_derived[columns[: part.derived_cells]] = True
+                in_source = np.zeros(width, dtype=bool)
+                in_source[columns[part.derived_cells :]] = True
+                shared = in_derived & in_source
+                keep = shared[columns]
+                renumber = np.cumsum(shared) - 1
+                columns, rows, values, width = renumber[columns[keep]], rows[keep], values[keep], int(shared.sum())
+            pieces.append((rows, columns, values, width))
+        matrix = np.zeros((self._n, sum(p[3] for p in pieces)))
+        offset = 0
+        for rows, columns, values, width in pieces:
+            matrix[rows, columns + offset] = values
+            offset += width
+        return matrix
+
+    @cached_property
+    def similarity(self) -> np.ndarray:
+        """Derived sentences by source sentences: the mean of the two cosines."""
+        shared = self._dense(shared_only=True)
+        return shared[: self._n_derived] @ shared[self._n_derived :].T
+
+    @cached_property
+    def _full(self) -> np.ndarray:
+        return self._dense(shared_only=False)
+
+    @property
+    def derived(self) -> np.ndarray:
+        return self._full[: self._n_derived]
+
+    @property
+    def source(self) -> np.ndarray:
+        return self._full[self._n_derived :]
+
+
+def _cells(rows: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    cells, counts = np.unique(rows * _ROW + ids, return_counts=True)
+    return cells // _ROW, cells % _ROW, np.log(counts) + 1.0
 
 
 def _char_wb_grams(token: str) -> list[str]:
@@ -334,11 +423,33 @@ def _best_group(
     return tuple(sorted(group)), min(score, 1.0)
 
 
+def _best_groups(similarity: np.ndarray, vectors: _PairVectors) -> list[tuple[tuple[int, ...], float]]:
+    """:func:`_best_group` of every derived sentence. A sentence with one
+    best source sentence and no runner-up similar enough to merge (most of
+    them) is settled here for the whole matrix at once."""
+    n_derived, n_source = similarity.shape
+    top = similarity.max(axis=1)
+    best = similarity.argmax(axis=1)
+    ties = (similarity >= (top - 1e-9)[:, None]).sum(axis=1)
+    second = np.partition(similarity, -2, axis=1)[:, -2] if n_source > 1 else np.full(n_derived, -np.inf)
+    settled = (ties == 1) & ((second < _MERGE_FLOOR) | (top <= 0.0))
+    out = []
+    for i in range(n_derived):
+        if not settled[i]:
+            out.append(_best_group(i, similarity, vectors.derived, vectors.source))
+        elif top[i] <= 0.0:
+            out.append(((), 0.0))
+        else:
+            out.append(((int(best[i]),), min(float(top[i]), 1.0)))
+    return out
+
+
 def _fill_gaps(
     rows: list[SentenceAlignment],
     sentences: tuple[Sentence, ...],
     similarity: np.ndarray,
-    source_grams: list[set[tuple[str, ...]]],
+    source: _DocumentFeatures,
+    derived: _DocumentFeatures,
     settings: Settings,
 ) -> list[SentenceAlignment]:
     """Match added sentences that sit where the anchors around them say their
@@ -347,7 +458,7 @@ def _fill_gaps(
     if not anchors:
         return rows
     last_source = similarity.shape[1] - 1
-    filled = list(rows)
+    found: dict[int, tuple[int, float]] = {}
     for row in rows:
         if row.label != ADDED:
             continue
@@ -372,9 +483,17 @@ def _fill_gaps(
         j = max(window, key=lambda k: (similarity[i, k], -k))
         score = float(similarity[i, j])
         if score >= settings.gap_threshold:
-            spans, copied = _verbatim_runs(sentences[i], [source_grams[j]], settings.min_verbatim_words)
-            label = VERBATIM if copied >= settings.verbatim_share else REWRITE
-            filled[i] = SentenceAlignment(i, label, (j,), round(score, 4), spans, round(copied, 4), row.words)
+            found[i] = (j, score)
+    if not found:
+        return rows
+    groups = [(found[i][0],) if i in found else () for i in range(len(rows))]
+    copied = _CopiedRuns(source, derived, groups, settings.min_verbatim_words)
+    filled = list(rows)
+    for i, (j, score) in found.items():
+        share = copied.share(i)
+        label = VERBATIM if share >= settings.verbatim_share else REWRITE
+        filled[i] = SentenceAlignment(i, label, (j,), round(score, 4), copied.spans(sentences[i]), round(share, 4),
+                                      rows[i].words)
     return filled
 
 
@@ -386,7 +505,8 @@ def _verbatim_runs(
     sentence: Sentence, grams: list[set[tuple[str, ...]]], n: int
 ) -> tuple[tuple[Span, ...], float]:
     """Spans of ``sentence`` covered by word n-grams found in the matched
-    source sentences, and the share of its words they cover."""
+    source sentences, and the share of its words they cover (one sentence at
+    a time: the reference :class:`_CopiedRuns` is tested against)."""
     tokens = sentence.tokens
     covered = [False] * len(tokens)
     if grams and len(tokens) >= n:
@@ -406,6 +526,94 @@ def _verbatim_runs(
             k += 1
     share = sum(covered) / len(tokens) if tokens else 0.0
     return tuple(spans), share
+
+
+class _CopiedRuns:
+    """Which words of each derived sentence lie in runs of ``n`` consecutive
+    words found, in the same order, in one of the source sentences it was
+    matched to (``groups[i]`` for derived sentence ``i``), for a whole pair
+    at once: every n-gram of the two texts gets an exact integer code, and
+    a derived n-gram is copied when (code, matched source sentence) is among
+    the source's (code, sentence) keys."""
+
+    def __init__(self, source: _DocumentFeatures, derived: _DocumentFeatures,
+                 groups: list[tuple[int, ...]], n: int):
+        self._rows = derived.token_rows
+        sentence_count = len(groups)
+        self._lengths = np.bincount(self._rows, minlength=sentence_count)
+        self._offsets = np.cumsum(self._lengths) - self._lengths
+        covered = self._covered(source, derived, groups, n)
+        self._copied = np.bincount(self._rows, weights=covered, minlength=sentence_count)
+        self._runs = self._runs_of(covered)
+
+    def _covered(self, source: _DocumentFeatures, derived: _DocumentFeatures,
+                 groups: list[tuple[int, ...]], n: int) -> np.ndarray:
+        covered = np.zeros(len(derived.tokens), dtype=bool)
+        sizes = np.fromiter((len(g) for g in groups), dtype=np.int64, count=len(groups))
+        if not sizes.any() or len(derived.tokens) < n or len(source.tokens) < n:
+            return covered
+        native = _native()
+        if native is not None:
+            flat = np.fromiter((j for g in groups for j in g), dtype=np.int64, count=int(sizes.sum()))
+            group_offsets = np.concatenate([[0], np.cumsum(sizes)])
+            if native.copied_cover(source.tokens, source.offsets, derived.tokens, derived.offsets, flat,
+                                   group_offsets, n, covered):
+                return covered
+        source_sentences = source.sentence_count
+        ids = np.concatenate([source.tokens, derived.tokens])
+        rows = np.concatenate([source.token_rows, derived.token_rows + source_sentences])
+        codes = _gram_codes(ids, n)
+        whole = rows[: len(codes)] == rows[n - 1 :]  # the n-gram lies inside one sentence
+        start = np.flatnonzero(whole[: len(source.tokens) - n + 1])
+        keys = np.unique(codes[start] * source_sentences + rows[start])
+        # Each derived n-gram, once per source sentence its sentence was matched to.
+        mine = len(source.tokens) + np.flatnonzero(whole[len(source.tokens) :])
+        sentence = rows[mine] - source_sentences
+        per = sizes[sentence]
+        at = np.repeat(mine, per)
+        nth = np.arange(len(at)) - np.repeat(np.cumsum(per) - per, per)
+        flat = np.fromiter((j for g in groups for j in g), dtype=np.int64, count=int(sizes.sum()))
+        matched = flat[np.repeat((np.cumsum(sizes) - sizes)[sentence], per) + nth]
+        hit = np.unique(at[np.isin(codes[at] * source_sentences + matched, keys)]) - len(source.tokens)
+        for shift in range(n):
+            covered[hit + shift] = True
+        return covered
+
+    def _runs_of(self, covered: np.ndarray) -> dict[int, list[tuple[int, int]]]:
+        """Runs of covered tokens (first, last), by sentence, in sentence-local positions."""
+        same = self._rows[1:] == self._rows[:-1]
+        after_covered = np.zeros_like(covered)
+        after_covered[1:] = covered[:-1] & same
+        before_covered = np.zeros_like(covered)
+        before_covered[:-1] = covered[1:] & same
+        runs: dict[int, list[tuple[int, int]]] = {}
+        for first, last in zip(np.flatnonzero(covered & ~after_covered).tolist(),
+                               np.flatnonzero(covered & ~before_covered).tolist()):
+            row = int(self._rows[first])
+            base = int(self._offsets[row])
+            runs.setdefault(row, []).append((first - base, last - base))
+        return runs
+
+    def share(self, i: int) -> float:
+        length = int(self._lengths[i])
+        return float(self._copied[i]) / length if length else 0.0
+
+    def spans(self, sentence: Sentence) -> tuple[Span, ...]:
+        runs = self._runs.get(sentence.index)
+        if not runs:
+            return ()
+        offsets = sentence.token_spans
+        return tuple((offsets[first][0], offsets[last][1]) for first, last in runs)
+
+
+def _gram_codes(ids: np.ndarray, n: int) -> np.ndarray:
+    """An integer code for each run of ``n`` consecutive ``ids`` (token ids
+    below 2**21), equal exactly when the runs are: codes of (n-1)-grams are
+    numbered densely and extended by one token at a time."""
+    codes = np.unique(ids, return_inverse=True)[1].reshape(-1)
+    for step in range(1, n):
+        codes = np.unique((codes[:-1] << 21) | ids[step:], return_inverse=True)[1].reshape(-1)
+    return codes
 
 
 def _labelled(

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import sentencex
 import snowballstemmer
@@ -186,26 +187,27 @@ def _soft_wrap(line: str, following: str, min_wrapped: int) -> bool:
 # --- tokens, stems, shingles ------------------------------------------------------
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 _STEMMER = snowballstemmer.stemmer("english")
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "mr", "mrs", "ms", "said", "says"}
 
 
 def tokenize(text: str) -> tuple[tuple[str, ...], tuple[Span, ...]]:
     """Folded word tokens of ``text`` and their offsets in it."""
-    if text.isascii():
-        # ASCII folds to lower case (NFKC and the quote table change nothing
-        # a token can hold) and lower-casing keeps every offset.
-        lowered = text.lower()
-        matches = list(_TOKEN.finditer(lowered))
-        tokens = [m.group() for m in matches]
-        if "'" in lowered:
-            tokens = [t.replace("'", "") for t in tokens]
-        return tuple(tokens), tuple(m.span() for m in matches)
-    tokens, spans = [], []
-    for match in _TOKEN.finditer(text):
-        tokens.append(_fold_token(match.group(0)))
-        spans.append(match.span())
-    return tuple(tokens), tuple(spans)
+    # Splitting on the token pattern gives separators and tokens in turn;
+    # their running lengths are the offsets (cheaper than a match object
+    # per token). ASCII folds to lower case and lower-casing keeps every
+    # offset (NFKC and the quote table change nothing a token can hold).
+    ascii_only = text.isascii()
+    parts = _TOKEN_SPLIT.split(text.lower() if ascii_only else text)
+    ends = list(accumulate(map(len, parts)))
+    spans = tuple(zip(ends[0::2], ends[1::2]))
+    raw = parts[1::2]
+    if ascii_only:
+        tokens = tuple(t.replace("'", "") for t in raw) if "'" in text else tuple(raw)
+    else:
+        tokens = tuple(_fold_token(t) for t in raw)
+    return tokens, spans
 
 
 def fast_tokens(text: str) -> list[str]:

@@ -1,13 +1,17 @@
 """The alignment vectoriser against scikit-learn's TfidfVectorizer, which it
 replaced: same vectors, same ledgers; and a shared Vectoriser changes nothing."""
 
+from unittest.mock import patch
+
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from provenance import Article, analyse
-from provenance.align import Vectoriser, _features, align
+from provenance import align as align_module
+from provenance.align import Vectoriser, _CopiedRuns, _features, _ngram_index, _verbatim_runs, align
 
 from benchmarks.generate import NewsGenerator
 
@@ -72,3 +76,57 @@ def test_sentences_of_stop_words_only_align():
     b = analyse(Article(id="b", text="It was on the."))
     ledger = align(a, b)
     assert ledger.sentences[0].label != "added"
+
+
+def reference_runs(source, derived, groups, n):
+    grams = [_ngram_index(s.tokens, n) for s in source.sentences]
+    return [_verbatim_runs(sentence, [grams[j] for j in group], n)
+            for sentence, group in zip(derived.sentences, groups)]
+
+
+@pytest.fixture(params=["numba", "numpy"])
+def engine(request, monkeypatch):
+    """Both ways of finding copied runs: the compiled one (with numba) and the sort-based one."""
+    if request.param == "numpy":
+        monkeypatch.setattr(align_module, "_native", lambda: None)
+    elif align_module._native() is None:
+        pytest.skip("numba is not installed")
+    return request.param
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5])
+def test_copied_runs_of_a_whole_pair_equal_the_per_sentence_reference(pairs, n, engine):
+    rng = np.random.default_rng(n)
+    vectoriser = Vectoriser()
+    for source, derived in pairs:
+        # Best matches, several source sentences, none: every shape of group.
+        groups = []
+        for i in range(len(derived.sentences)):
+            size = int(rng.integers(0, 4))
+            picks = rng.choice(len(source.sentences), size=min(size, len(source.sentences)), replace=False)
+            groups.append(tuple(sorted(int(j) for j in picks)))
+        for i, ledger_row in enumerate(align(source, derived).sentences):
+            if i % 2 == 0:
+                groups[i] = ledger_row.source_indexes
+        runs = _CopiedRuns(vectoriser.features_of(source), vectoriser.features_of(derived), groups, n)
+        expected = reference_runs(source, derived, groups, n)
+        assert [(runs.spans(s), runs.share(s.index)) for s in derived.sentences] == expected
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+@given(st.lists(st.lists(st.sampled_from("ab cd ef gh".split()), min_size=1, max_size=8), min_size=1, max_size=5),
+       st.lists(st.lists(st.sampled_from("ab cd ef gh".split()), min_size=1, max_size=8), min_size=1, max_size=5),
+       st.integers(1, 4), st.data())
+@settings(max_examples=200, deadline=None)
+def test_copied_runs_on_small_vocabularies(compiled, source_words, derived_words, n, data):
+    """Repetitive texts of four words: runs meet sentence ends, repeat and overlap."""
+    source = analyse(Article(id="s", text="\n\n".join(" ".join(w) + "." for w in source_words)))
+    derived = analyse(Article(id="d", text="\n\n".join(" ".join(w) + "." for w in derived_words)))
+    groups = [tuple(sorted(data.draw(st.sets(st.integers(0, len(source.sentences) - 1), max_size=3))))
+              for _ in derived.sentences]
+    vectoriser = Vectoriser()
+    native = align_module._native if compiled else (lambda: None)
+    with patch.object(align_module, "_native", native):
+        runs = _CopiedRuns(vectoriser.features_of(source), vectoriser.features_of(derived), groups, n)
+    assert [(runs.spans(s), runs.share(s.index)) for s in derived.sentences] == \
+        reference_runs(source, derived, groups, n)

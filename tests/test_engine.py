@@ -72,3 +72,18 @@ def test_empty_and_short_documents():
     assert (matrices["words"][0] == 2**32 - 1).all()
     assert (matrices["content"][2] == 2**32 - 1).all()  # a stop word only
     assert not (matrices["words"][3] == 2**32 - 1).all()
+
+
+def test_the_stemmer_in_use_gives_the_pure_python_snowball_stems(seed_documents):
+    """With PyStemmer (the ``fast`` extra) snowballstemmer hands out its C
+    build; stems, and so fingerprints and indexes, must not depend on that."""
+    from snowballstemmer.english_stemmer import EnglishStemmer
+
+    from provenance.text import content_terms, stem
+
+    reference = EnglishStemmer()
+    words = {t for d in seed_documents.values() for s in d.sentences for t in s.tokens}
+    words |= {"running", "generously", "naïve", "café", "flies", "dying", "skies", "news", "agreed", "ss", "y's"}
+    assert len(words) > 500
+    assert all(stem(w) == reference.stemWord(w) for w in sorted(words))
+    assert content_terms(["generously", "agreed", "the"]) == ["generous", "agre"]
