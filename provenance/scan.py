@@ -353,6 +353,7 @@ class _Scan:
         self.stats.setdefault("seconds", {})[phase] = round(now - self._clock, 3)
         # This process's own CPU time: what the workers wait on when it nears the wall time.
         self.stats.setdefault("main_cpu_seconds", {})[phase] = round(cpu - self._cpu, 3)
+        self.stats.setdefault("main_peak_rss_mb", {})[phase] = _peak_rss_mb()
         self._clock, self._cpu = now, cpu
 
     def _run(self, articles: Iterator[Article]) -> ScanResult:
@@ -431,6 +432,15 @@ class _Scan:
                 relations[position] = relation
         self._lap("relations")
         return ScanResult(tuple(documents), tuple(stories), tuple(relations), (), settings)  # type: ignore[arg-type]
+
+
+def _peak_rss_mb() -> float | None:
+    """This process's largest resident size so far (None where not measurable)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return None
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _documents_of(pairs: list[tuple], by_id: dict[str, StoredDocument]) -> list[StoredDocument]:

@@ -172,28 +172,38 @@ def cell_frequencies(matrix: np.ndarray, settings: Settings, granularity: str = 
     a, b = permutations(settings.num_perm, settings.seed, settings.minhash_scheme)
     width = scheme_width(settings.minhash_scheme)
     inverse = np.array([pow(int(x), -1, 1 << width) for x in a], dtype=np.uint64)
+    # Undo the permutations in place (a scan's matrices are large).
+    wide = matrix.astype(np.uint64)
+    wide -= b.astype(np.uint64)
+    wide *= inverse
     if width == 32:
-        shingles = ((matrix.astype(np.uint64) - b.astype(np.uint64)) * inverse).astype(np.uint32)
+        shingles = wide.astype(np.uint32)
+        del wide
         top = float(2**32)
     else:
-        shingles = (matrix - b) * inverse
+        shingles = wide
         top = float(2**64)
-    # Set size from the signature: k / sum(v / max) - 1.
-    sizes = matrix.shape[1] / np.maximum((matrix / top).sum(axis=1), 1e-12) - 1.0
+    # Set size from the signature: k / sum(v / max) - 1 (a block of rows at a time).
+    sums = np.concatenate([(matrix[at : at + 65_536] / top).sum(axis=1) for at in range(0, n, 65_536)])
+    sizes = matrix.shape[1] / np.maximum(sums, 1e-12) - 1.0
+    shape = shingles.shape
     flat = shingles.ravel()
+    del shingles
     order = np.argsort(flat, kind="stable")
     ordered = flat[order]
     del flat
     starts = np.concatenate([[True], ordered[1:] != ordered[:-1]])
-    group = (np.cumsum(starts) - 1).astype(np.int32)
+    group = np.cumsum(starts, dtype=np.int32)
+    group -= 1
     inverse_index = np.empty(len(order), dtype=np.int32)
     inverse_index[order] = group
     del order, group
-    inverse_index = inverse_index.reshape(shingles.shape)
-    unique = ordered[starts]
+    inverse_index = inverse_index.reshape(shape)
+    unique_count = int(np.count_nonzero(starts))
+    del ordered, starts
     empty = matrix == np.iinfo(matrix.dtype).max
     weights = np.broadcast_to((sizes / matrix.shape[1])[:, None], matrix.shape)
-    df = np.bincount(inverse_index[~empty], weights=weights[~empty], minlength=len(unique))
+    df = np.bincount(inverse_index[~empty], weights=weights[~empty], minlength=unique_count)
     return df[inverse_index].astype(np.float32)
 
 
@@ -337,6 +347,21 @@ def pair_estimates(matrix: np.ndarray, usable: np.ndarray | None, low: np.ndarra
     return out
 
 
+#: Surfaced pairs estimated at a time by :func:`scan_candidates`.
+ESTIMATE_BLOCK = 1 << 20
+
+
+def _passing(matrix: np.ndarray, usable: np.ndarray | None, keys: np.ndarray, threshold: float) -> np.ndarray:
+    """The pair keys whose estimate reaches ``threshold`` (or, with common
+    cells left out, whose plain estimate shows a near-duplicate)."""
+    n = len(matrix)
+    low, high = keys // n, keys % n
+    passed = pair_estimates(matrix, usable, low, high) >= threshold - 1e-12
+    if usable is not None:
+        passed |= pair_estimates(matrix, None, low, high) >= NEAR_DUPLICATE
+    return keys[passed]
+
+
 def scan_candidates(
     matrices: dict[str, np.ndarray], settings: Settings = DEFAULT_SETTINGS, stats: dict | None = None
 ) -> np.ndarray:
@@ -365,12 +390,12 @@ def scan_candidates(
             # bands of all cells.
             extra.append(surfaced_pairs(matrix, None, matrix.shape[1] // NEAR_ROWS, NEAR_ROWS))
             keys = _sorted_unique(np.concatenate(extra))
-        low, high = keys // n, keys % n
-        estimates = pair_estimates(matrix, usable, low, high)
-        passed = estimates >= thresholds[granularity] - 1e-12
-        if usable is not None:
-            passed |= pair_estimates(matrix, None, low, high) >= NEAR_DUPLICATE
-        passed = keys[passed]
+        # Estimated a block at a time: the surfaced pairs can run to
+        # millions, and a block's row numbers and estimates are not kept.
+        passed = np.concatenate([np.zeros(0, dtype=np.int64)] + [
+            _passing(matrix, usable, keys[at : at + ESTIMATE_BLOCK], thresholds[granularity])
+            for at in range(0, len(keys), ESTIMATE_BLOCK)
+        ])
         chosen.append(passed)
         if stats is not None:
             stats[granularity] = {
