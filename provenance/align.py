@@ -20,10 +20,11 @@ derived sentence uses are dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+from ._arrays import sorted_unique
 from .config import DEFAULT_SETTINGS, Settings
 from .fingerprint import _native
 from .text import Document, Sentence, Span, content_stem, content_terms
@@ -246,34 +247,28 @@ class Vectoriser:
         tokens = self._token_ids([t for s in sentences for t in s.tokens])
         rows = np.repeat(np.arange(len(sentences), dtype=np.int64), lengths)
         stems = self._stem_of[tokens]
-        content = np.flatnonzero(stems >= 0)
-        # Word features: stems, and bigrams of consecutive content words of
-        # a sentence (packed above every stem id).
-        unigram_rows, unigrams = rows[content], stems[content]
-        follow = np.flatnonzero(unigram_rows[1:] == unigram_rows[:-1])
-        bigrams = ((unigrams[follow] + 1) << 24) | unigrams[follow + 1]
-        word_ids = np.concatenate([unigrams, bigrams])
-        word_rows = np.concatenate([unigram_rows, unigram_rows[follow]])
-        # Character n-grams: each token's, gathered from the flat store.
+        return _DocumentFeatures(len(sentences), tokens, rows, stems, self)
+
+    def char_cells(self, tokens: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The character n-gram cells of a document's tokens (see _DocumentFeatures)."""
         counts = self._gram_count[tokens]
         total = int(counts.sum())
         starts = np.repeat(self._gram_start[tokens] - (np.cumsum(counts) - counts), counts)
-        char_ids = self._grams[starts + np.arange(total, dtype=np.int64)]
-        char_rows = np.repeat(rows, counts)
-        return _DocumentFeatures(len(sentences), tokens, rows, stems, word_ids, word_rows, char_ids, char_rows)
+        return _cells(np.repeat(rows, counts), self._grams[starts + np.arange(total, dtype=np.int64)])
 
 
 @dataclass(frozen=True)
 class _DocumentFeatures:
+    """A document's token ids (with their sentences and stems), and, made
+    when first aligned, its TF cells: only these are kept, not each token's
+    features, since a scan holds a few hundred documents' at a time."""
+
     sentence_count: int
     tokens: np.ndarray
     #: The sentence of each token.
     token_rows: np.ndarray
     stems: np.ndarray
-    word_ids: np.ndarray
-    word_rows: np.ndarray
-    char_ids: np.ndarray
-    char_rows: np.ndarray
+    vectoriser: Vectoriser = field(repr=False, compare=False)
 
     @cached_property
     def offsets(self) -> np.ndarray:
@@ -282,13 +277,19 @@ class _DocumentFeatures:
 
     @cached_property
     def word_cells(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(sentence, feature, sublinear tf) of each distinct word feature of a sentence."""
-        return _cells(self.word_rows, self.word_ids)
+        """(sentence, feature, sublinear tf) of each distinct word feature of
+        a sentence: stems, and bigrams of consecutive content words of a
+        sentence (packed above every stem id)."""
+        content = np.flatnonzero(self.stems >= 0)
+        unigram_rows, unigrams = self.token_rows[content], self.stems[content]
+        follow = np.flatnonzero(unigram_rows[1:] == unigram_rows[:-1])
+        bigrams = ((unigrams[follow] + 1) << 24) | unigrams[follow + 1]
+        return _cells(np.concatenate([unigram_rows, unigram_rows[follow]]), np.concatenate([unigrams, bigrams]))
 
     @cached_property
     def char_cells(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The same for character n-grams."""
-        return _cells(self.char_rows, self.char_ids)
+        """The same for each token's character n-grams."""
+        return self.vectoriser.char_cells(self.tokens, self.token_rows)
 
     def trigrams(self) -> np.ndarray:
         """Sorted distinct word trigrams as integers (a text of fewer words
@@ -300,11 +301,11 @@ class _DocumentFeatures:
             codes = np.array([(1 << 63) - 1 - ((t[0] << 21) | (t[1] if len(t) > 1 else (1 << 21) - 1))], dtype=np.int64)
         else:
             codes = np.zeros(0, dtype=np.int64)
-        return np.unique(codes)
+        return sorted_unique(codes)
 
     def terms(self) -> np.ndarray:
         """Sorted distinct stem ids of the content words."""
-        return np.unique(self.stems[self.stems >= 0])
+        return sorted_unique(self.stems[self.stems >= 0])
 
 
 # Row numbers are packed above feature ids (< 2**48) in one int64 key.
@@ -375,7 +376,11 @@ class _PairVectors:
 
 def _cells(rows: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     cells, counts = np.unique(rows * _ROW + ids, return_counts=True)
-    return cells // _ROW, cells % _ROW, np.log(counts) + 1.0
+    features = cells % _ROW
+    # Kept for a few hundred documents at a time: the narrowest types that hold them.
+    if len(features) and features.max() < 2**31:
+        features = features.astype(np.int32)
+    return (cells // _ROW).astype(np.int32), features, np.log(counts) + 1.0
 
 
 def _char_wb_grams(token: str) -> list[str]:
@@ -565,7 +570,7 @@ class _CopiedRuns:
         codes = _gram_codes(ids, n)
         whole = rows[: len(codes)] == rows[n - 1 :]  # the n-gram lies inside one sentence
         start = np.flatnonzero(whole[: len(source.tokens) - n + 1])
-        keys = np.unique(codes[start] * source_sentences + rows[start])
+        keys = sorted_unique(codes[start] * source_sentences + rows[start])
         # Each derived n-gram, once per source sentence its sentence was matched to.
         mine = len(source.tokens) + np.flatnonzero(whole[len(source.tokens) :])
         sentence = rows[mine] - source_sentences
@@ -574,7 +579,7 @@ class _CopiedRuns:
         nth = np.arange(len(at)) - np.repeat(np.cumsum(per) - per, per)
         flat = np.fromiter((j for g in groups for j in g), dtype=np.int64, count=int(sizes.sum()))
         matched = flat[np.repeat((np.cumsum(sizes) - sizes)[sentence], per) + nth]
-        hit = np.unique(at[np.isin(codes[at] * source_sentences + matched, keys)]) - len(source.tokens)
+        hit = sorted_unique(at[np.isin(codes[at] * source_sentences + matched, keys)]) - len(source.tokens)
         for shift in range(n):
             covered[hit + shift] = True
         return covered

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from ._arrays import sorted_unique
 from .errors import ConfigError
 from .text import Document
 
@@ -84,7 +85,7 @@ def run_coverages(source: Sequence[str], derived: Sequence[str], lengths: Sequen
 
 def run_keys(ids: np.ndarray, n: int) -> np.ndarray:
     """The sorted distinct hashes of every run of ``n`` token ids in ``ids``."""
-    return np.unique(_gram_keys(ids, n))
+    return sorted_unique(_gram_keys(ids, n))
 
 
 def covered_share(ids: np.ndarray, keys: np.ndarray, n: int) -> float:

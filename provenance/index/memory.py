@@ -51,6 +51,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from .._arrays import sorted_unique
 from ..config import DEFAULT_SETTINGS, Settings
 from ..fingerprint import GRANULARITIES, Signature, _native, permutations, scheme_width
 from . import CandidateIndex, lsh_layout
@@ -309,18 +310,11 @@ def surfaced_pairs(matrix: np.ndarray, usable: np.ndarray | None, bands: int, ro
             pending.append(pairs)
             pending_size += len(pairs)
         if pending_size > 4_000_000:
-            found.append(_sorted_unique(np.concatenate(pending)))
+            found.append(sorted_unique(np.concatenate(pending)))
             pending, pending_size = [], 0
     if pending:
-        found.append(_sorted_unique(np.concatenate(pending)))
-    return _sorted_unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
-
-
-def _sorted_unique(keys: np.ndarray) -> np.ndarray:
-    keys = np.sort(keys)
-    if len(keys) < 2:
-        return keys
-    return keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
+        found.append(sorted_unique(np.concatenate(pending)))
+    return sorted_unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
 
 def pair_estimates(matrix: np.ndarray, usable: np.ndarray | None, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -389,7 +383,7 @@ def scan_candidates(
             # that are common for that very reason: surface them by whole
             # bands of all cells.
             extra.append(surfaced_pairs(matrix, None, matrix.shape[1] // NEAR_ROWS, NEAR_ROWS))
-            keys = _sorted_unique(np.concatenate(extra))
+            keys = sorted_unique(np.concatenate(extra))
         # Estimated a block at a time: the surfaced pairs can run to
         # millions, and a block's row numbers and estimates are not kept.
         passed = np.concatenate([np.zeros(0, dtype=np.int64)] + [
@@ -408,7 +402,7 @@ def scan_candidates(
     if not chosen:
         return np.zeros((0, 2), dtype=np.int64)
     n = len(next(iter(matrices.values())))
-    keys = _sorted_unique(np.concatenate(chosen))
+    keys = sorted_unique(np.concatenate(chosen))
     return np.stack([keys // n, keys % n], axis=1)
 
 
