@@ -49,9 +49,10 @@ _COPIED_MATCH_SHARE = 0.5
 _MATCH_RUN = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SentenceAlignment:
-    """One derived sentence and where it came from."""
+    """One derived sentence and where it came from. (Slotted, as are the
+    relation's other parts: a large scan holds one per derived sentence.)"""
 
     index: int
     label: str
@@ -67,7 +68,7 @@ class SentenceAlignment:
     words: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ledger:
     """The derived text's sentences, labelled, and the source sentences it dropped."""
 
@@ -216,13 +217,13 @@ class Vectoriser:
 
     def _token_ids(self, tokens: list[str]) -> np.ndarray:
         table = self._tokens
-        ids = list(map(table.get, tokens))
-        if None in ids:
+        try:
+            return np.fromiter(map(table.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        except KeyError:
             for token in tokens:
                 if token not in table:
                     self._add_token(token)
-            ids = list(map(table.__getitem__, tokens))
-        return np.array(ids, dtype=np.int64)
+            return np.fromiter(map(table.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
     def _add_token(self, token: str) -> None:
         at = len(self._tokens)

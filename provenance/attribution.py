@@ -86,7 +86,7 @@ _AGENCY_LINE = re.compile(r"^\(\s*(?P<name>[A-Z][\w.&' -]{0,40}?)\s*\)\.?$")
 _SITE_LINE = re.compile(r"^(?:https?://)?(?:www\.)?(?P<domain>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attribution:
     """An attribution element found in an article's own text."""
 

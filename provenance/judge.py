@@ -44,7 +44,7 @@ _CONTAINMENT_NGRAM = 3
 _CONTAINMENT_MARGIN = 0.05
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scores:
     """The figures behind a verdict. Shares are of the derived text's words."""
 
@@ -69,7 +69,7 @@ class Scores:
     run_coverage_8: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     """How ``derived`` relates to ``source``."""
 

@@ -5,7 +5,8 @@ A scan streams: articles are read one at a time and handed out in chunks to
 ``jobs`` worker processes, which analyse and fingerprint them and send back
 signatures and a compact form of each document (its display text and
 sentence offsets, compressed); the texts themselves are not kept. Candidate
-pairs come from the signature matrices (:func:`provenance.index.memory.scan_candidates`).
+pairs come from the signature matrices, one granularity per process
+(:func:`provenance.index.memory.granularity_candidates`).
 Judging goes in two rounds, also in workers, grouped so that a document is
 analysed about once per round:
 
@@ -39,7 +40,7 @@ from .attribution import Attribution
 from .config import DEFAULT_SETTINGS, Settings
 from .errors import InputError, NoArticlesError
 from .fingerprint import GRANULARITIES, sketch_texts_counted
-from .index.memory import scan_candidates
+from .index.memory import granularity_candidates, merge_candidates
 from .judge import FeatureCache, Relation, Story, choose_source, cluster, judge_pair, orient
 from .text import Document, LazySentence, Sentence, analyse, analyse_lazily, matching_text
 
@@ -375,8 +376,11 @@ class _Scan:
         self.stats["articles"] = len(documents)
         matrices = {g: np.concatenate(blocks[g]) for g in GRANULARITIES}
         blocks.clear()
-        rows = scan_candidates(matrices, settings, self.stats)
-        del matrices
+        # One process per granularity: the two searches are independent and
+        # take about as long as each other.
+        searches = {g: self.executor.submit(granularity_candidates, matrices.pop(g), g, settings)
+                    for g in GRANULARITIES}
+        rows = merge_candidates({g: search.result() for g, search in searches.items()}, len(documents), self.stats)
         self._lap("candidates")
         ids = [d.id for d in documents]
         by_id = dict(zip(ids, documents))

@@ -210,6 +210,12 @@ def tokenize(text: str) -> tuple[tuple[str, ...], tuple[Span, ...]]:
     return tokens, spans
 
 
+def token_offsets(text: str) -> tuple[Span, ...]:
+    """``tokenize(text)[1]`` without the tokens."""
+    ends = list(accumulate(map(len, _TOKEN_SPLIT.split(text.lower() if text.isascii() else text))))
+    return tuple(zip(ends[0::2], ends[1::2]))
+
+
 def fast_tokens(text: str) -> list[str]:
     """``list(tokenize(text)[0])`` without the offsets."""
     if text.isascii():
@@ -358,9 +364,7 @@ class LazySentence(Sentence):
     @property
     def token_spans(self) -> tuple[Span, ...]:  # type: ignore[override]
         if self._spans is None:
-            tokens, spans = tokenize(self.text)
-            object.__setattr__(self, "_tokens", tokens)
-            object.__setattr__(self, "_spans", spans)
+            object.__setattr__(self, "_spans", token_offsets(self.text))
         return self._spans
 
     def __eq__(self, other: object) -> bool:

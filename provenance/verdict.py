@@ -122,7 +122,7 @@ def _gram_keys(ids: np.ndarray, n: int) -> np.ndarray:
 # --- the model ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Prediction:
     """What the model made of one pair."""
 

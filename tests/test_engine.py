@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from provenance import Article, Settings, analyse, read_articles
 from provenance.fingerprint import signature, signatures_of_token_lists, sketch_texts
-from provenance.text import fast_tokens, fold, tokenize
+from provenance.text import fast_tokens, fold, token_offsets, tokenize
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 TRICKY = [
@@ -37,12 +37,14 @@ def random_texts(count, seed=3):
 def test_tokenize_matches_the_reference(text):
     assert tokenize(text) == reference_tokenize(text)
     assert fast_tokens(text) == list(reference_tokenize(text)[0])
+    assert token_offsets(text) == reference_tokenize(text)[1]
 
 
 def test_tokenize_matches_the_reference_on_tricky_text():
     for text in TRICKY + random_texts(500):
         assert tokenize(text) == reference_tokenize(text)
         assert fast_tokens(text) == list(reference_tokenize(text)[0])
+        assert token_offsets(text) == reference_tokenize(text)[1]
 
 
 @pytest.mark.parametrize("options", [{}, {"minhash_scheme": "affine64", "word_shingle_size": 3,

@@ -362,48 +362,61 @@ def scan_candidates(
     """Candidate pairs of a corpus as an ``(m, 2)`` array of row numbers
     (low, high), sorted: pairs whose estimate reaches a granularity's
     threshold. ``stats`` (if given) receives per-granularity counts."""
-    thresholds = {"words": settings.word_lsh_threshold, "content": settings.content_lsh_threshold}
-    chosen: list[np.ndarray] = []
-    for granularity in GRANULARITIES:
-        matrix = matrices[granularity]
-        n = len(matrix)
-        if n < 2:
-            continue
-        frequencies = cell_frequencies(matrix, settings, granularity)
-        usable = None if frequencies is None else frequencies <= common_df(n, granularity)
-        bands, rows = band_layout(matrix, usable, thresholds[granularity])
-        keys = surfaced_pairs(matrix, usable, bands, rows)
-        if usable is not None:
-            extra = [keys]
-            if rows > 1:
-                # Wide bands miss pairs of modest overlap; a single shared
-                # rare shingle (a name, a quote) still surfaces them, cheaply.
-                extra.append(surfaced_pairs(matrix, frequencies <= RARE_DF, matrix.shape[1], 1))
-            # Near-duplicates of a widely republished story share shingles
-            # that are common for that very reason: surface them by whole
-            # bands of all cells.
-            extra.append(surfaced_pairs(matrix, None, matrix.shape[1] // NEAR_ROWS, NEAR_ROWS))
-            keys = sorted_unique(np.concatenate(extra))
-        # Estimated a block at a time: the surfaced pairs can run to
-        # millions, and a block's row numbers and estimates are not kept.
-        passed = np.concatenate([np.zeros(0, dtype=np.int64)] + [
-            _passing(matrix, usable, keys[at : at + ESTIMATE_BLOCK], thresholds[granularity])
-            for at in range(0, len(keys), ESTIMATE_BLOCK)
-        ])
-        chosen.append(passed)
-        if stats is not None:
-            stats[granularity] = {
-                "bands": bands,
-                "band_rows": rows,
-                "common_cells": 0 if usable is None else int((~usable).sum()),
-                "surfaced_pairs": int(len(keys)),
-                "candidate_pairs": int(len(passed)),
-            }
+    found = {g: granularity_candidates(matrices[g], g, settings) for g in GRANULARITIES}
+    return merge_candidates(found, len(next(iter(matrices.values()))), stats)
+
+
+def merge_candidates(found: dict[str, tuple[np.ndarray, dict | None]], n: int, stats: dict | None = None) -> np.ndarray:
+    """The ``(m, 2)`` candidate rows from each granularity's :func:`granularity_candidates`."""
+    chosen = []
+    for granularity, (keys, figures) in found.items():
+        chosen.append(keys)
+        if stats is not None and figures is not None:
+            stats[granularity] = figures
     if not chosen:
         return np.zeros((0, 2), dtype=np.int64)
-    n = len(next(iter(matrices.values())))
     keys = sorted_unique(np.concatenate(chosen))
     return np.stack([keys // n, keys % n], axis=1)
+
+
+def granularity_candidates(matrix: np.ndarray, granularity: str, settings: Settings = DEFAULT_SETTINGS
+                           ) -> tuple[np.ndarray, dict | None]:
+    """The pair keys (``low * n + high``) one granularity's signatures
+    propose, and figures on how they were found (None for under two articles)."""
+    threshold = {"words": settings.word_lsh_threshold, "content": settings.content_lsh_threshold}[granularity]
+    n = len(matrix)
+    if n < 2:
+        return np.zeros(0, dtype=np.int64), None
+    frequencies = cell_frequencies(matrix, settings, granularity)
+    usable = None if frequencies is None else frequencies <= common_df(n, granularity)
+    bands, rows = band_layout(matrix, usable, threshold)
+    keys = surfaced_pairs(matrix, usable, bands, rows)
+    if usable is not None:
+        extra = [keys]
+        if rows > 1:
+            # Wide bands miss pairs of modest overlap; a single shared
+            # rare shingle (a name, a quote) still surfaces them, cheaply.
+            extra.append(surfaced_pairs(matrix, frequencies <= RARE_DF, matrix.shape[1], 1))
+        # Near-duplicates of a widely republished story share shingles
+        # that are common for that very reason: surface them by whole
+        # bands of all cells.
+        extra.append(surfaced_pairs(matrix, None, matrix.shape[1] // NEAR_ROWS, NEAR_ROWS))
+        keys = sorted_unique(np.concatenate(extra))
+    del frequencies
+    # Estimated a block at a time: the surfaced pairs can run to
+    # millions, and a block's row numbers and estimates are not kept.
+    passed = np.concatenate([np.zeros(0, dtype=np.int64)] + [
+        _passing(matrix, usable, keys[at : at + ESTIMATE_BLOCK], threshold)
+        for at in range(0, len(keys), ESTIMATE_BLOCK)
+    ])
+    figures = {
+        "bands": bands,
+        "band_rows": rows,
+        "common_cells": 0 if usable is None else int((~usable).sum()),
+        "surfaced_pairs": int(len(keys)),
+        "candidate_pairs": int(len(passed)),
+    }
+    return passed, figures
 
 
 def matrices_of(signatures: Iterable[Signature], settings: Settings = DEFAULT_SETTINGS) -> dict[str, np.ndarray]:
