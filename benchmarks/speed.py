@@ -288,7 +288,7 @@ def scan_figures(path: Path, jobs: int | None, workdir: Path) -> dict:
         "scan_peak_rss_mb": round(peak / 1024, 1),
         "scan_phases_s": stats.get("seconds"),
         "scan_candidate_pairs": stats.get("candidate_pairs"),
-        "scan_aligned_pairs": stats.get("aligned_for_linking", 0) + stats.get("aligned_for_relations", 0),
+        "scan_aligned_pairs": stats.get("aligned_pairs"),
         "scan_candidates": {g: stats.get(g) for g in ("words", "content")},
     }, pairs_path
 

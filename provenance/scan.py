@@ -7,13 +7,13 @@ signatures and a compact form of each document (its display text and
 sentence offsets, compressed); the texts themselves are not kept. Candidate
 pairs come from the signature matrices, one granularity per process
 (:func:`provenance.index.memory.granularity_candidates`).
-Judging goes in two rounds, also in workers, grouped so that a document is
-analysed about once per round:
-
-1. *linking*: each candidate pair's direction and content similarity (cheap)
-   decide whether it joins a story; only a pair below ``story_similarity``
-   is aligned, since only its verdict can link it;
-2. *relations*: every story member is judged against its story's source.
+Judging goes by connected groups of candidate pairs, several groups to a
+work unit, so that a document is analysed once: each pair's direction and
+content similarity (cheap) decide whether it joins a story, and only a pair
+below ``story_similarity`` is aligned, since only its verdict can link it;
+then the group is clustered, each story's source chosen, and every member
+judged against it. A group with more pairs than fit a work unit goes in two
+rounds spread over every worker instead (link all its pairs; relate).
 
 Every decision is the one the single-process pipeline makes, in the same
 order, so the report is byte-identical for any ``jobs``.
@@ -48,6 +48,9 @@ from .text import Document, LazySentence, Sentence, analyse, analyse_lazily, mat
 CHUNK = 256
 #: Candidate pairs per work unit of the judging rounds.
 PAIR_BATCH = 64
+#: A group of linked candidate pairs with more pairs than this is judged in
+#: two rounds spread over every worker rather than whole in one work unit.
+WHOLE_COMPONENT = 4 * PAIR_BATCH
 #: Below this many articles a scan runs in this process whatever ``jobs`` says.
 PARALLEL_FROM = 400
 
@@ -286,17 +289,21 @@ _STATE = _WorkerState()
 
 
 def _link_pairs(documents: list[Document], pairs: list[tuple[str, str, bool]], settings: Settings) -> list[_Link]:
-    """Round 1: what clustering needs of each candidate pair; the whole
-    relation for pairs marked ``full``."""
-    by_id = _STATE.documents(documents)
-    features = _STATE.features
+    """Round 1 (large groups): what clustering needs of each candidate pair;
+    the whole relation for pairs marked ``full``."""
+    return _link(_STATE.documents(documents), pairs, settings, _STATE.features)
+
+
+def _link(by_id: dict[str, Document], pairs: list[tuple[str, str, bool]], settings: Settings,
+          features: FeatureCache) -> list[_Link]:
     out = []
     for a, b, full in pairs:
         first, second = by_id[a], by_id[b]
         source, derived, _, _ = orient(first, second, features)
         similarity = round(features.content_similarity(source, derived), 4)
         if similarity >= settings.story_similarity and not full:
-            # Linked whatever the verdict: the alignment can wait for round 2.
+            # Linked whatever the verdict: the alignment can wait until the
+            # story's source is known.
             out.append(_Link(source.id, derived.id, False, _Similarity(similarity), None))
         else:
             relation = judge_pair(first, second, settings, features=features)
@@ -305,10 +312,71 @@ def _link_pairs(documents: list[Document], pairs: list[tuple[str, str, bool]], s
 
 
 def _relate(documents: list[Document], tasks: list[tuple[str, str, str | None]], settings: Settings) -> list[Relation]:
-    """Round 2: ``judge_pair(first, second, source_id=...)`` for each task."""
+    """Round 2 (large groups): ``judge_pair(first, second, source_id=...)`` for each task."""
     by_id = _STATE.documents(documents)
     features = _STATE.features
     return [judge_pair(by_id[a], by_id[b], settings, source_id=fixed, features=features) for a, b, fixed in tasks]
+
+
+@dataclass(frozen=True)
+class _Group:
+    """One story as judged: its members (sorted), source, and a relation per other member."""
+
+    members: tuple[str, ...]
+    source: str
+    reasons: tuple[str, ...]
+    others: tuple[str, ...]
+    relations: tuple[Relation, ...]
+
+
+def _stories_of(pairs: list[tuple[str, str]], links: list[_Link], stored: dict[str, Document],
+                settings: Settings) -> list[tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...], list]]:
+    """Cluster linked documents and pick each story's source; per other
+    member, its relation with the source when a link already holds it, else
+    the ``judge_pair`` task (first, second, fixed source) that gives it."""
+    by_pair = dict(zip(pairs, links))
+    ids = sorted({x for pair in pairs for x in pair})
+    out = []
+    for members, wins in cluster([stored[i] for i in ids], links, settings):
+        source, reasons = choose_source(members, wins, stored)
+        others = tuple(m for m in members if m != source)
+        todo: list = []
+        for member in others:
+            key = (source, member) if source < member else (member, source)
+            link = by_pair.get(key)
+            if link is not None and link.source == source:
+                todo.append(link.relation if link.relation is not None else (key[0], key[1], None))
+            else:
+                todo.append((source, member, source))
+        out.append((tuple(members), source, reasons, others, todo))
+    return out
+
+
+def _judge_components(documents: list[StoredDocument], components: list[list[tuple[str, str]]],
+                      settings: Settings) -> tuple[list[_Group], int]:
+    """Whole groups of linked candidate pairs, each judged start to finish
+    in this one work unit (its documents are analysed once): link the pairs,
+    cluster, pick sources, relate members. Also returns how many pairs were aligned."""
+    by_id = _STATE.documents(documents)
+    stored = {d.id: d for d in documents}
+    features = _STATE.features
+    groups, aligned = [], 0
+    for pairs in components:
+        # Two documents alone: their pair is the story if it links at all,
+        # and its relation the one reported; judge it fully at once.
+        links = _link(by_id, [(a, b, len(pairs) == 1) for a, b in pairs], settings, features)
+        aligned += sum(1 for link in links if link.relation is not None)
+        for members, source, reasons, others, todo in _stories_of(pairs, links, stored, settings):
+            relations = []
+            for task in todo:
+                if isinstance(task, tuple):
+                    a, b, fixed = task
+                    relations.append(judge_pair(by_id[a], by_id[b], settings, source_id=fixed, features=features))
+                    aligned += 1
+                else:
+                    relations.append(task)
+            groups.append(_Group(members, source, reasons, others, tuple(relations)))
+    return groups, aligned
 
 
 # --- orchestration -------------------------------------------------------------------
@@ -390,52 +458,62 @@ class _Scan:
         if os.environ.get("PROVENANCE_SCAN_PAIRS"):  # for benchmarks/speed.py's recall
             Path(os.environ["PROVENANCE_SCAN_PAIRS"]).write_text(json.dumps(pairs), encoding="utf-8")
 
-        # Round 1: link candidate pairs.
-        links: dict[tuple[str, str], _Link] = {}
-        # A pair alone in its group of linked documents is a whole story if
-        # it links at all, and its relation the one reported: judge it fully
-        # now rather than twice.
+        # Groups of linked candidate pairs are judged whole, several to a
+        # work unit; a group too large for one unit goes in two rounds over
+        # every worker (link all its pairs; then, sources known, relate).
+        components = _components(pairs)
+        whole = [c for c in components if len(c) <= WHOLE_COMPONENT]
+        split = [pair for c in components if len(c) > WHOLE_COMPONENT for pair in c]
+        groups: list[_Group] = []
+        aligned = 0
+        units = list(_component_units(whole))
+        results = self._ordered(_judge_components, ((_documents_of([p for c in unit for p in c], by_id), unit, settings)
+                                                    for unit in units))
+        for found, count in results:
+            groups.extend(found)
+            aligned += count
+        self._lap("judge")
+        if split:
+            found, count = self._judge_in_rounds(split, by_id)
+            groups.extend(found)
+            aligned += count
+        self._lap("judge_large_groups")
+        self.stats["aligned_pairs"] = aligned
+
+        # Every article not in a candidate pair is a story of its own.
+        paired = {x for pair in pairs for x in pair}
+        for document in documents:
+            if document.id not in paired:
+                source, reasons = choose_source([document.id], {document.id: 0}, by_id)
+                groups.append(_Group((document.id,), source, reasons, (), ()))
+        groups.sort(key=lambda group: group.members[0])
+        stories = tuple(Story(f"story-{n}", g.source, g.others, g.reasons) for n, g in enumerate(groups, 1))
+        relations = tuple(relation for g in groups for relation in g.relations)
+        return ScanResult(tuple(documents), stories, relations, (), settings)
+
+    def _judge_in_rounds(self, pairs: list[tuple[str, str]], by_id: dict[str, StoredDocument]
+                         ) -> tuple[list[_Group], int]:
+        settings = self.settings
         ordered, sizes = _by_component(pairs)
         batches = list(_batches([(a, b, sizes[a] == 2) for a, b in ordered]))
+        links: dict[tuple[str, str], _Link] = {}
         found_links = self._ordered(_link_pairs, ((_documents_of(b, by_id), b, settings) for b in batches))
         for batch, found in zip(batches, found_links):
             links.update(zip((pair[:2] for pair in batch), found))
-        self.stats["aligned_for_linking"] = sum(1 for link in links.values() if link.relation is not None)
-        self._lap("link")
-
-        stories: list[Story] = []
-        plan: list[tuple[int, str, tuple[str, str, str | None]]] = []
-        for members, wins in cluster(documents, [links[p] for p in pairs], settings):
-            source, reasons = choose_source(members, wins, by_id)
-            others = tuple(m for m in members if m != source)
-            stories.append(Story(f"story-{len(stories) + 1}", source, others, reasons))
-            for member in others:
-                key = (source, member) if source < member else (member, source)
-                link = links.get(key)
-                if link is not None and link.source == source:
-                    plan.append((len(plan), source, (key[0], key[1], None)))
-                else:
-                    plan.append((len(plan), source, (source, member, source)))
-
-        # Round 2: each member against its story's source.
-        relations: list[Relation | None] = [None] * len(plan)
-        todo = []
-        for position, _, task in plan:
-            link = links.get((task[0], task[1])) if task[2] is None else None
-            if link is not None and link.relation is not None:
-                relations[position] = link.relation
-            else:
-                todo.append((position, task))
+        aligned = sum(1 for link in links.values() if link.relation is not None)
+        stories = _stories_of(pairs, [links[p] for p in pairs], by_id, settings)
         links.clear()  # relations not reported are not kept
-        self.stats["aligned_for_relations"] = len(todo)
+        todo = [(n, k, task) for n, story in enumerate(stories) for k, task in enumerate(story[4])
+                if isinstance(task, tuple)]
         units = list(_task_batches(todo))
-        results = self._ordered(_relate, ((_documents_of([t for _, t in unit], by_id), [t for _, t in unit], settings)
-                                          for unit in units))
+        results = self._ordered(_relate, ((_documents_of([t for _, _, t in unit], by_id), [t for _, _, t in unit],
+                                           settings) for unit in units))
         for unit, found in zip(units, results):
-            for (position, _), relation in zip(unit, found):
-                relations[position] = relation
-        self._lap("relations")
-        return ScanResult(tuple(documents), tuple(stories), tuple(relations), (), settings)  # type: ignore[arg-type]
+            for (n, k, _), relation in zip(unit, found):
+                stories[n][4][k] = relation
+        groups = [_Group(members, source, reasons, others, tuple(relations))
+                  for members, source, reasons, others, relations in stories]
+        return groups, aligned + len(todo)
 
 
 def _peak_rss_mb() -> float | None:
@@ -483,7 +561,44 @@ def _by_component(pairs: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], 
     return sorted(pairs, key=lambda pair: (roots[pair[0]], pair)), sizes
 
 
-def _task_batches(todo: list[tuple[int, tuple]]) -> Iterator[list[tuple[int, tuple]]]:
+def _components(pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """The sorted ``pairs`` split into connected groups of documents, in the
+    order :func:`_by_component` gives them."""
+    ordered, _ = _by_component(pairs)
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in ordered:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    components: dict[str, list[tuple[str, str]]] = {}
+    for pair in ordered:
+        components.setdefault(find(pair[0]), []).append(pair)
+    return list(components.values())
+
+
+def _component_units(components: list[list[tuple[str, str]]]) -> Iterator[list[list[tuple[str, str]]]]:
+    """Whole components, packed into work units of about PAIR_BATCH pairs."""
+    unit: list[list[tuple[str, str]]] = []
+    size = 0
+    for component in components:
+        if unit and size + len(component) > PAIR_BATCH:
+            yield unit
+            unit, size = [], 0
+        unit.append(component)
+        size += len(component)
+    if unit:
+        yield unit
+
+
+def _task_batches(todo: list[tuple]) -> Iterator[list[tuple]]:
     for start in range(0, len(todo), PAIR_BATCH):
         yield todo[start : start + PAIR_BATCH]
 

@@ -43,6 +43,21 @@ def test_parallel_scan_is_byte_identical_to_one_process(small_corpus, monkeypatc
     assert derived and all(one.relation(t.article) is not None for t in derived)
 
 
+@pytest.mark.parametrize("whole", [0, 1])
+def test_groups_judged_in_two_rounds_give_what_whole_groups_give(small_corpus, monkeypatch, whole):
+    """A group of linked pairs too large for one work unit is linked, then
+    related, over every worker; the report must not show which way it went
+    (0: every group that way; 1: only groups of one pair judged whole)."""
+    articles, _ = small_corpus
+    default = scan_articles(articles, jobs=1)
+    assert any(len(s.members) > 1 for s in default.stories)  # groups of more than one pair exist
+    monkeypatch.setattr(scan_module, "WHOLE_COMPONENT", whole)
+    monkeypatch.setattr(scan_module, "PAIR_BATCH", 3)
+    assert rendered(scan_articles(articles, jobs=1)) == rendered(default)
+    monkeypatch.setattr(scan_module, "PARALLEL_FROM", 10)
+    assert rendered(scan_articles(articles, jobs=2)) == rendered(default)
+
+
 def test_stored_documents_equal_the_analysed_ones(small_corpus):
     articles, _ = small_corpus
     result = scan_articles(articles[:20], jobs=1)
