@@ -168,7 +168,8 @@ class NewsGenerator:
         elif kind == "rewrite":
             body = [self._paraphrase(rng, s) for s in sentences if rng.random() > 0.15]
             for _ in range(max(1, len(body) // 8)):
-                body.insert(rng.randint(1, len(body)), self._sentence(rng, topic, rng.randint(12, 26)))
+                # (max: a very short source may leave no sentence to keep)
+                body.insert(rng.randint(1, max(1, len(body))), self._sentence(rng, topic, rng.randint(12, 26)))
         elif kind == "partial":
             used = [self._paraphrase(rng, s) for s in sentences[: max(3, len(sentences) // 3)]]
             fresh = [self._sentence(rng, topic, rng.randint(12, 26)) for _ in range(len(sentences))]
@@ -183,8 +184,7 @@ class NewsGenerator:
             if style == 0:
                 trailer.append(f"Source: {source.outlet}")
             elif style == 1:
-                # Mid-sentence: provenance's credit phrases are matched case-
-                # sensitively, so a sentence-initial "According to" is missed.
+                # Mid-sentence, as outlets often write it.
                 body[0] = f"{body[0].rstrip('.')}, according to {source.outlet}."
             else:
                 trailer.append(f"(Reporting by {source.outlet})")

@@ -376,20 +376,20 @@ def tokenize_only(texts: Sequence[str]) -> int:
     return total
 
 
-#: Token comparisons one call of :func:`copied_cover` may make before it
+#: Token comparisons a call of :func:`copied_cover` may make before it
 #: leaves the pair to the sort-based path (very long unsegmented sentences).
 COVER_BUDGET = 20_000_000
 
 
 @njit(cache=True, nogil=True)
 def copied_cover(source_tokens, source_offsets, derived_tokens, derived_offsets, group_flat, group_offsets, n,
-                 covered):
+                 budget, covered):
     """Mark in ``covered`` each derived token inside a run of ``n`` tokens
     that one of its sentence's matched source sentences also holds
     (sentence ``i``'s tokens are ``derived_tokens[derived_offsets[i]:derived_offsets[i + 1]]``,
     its matched source sentences ``group_flat[group_offsets[i]:group_offsets[i + 1]]``).
     Compares the sentences directly: they are short. Returns False, having
-    marked nothing, when that would exceed COVER_BUDGET comparisons."""
+    marked nothing, when that would exceed ``budget`` comparisons."""
     sentences = len(derived_offsets) - 1
     work = 0
     for i in range(sentences):
@@ -397,7 +397,7 @@ def copied_cover(source_tokens, source_offsets, derived_tokens, derived_offsets,
         for g in range(group_offsets[i], group_offsets[i + 1]):
             j = group_flat[g]
             work += length * (source_offsets[j + 1] - source_offsets[j])
-    if work > COVER_BUDGET:
+    if work > budget:
         return False
     for i in range(sentences):
         a0 = derived_offsets[i]

@@ -124,7 +124,7 @@ def align(source: Document, derived: Document, settings: Settings = DEFAULT_SETT
     copied = _CopiedRuns(theirs, mine, groups, n)
     evidence = copied if match_n == n else _CopiedRuns(theirs, mine, groups, match_n)
     rows = [
-        _labelled(sentence, group, score, copied.spans(sentence), copied.share(i), evidence.share(i), settings)
+        _labelled(sentence, group, score, copied.spans(i, sentence), copied.share(i), evidence.share(i), settings)
         for i, (sentence, (group, score)) in enumerate(zip(derived.sentences, best))
     ]
     rows = _fill_gaps(rows, derived.sentences, similarity, theirs, mine, settings)
@@ -203,7 +203,7 @@ class Vectoriser:
             norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
             # Each part is l2-normalised, then scaled so that a dot product
             # of two rows is the mean of the two cosines.
-            values *= np.sqrt(0.5) / np.where(norms > 0, norms, 1.0)[rows]
+            values = values / np.where(norms > 0, norms, 1.0)[rows] * np.sqrt(0.5)
             parts.append(_Part(rows, local, values, len(columns), len(ids_mine)))
         return _PairVectors(n_derived, n, parts)
 
@@ -498,7 +498,7 @@ def _fill_gaps(
     for i, (j, score) in found.items():
         share = copied.share(i)
         label = VERBATIM if share >= settings.verbatim_share else REWRITE
-        filled[i] = SentenceAlignment(i, label, (j,), round(score, 4), copied.spans(sentences[i]), round(share, 4),
+        filled[i] = SentenceAlignment(i, label, (j,), round(score, 4), copied.spans(i, sentences[i]), round(share, 4),
                                       rows[i].words)
     return filled
 
@@ -563,7 +563,7 @@ class _CopiedRuns:
             flat = np.fromiter((j for g in groups for j in g), dtype=np.int64, count=int(sizes.sum()))
             group_offsets = np.concatenate([[0], np.cumsum(sizes)])
             if native.copied_cover(source.tokens, source.offsets, derived.tokens, derived.offsets, flat,
-                                   group_offsets, n, covered):
+                                   group_offsets, n, native.COVER_BUDGET, covered):
                 return covered
         source_sentences = source.sentence_count
         ids = np.concatenate([source.tokens, derived.tokens])
@@ -604,8 +604,9 @@ class _CopiedRuns:
         length = int(self._lengths[i])
         return float(self._copied[i]) / length if length else 0.0
 
-    def spans(self, sentence: Sentence) -> tuple[Span, ...]:
-        runs = self._runs.get(sentence.index)
+    def spans(self, i: int, sentence: Sentence) -> tuple[Span, ...]:
+        """Character spans of the runs of the derived text's ``i``-th sentence."""
+        runs = self._runs.get(i)
         if not runs:
             return ()
         offsets = sentence.token_spans
@@ -613,12 +614,14 @@ class _CopiedRuns:
 
 
 def _gram_codes(ids: np.ndarray, n: int) -> np.ndarray:
-    """An integer code for each run of ``n`` consecutive ``ids`` (token ids
-    below 2**21), equal exactly when the runs are: codes of (n-1)-grams are
-    numbered densely and extended by one token at a time."""
-    codes = np.unique(ids, return_inverse=True)[1].reshape(-1)
+    """An integer code for each run of ``n`` consecutive ``ids``, equal
+    exactly when the runs are: tokens and (n-1)-grams are numbered densely
+    (below len(ids)) and extended by one token at a time."""
+    ranks = np.unique(ids, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    width = max(1, len(ids).bit_length())
+    codes = ranks
     for step in range(1, n):
-        codes = np.unique((codes[:-1] << 21) | ids[step:], return_inverse=True)[1].reshape(-1)
+        codes = np.unique((codes[:-1] << width) | ranks[step:], return_inverse=True)[1].reshape(-1).astype(np.int64)
     return codes
 
 

@@ -15,8 +15,8 @@ then the group is clustered, each story's source chosen, and every member
 judged against it. A group with more pairs than fit a work unit goes in two
 rounds spread over every worker instead (link all its pairs; relate).
 
-Every decision is the one the single-process pipeline makes, in the same
-order, so the report is byte-identical for any ``jobs``.
+Every decision is the one the single-process pipeline makes, whichever
+process makes it, so the report is byte-identical for any ``jobs``.
 """
 
 from __future__ import annotations
@@ -112,9 +112,10 @@ def scan(
 def scan_articles(
     articles: Iterable[Article], *, settings: Settings = DEFAULT_SETTINGS, jobs: int | None = None
 ) -> ScanResult:
-    """Scan articles (any iterable, consumed once) in ``jobs`` processes."""
+    """Scan articles (any iterable, consumed once) in ``jobs`` processes. A
+    repeated id is made unique (``unique_ids``): documents are keyed by id."""
     jobs = default_jobs() if jobs is None else max(1, int(jobs))
-    stream = iter(articles)
+    stream = unique_ids(articles)
     head = _take(stream, PARALLEL_FROM)
     with _one_blas_thread():
         if jobs == 1 or len(head) < PARALLEL_FROM:
@@ -329,18 +330,23 @@ class _Group:
     relations: tuple[Relation, ...]
 
 
-def _stories_of(pairs: list[tuple[str, str]], links: list[_Link], stored: dict[str, Document],
-                settings: Settings) -> list[tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...], list]]:
+#: What a story member's relation is still to come from: ``judge_pair(first,
+#: second, source_id=fixed)`` as (first, second, fixed).
+_Task = tuple[str, str, "str | None"]
+
+
+def _stories_of(pairs: list[tuple[str, str]], links: list[_Link], stored: dict[str, Document], settings: Settings
+                ) -> list[tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...], list[Relation | _Task]]]:
     """Cluster linked documents and pick each story's source; per other
     member, its relation with the source when a link already holds it, else
-    the ``judge_pair`` task (first, second, fixed source) that gives it."""
+    the task that gives it."""
     by_pair = dict(zip(pairs, links))
     ids = sorted({x for pair in pairs for x in pair})
     out = []
     for members, wins in cluster([stored[i] for i in ids], links, settings):
         source, reasons = choose_source(members, wins, stored)
         others = tuple(m for m in members if m != source)
-        todo: list = []
+        todo: list[Relation | _Task] = []
         for member in others:
             key = (source, member) if source < member else (member, source)
             link = by_pair.get(key)

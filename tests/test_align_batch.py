@@ -1,6 +1,7 @@
 """The alignment vectoriser against scikit-learn's TfidfVectorizer, which it
 replaced: same vectors, same ledgers; and a shared Vectoriser changes nothing."""
 
+import dataclasses
 from unittest.mock import patch
 
 import numpy as np
@@ -11,7 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from provenance import Article, analyse
 from provenance import align as align_module
-from provenance.align import Vectoriser, _CopiedRuns, _features, _ngram_index, _verbatim_runs, align
+from provenance.align import Vectoriser, _CopiedRuns, _features, _gram_codes, _ngram_index, _verbatim_runs, align
 
 from benchmarks.generate import NewsGenerator
 
@@ -84,13 +85,17 @@ def reference_runs(source, derived, groups, n):
             for sentence, group in zip(derived.sentences, groups)]
 
 
-@pytest.fixture(params=["numba", "numpy"])
+@pytest.fixture(params=["numba", "numba-over-budget", "numpy"])
 def engine(request, monkeypatch):
-    """Both ways of finding copied runs: the compiled one (with numba) and the sort-based one."""
+    """Both ways of finding copied runs: the compiled one (with numba) and
+    the sort-based one, which the compiled one also falls back to when a
+    pair would take too many comparisons."""
     if request.param == "numpy":
         monkeypatch.setattr(align_module, "_native", lambda: None)
     elif align_module._native() is None:
         pytest.skip("numba is not installed")
+    elif request.param == "numba-over-budget":
+        monkeypatch.setattr(align_module._native(), "COVER_BUDGET", 0)
     return request.param
 
 
@@ -110,7 +115,7 @@ def test_copied_runs_of_a_whole_pair_equal_the_per_sentence_reference(pairs, n, 
                 groups[i] = ledger_row.source_indexes
         runs = _CopiedRuns(vectoriser.features_of(source), vectoriser.features_of(derived), groups, n)
         expected = reference_runs(source, derived, groups, n)
-        assert [(runs.spans(s), runs.share(s.index)) for s in derived.sentences] == expected
+        assert [(runs.spans(i, s), runs.share(i)) for i, s in enumerate(derived.sentences)] == expected
 
 
 @pytest.mark.parametrize("compiled", [True, False])
@@ -128,5 +133,24 @@ def test_copied_runs_on_small_vocabularies(compiled, source_words, derived_words
     native = align_module._native if compiled else (lambda: None)
     with patch.object(align_module, "_native", native):
         runs = _CopiedRuns(vectoriser.features_of(source), vectoriser.features_of(derived), groups, n)
-    assert [(runs.spans(s), runs.share(s.index)) for s in derived.sentences] == \
+    assert [(runs.spans(i, s), runs.share(i)) for i, s in enumerate(derived.sentences)] == \
         reference_runs(source, derived, groups, n)
+
+
+def test_ngram_codes_hold_for_token_ids_of_any_size():
+    ids = np.array([5, 1 << 21, 3, 1 << 21, 5, 1 << 40, 3], dtype=np.int64)
+    codes = _gram_codes(ids, 2)
+    grams = [tuple(ids[k : k + 2]) for k in range(len(ids) - 1)]
+    assert all((codes[a] == codes[b]) == (grams[a] == grams[b]) for a in range(len(grams)) for b in range(len(grams)))
+
+
+def test_copied_spans_follow_the_sentences_given(seed_documents, engine):
+    """A ledger's rows are the derived sentences in the order given, whatever their numbering."""
+    wire, copy = seed_documents["002"], seed_documents["000"]
+    later = dataclasses.replace(copy, sentences=copy.sentences[1:])
+    ledger = align(wire, later)
+    grams = [_ngram_index(s.tokens, 2) for s in wire.sentences]
+    for row, sentence in zip(ledger.sentences, later.sentences):
+        expected = _verbatim_runs(sentence, [grams[j] for j in row.source_indexes], 2)[0] if row.source_indexes else ()
+        assert row.verbatim_spans == expected
+    assert any(row.verbatim_spans for row in ledger.sentences)

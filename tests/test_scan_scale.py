@@ -58,6 +58,14 @@ def test_groups_judged_in_two_rounds_give_what_whole_groups_give(small_corpus, m
     assert rendered(scan_articles(articles, jobs=2)) == rendered(default)
 
 
+def test_repeated_ids_given_to_the_api_are_made_unique(small_corpus):
+    articles, _ = small_corpus
+    twice = [Article(id="x", text=articles[0].text, origin="a.txt"), Article(id="x", text=articles[1].text, origin="b.txt")]
+    result = scan_articles(twice, jobs=1)
+    assert [d.id for d in result.documents] == ["x", "x@b.txt"]
+    assert sorted(s.source for s in result.stories) == ["x", "x@b.txt"]
+
+
 def test_stored_documents_equal_the_analysed_ones(small_corpus):
     articles, _ = small_corpus
     result = scan_articles(articles[:20], jobs=1)

@@ -341,7 +341,7 @@ def pair_estimates(matrix: np.ndarray, usable: np.ndarray | None, low: np.ndarra
     return out
 
 
-#: Surfaced pairs estimated at a time by :func:`scan_candidates`.
+#: Surfaced pairs estimated at a time by :func:`granularity_candidates`.
 ESTIMATE_BLOCK = 1 << 20
 
 
