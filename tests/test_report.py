@@ -4,9 +4,12 @@ review the diff."""
 
 import json
 import os
+import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from provenance.report import SCHEMA_VERSION
 from provenance.report import json as json_report
@@ -54,3 +57,20 @@ def test_json_has_the_documented_top_level_shape(seed_scan):
 def test_schema_doc_mentions_every_top_level_field(key):
     doc = (Path(__file__).parent.parent / "docs" / "json-schema.md").read_text(encoding="utf-8")
     assert f"`{key}`" in doc
+
+
+@given(st.lists(st.text(alphabet="ab-.é’ \t", min_size=0, max_size=40), max_size=30),
+       st.text(alphabet="x ", max_size=50))
+@settings(max_examples=300, deadline=None)
+def test_the_fast_word_wrap_is_textwraps(words, head):
+    """The text report wraps most lines itself; when it does, the lines are
+    textwrap's to the character."""
+    text = " ".join(words)
+    head = head + ": "
+    hanging = len(head) - len(head.lstrip()) + 4
+    indent = " " * min(len(head), hanging + 8)
+    want = textwrap.fill(text, width=text_report._WIDTH, initial_indent=head, subsequent_indent=indent,
+                         break_on_hyphens=False)
+    assert text_report._wrapped(head, text) == want
+    fast = text_report._fill_words(text, head, indent)
+    assert fast is None or fast == want
