@@ -350,10 +350,10 @@ class LazySentence(Sentence):
 
     def __init__(self, index: int, text: str, start: int, end: int,
                  tokens: tuple[str, ...] | None = None, token_spans: tuple[Span, ...] | None = None):
-        for name, value in (("index", index), ("text", text), ("start", start), ("end", end)):
-            object.__setattr__(self, name, value)
-        object.__setattr__(self, "_tokens", tokens)
-        object.__setattr__(self, "_spans", token_spans if tokens is not None else None)
+        # One dict update rather than six frozen-dataclass assignments: a
+        # scan makes one of these per sentence each time a document is read.
+        vars(self).update(index=index, text=text, start=start, end=end, _tokens=tokens,
+                          _spans=token_spans if tokens is not None else None)
 
     @property
     def tokens(self) -> tuple[str, ...]:  # type: ignore[override]
