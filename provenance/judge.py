@@ -483,27 +483,39 @@ def cluster(
     judged the source in the group's relations.
     """
     ids = [d.id for d in documents]
-    parent = {i: i for i in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     wins = {i: 0 for i in ids}
+    links = []
     for relation in relations:
         linked = relation.reuses_text or relation.scores.content_similarity >= settings.story_similarity
         if not linked:
             continue
         wins[relation.source] += 1
-        ra, rb = find(relation.source), find(relation.derived)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        links.append((relation.source, relation.derived))
+    roots = connected_roots(links, ids)
     groups: dict[str, list[str]] = {}
     for i in ids:
-        groups.setdefault(find(i), []).append(i)
+        groups.setdefault(roots[i], []).append(i)
     return [(sorted(members), {m: wins[m] for m in members}) for _, members in sorted(groups.items())]
+
+
+def connected_roots(links: Iterable[tuple[str, str]], ids: Iterable[str] = ()) -> dict[str, str]:
+    """Each id (of ``ids`` and of the links) mapped to the smallest id of its
+    group of linked ids, which names the group."""
+    parent = {i: i for i in ids}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in links:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            # The larger root joins the smaller, so every root is its group's smallest id.
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in list(parent)}
 
 
 def choose_source(members: list[str], wins: dict[str, int], documents: dict[str, Document]) -> tuple[str, tuple[str, ...]]:

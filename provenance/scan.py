@@ -41,7 +41,7 @@ from .config import DEFAULT_SETTINGS, Settings
 from .errors import InputError, NoArticlesError
 from .fingerprint import GRANULARITIES, sketch_texts_counted
 from .index.memory import granularity_candidates, merge_candidates
-from .judge import FeatureCache, Relation, Story, choose_source, cluster, judge_pair, orient
+from .judge import FeatureCache, Relation, Story, choose_source, cluster, connected_roots, judge_pair, orient
 from .text import Document, LazySentence, Sentence, analyse, analyse_lazily, matching_text
 
 #: Articles per work unit of the first round.
@@ -469,7 +469,7 @@ class _Scan:
         # every worker (link all its pairs; then, sources known, relate).
         components = _components(pairs)
         whole = [c for c in components if len(c) <= WHOLE_COMPONENT]
-        split = [pair for c in components if len(c) > WHOLE_COMPONENT for pair in c]
+        split = [c for c in components if len(c) > WHOLE_COMPONENT]
         groups: list[_Group] = []
         aligned = 0
         units = list(_component_units(whole))
@@ -497,11 +497,12 @@ class _Scan:
         relations = tuple(relation for g in groups for relation in g.relations)
         return ScanResult(tuple(documents), stories, relations, (), settings)
 
-    def _judge_in_rounds(self, pairs: list[tuple[str, str]], by_id: dict[str, StoredDocument]
+    def _judge_in_rounds(self, components: list[list[tuple[str, str]]], by_id: dict[str, StoredDocument]
                          ) -> tuple[list[_Group], int]:
         settings = self.settings
-        ordered, sizes = _by_component(pairs)
-        batches = list(_batches([(a, b, sizes[a] == 2) for a, b in ordered]))
+        pairs = [pair for component in components for pair in component]
+        # As in _judge_components: a pair alone in its group is judged fully at once.
+        batches = list(_batches([(a, b, len(component) == 1) for component in components for a, b in component]))
         links: dict[tuple[str, str], _Link] = {}
         found_links = self._ordered(_link_pairs, ((_documents_of(b, by_id), b, settings) for b in batches))
         for batch, found in zip(batches, found_links):
@@ -511,7 +512,7 @@ class _Scan:
         links.clear()  # relations not reported are not kept
         todo = [(n, k, task) for n, story in enumerate(stories) for k, task in enumerate(story[4])
                 if isinstance(task, tuple)]
-        units = list(_task_batches(todo))
+        units = list(_batches(todo))
         results = self._ordered(_relate, ((_documents_of([t for _, _, t in unit], by_id), [t for _, _, t in unit],
                                            settings) for unit in units))
         for unit, found in zip(units, results):
@@ -536,57 +537,19 @@ def _documents_of(pairs: list[tuple], by_id: dict[str, StoredDocument]) -> list[
     return [by_id[k] for k in keys]
 
 
-def _batches(pairs: list[tuple]) -> Iterator[list[tuple]]:
-    """Pairs in units of about PAIR_BATCH, a document's pairs kept together
-    where they fit (pairs are sorted by their first id)."""
-    for start in range(0, len(pairs), PAIR_BATCH):
-        yield pairs[start : start + PAIR_BATCH]
-
-
-def _by_component(pairs: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], dict[str, int]]:
-    """The pairs ordered so that each connected group of documents is
-    together, and the size of each document's group."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    roots = {x: find(x) for x in parent}
-    counts: dict[str, int] = {}
-    for root in roots.values():
-        counts[root] = counts.get(root, 0) + 1
-    sizes = {x: counts[root] for x, root in roots.items()}
-    return sorted(pairs, key=lambda pair: (roots[pair[0]], pair)), sizes
+def _batches(items: list[tuple]) -> Iterator[list[tuple]]:
+    """Pairs or tasks in work units of PAIR_BATCH, in their order."""
+    for start in range(0, len(items), PAIR_BATCH):
+        yield items[start : start + PAIR_BATCH]
 
 
 def _components(pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
-    """The sorted ``pairs`` split into connected groups of documents, in the
-    order :func:`_by_component` gives them."""
-    ordered, _ = _by_component(pairs)
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in ordered:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+    """``pairs`` split into connected groups of documents, each group's pairs
+    sorted, the groups in the order of their smallest document id."""
+    roots = connected_roots(pairs)
     components: dict[str, list[tuple[str, str]]] = {}
-    for pair in ordered:
-        components.setdefault(find(pair[0]), []).append(pair)
+    for pair in sorted(pairs, key=lambda pair: (roots[pair[0]], pair)):
+        components.setdefault(roots[pair[0]], []).append(pair)
     return list(components.values())
 
 
@@ -602,11 +565,6 @@ def _component_units(components: list[list[tuple[str, str]]]) -> Iterator[list[l
         size += len(component)
     if unit:
         yield unit
-
-
-def _task_batches(todo: list[tuple]) -> Iterator[list[tuple]]:
-    for start in range(0, len(todo), PAIR_BATCH):
-        yield todo[start : start + PAIR_BATCH]
 
 
 def _chunks(items: Iterator[Article], size: int) -> Iterator[list[Article]]:
