@@ -503,37 +503,6 @@ def _fill_gaps(
     return filled
 
 
-def _ngram_index(tokens: tuple[str, ...], n: int) -> set[tuple[str, ...]]:
-    return {tokens[k : k + n] for k in range(len(tokens) - n + 1)}
-
-
-def _verbatim_runs(
-    sentence: Sentence, grams: list[set[tuple[str, ...]]], n: int
-) -> tuple[tuple[Span, ...], float]:
-    """Spans of ``sentence`` covered by word n-grams found in the matched
-    source sentences, and the share of its words they cover (one sentence at
-    a time: the reference :class:`_CopiedRuns` is tested against)."""
-    tokens = sentence.tokens
-    covered = [False] * len(tokens)
-    if grams and len(tokens) >= n:
-        for k in range(len(tokens) - n + 1):
-            gram = tokens[k : k + n]
-            if any(gram in g for g in grams):
-                covered[k : k + n] = [True] * n
-    spans: list[Span] = []
-    k = 0
-    while k < len(tokens):
-        if covered[k]:
-            start = k
-            while k < len(tokens) and covered[k]:
-                k += 1
-            spans.append((sentence.token_spans[start][0], sentence.token_spans[k - 1][1]))
-        else:
-            k += 1
-    share = sum(covered) / len(tokens) if tokens else 0.0
-    return tuple(spans), share
-
-
 class _CopiedRuns:
     """Which words of each derived sentence lie in runs of ``n`` consecutive
     words found, in the same order, in one of the source sentences it was

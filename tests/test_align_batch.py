@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from provenance import Article, analyse
 from provenance import align as align_module
-from provenance.align import Vectoriser, _CopiedRuns, _features, _gram_codes, _ngram_index, _verbatim_runs, align
+from provenance.align import Vectoriser, _CopiedRuns, _features, _gram_codes, align
 
 from benchmarks.generate import NewsGenerator
 
@@ -77,6 +77,33 @@ def test_sentences_of_stop_words_only_align():
     b = analyse(Article(id="b", text="It was on the."))
     ledger = align(a, b)
     assert ledger.sentences[0].label != "added"
+
+
+def _ngram_index(tokens, n):
+    return {tokens[k : k + n] for k in range(len(tokens) - n + 1)}
+
+
+def _verbatim_runs(sentence, grams, n):
+    """Copied runs as first written, one sentence at a time: the spans of
+    ``sentence`` covered by word n-grams found in ``grams`` (its matched
+    source sentences'), and the share of its words they cover."""
+    tokens = sentence.tokens
+    covered = [False] * len(tokens)
+    if grams and len(tokens) >= n:
+        for k in range(len(tokens) - n + 1):
+            if any(tokens[k : k + n] in g for g in grams):
+                covered[k : k + n] = [True] * n
+    spans = []
+    k = 0
+    while k < len(tokens):
+        if covered[k]:
+            start = k
+            while k < len(tokens) and covered[k]:
+                k += 1
+            spans.append((sentence.token_spans[start][0], sentence.token_spans[k - 1][1]))
+        else:
+            k += 1
+    return tuple(spans), (sum(covered) / len(tokens) if tokens else 0.0)
 
 
 def reference_runs(source, derived, groups, n):
