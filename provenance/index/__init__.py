@@ -8,6 +8,7 @@ small :class:`CandidateIndex` interface; :func:`open_index` chooses one.
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -49,11 +50,9 @@ class CandidateIndex(ABC):
     def query(self, signature: Signature) -> list[tuple[str, float]]:
         """Stored ids near ``signature``, with the best estimated Jaccard
         relative to its granularity's threshold, best first."""
-        thresholds = self.thresholds()
         found = []
         for key in self._lsh_query(signature):
-            stored = self.signature_of(key)
-            ratio = max(signature.jaccard(stored, g) / thresholds[g] for g in GRANULARITIES)
+            ratio = self.ratio(signature, self.signature_of(key))
             if ratio >= 1.0:
                 found.append((key, ratio))
         found.sort(key=lambda item: (-item[1], item[0]))
@@ -90,6 +89,14 @@ class CandidateIndex(ABC):
         """(bands, rows per band) of the LSH at each granularity, as datasketch
         chooses them for the current thresholds."""
         return {g: lsh_layout(t, self.settings.num_perm) for g, t in self.thresholds().items()}
+
+    def _stored_info(self, meta: dict[str, str], size_bytes: int | None, **details: str) -> IndexInfo:
+        """What a persistent backend reports of itself, from the metadata it
+        stored when built, with its own ``details`` after the common ones."""
+        common = {key: meta.get(key, "") for key in ("format", "created_by", "generation")}
+        return IndexInfo(location=self.location, backend=self.backend, articles=len(self),
+                         parameters=json.loads(meta["parameters"]), bands=self.bands(), size_bytes=size_bytes,
+                         details={**common, **details})
 
     def _collides(self, signature: Signature, stored: Signature, bands: dict[str, tuple[int, int]]) -> bool:
         """Whether ``stored`` shares an LSH bucket with ``signature`` at any

@@ -314,17 +314,7 @@ class RedisIndex(CandidateIndex):
     def info(self) -> IndexInfo:
         meta = self._call("read", self._meta)
         memory = self._call("read", self._redis.info, "memory")
-        return IndexInfo(
-            location=self.location,
-            backend=self.backend,
-            articles=len(self),
-            parameters=json.loads(meta["parameters"]),
-            bands=self.bands(),
-            size_bytes=None,
-            details={"format": meta.get("format", ""), "created_by": meta.get("created_by", ""),
-                     "generation": meta.get("generation", ""),
-                     "server_used_memory": str(memory.get("used_memory_human", ""))},
-        )
+        return self._stored_info(meta, None, server_used_memory=str(memory.get("used_memory_human", "")))
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and bool(self._call("read", self._redis.hexists, self._keys["signatures"], key))

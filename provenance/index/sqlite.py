@@ -394,16 +394,7 @@ class SqliteIndex(CandidateIndex):
     def info(self) -> IndexInfo:
         meta = self._meta()
         files = [p for p in (self.path, Path(f"{self.path}-wal")) if p.exists()]
-        return IndexInfo(
-            location=self.location,
-            backend=self.backend,
-            articles=len(self),
-            parameters=json.loads(meta["parameters"]),
-            bands=self.bands(),
-            size_bytes=sum(p.stat().st_size for p in files),
-            details={"format": meta.get("format", ""), "created_by": meta.get("created_by", ""),
-                     "generation": meta.get("generation", "")},
-        )
+        return self._stored_info(meta, sum(p.stat().st_size for p in files))
 
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str):
