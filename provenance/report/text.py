@@ -12,6 +12,10 @@ from ..text import Document
 
 _WIDTH = 100
 _LABEL_MARK = {"verbatim": "=", "rewrite": "~", "added": "+"}
+# The figure on each ledger line is the cosine similarity with the matched
+# source sentences (for an added sentence, the closest it came to any).
+_LEDGER_HEADING = "ledger ([sentence] label, similarity <- source sentences)"
+_ADDED_HEADING = "added ([sentence], similarity of the closest source sentence)"
 
 
 def render_scan(result: ScanResult, *, show_all: bool = False) -> str:
@@ -74,7 +78,7 @@ def _relation_lines(
         lines.append(_wrapped(f"{indent}  credit: ", " | ".join(_clip(e, 90) for e in relation.credit_evidence)))
     rows = relation.ledger.sentences if show_all else [r for r in relation.ledger.sentences if r.label == ADDED]
     if rows:
-        lines.append(f"{indent}  {'ledger' if show_all else 'added'}:")
+        lines.append(f"{indent}  {_LEDGER_HEADING if show_all else _ADDED_HEADING}:")
     for row in rows:
         text = derived.sentences[row.index].text
         origin = f" <- {','.join(str(j) for j in row.source_indexes)}" if row.source_indexes else ""
