@@ -428,3 +428,172 @@ def copied_cover(source_tokens, source_offsets, derived_tokens, derived_offsets,
                 for r in range(n):
                     covered[p + r] = True
     return True
+
+
+# --- the alignment's vocabulary -------------------------------------------------------
+#
+# align.Vectoriser numbers tokens and their character n-grams in order of
+# first use. Done with Python dicts, a document costs a regular-expression
+# pass, a dict lookup per token and, per new token, one per n-gram; here the
+# tokens are found and looked up by hash, and new tokens' n-grams numbered,
+# without a Python object each. The ids are the ones the dicts would give.
+
+
+class IdTable:
+    """64-bit hash -> id, numbered from 0 in order of first use (open addressing)."""
+
+    def __init__(self) -> None:
+        self.keys = np.zeros(1 << 12, dtype=np.uint64)
+        self.values = np.zeros(1 << 12, dtype=np.int64)
+        self.size = 0
+
+    def reserve(self, extra: int) -> None:
+        """Room for ``extra`` more keys (at most half full)."""
+        needed = (self.size + extra) * 2
+        if needed <= len(self.keys):
+            return
+        capacity = len(self.keys)
+        while needed > capacity:
+            capacity *= 2
+        occupied = self.keys != 0
+        old_keys, old_values = self.keys[occupied], self.values[occupied]
+        self.keys = np.zeros(capacity, dtype=np.uint64)
+        self.values = np.zeros(capacity, dtype=np.int64)
+        _insert(self.keys, self.values, old_keys, old_values)
+
+    def ids(self, hashes: np.ndarray) -> np.ndarray:
+        """The id of each hash, numbering the new ones."""
+        self.reserve(len(hashes))
+        out = np.empty(len(hashes), dtype=np.int64)
+        self.size = _assign(self.keys, self.values, hashes, self.size, out)
+        return out
+
+
+@njit(cache=True, nogil=True)
+def _assign(keys, values, hashes, next_id, out):
+    mask = np.uint64(len(keys) - 1)
+    for i in range(len(hashes)):
+        h = hashes[i]
+        j = (h >> np.uint64(17)) & mask
+        while True:
+            key = keys[j]
+            if key == h:
+                out[i] = values[j]
+                break
+            if key == 0:
+                keys[j] = h
+                values[j] = next_id
+                out[i] = next_id
+                next_id += 1
+                break
+            j = (j + np.uint64(1)) & mask
+    return next_id
+
+
+def sentence_token_hashes(texts: Sequence[str]):
+    """What :func:`provenance.text.sentence_tokens` finds, as token hashes
+    (:func:`provenance.fingerprint.token_hash` of the folded token): (hashes,
+    sentence of each, (start, end) in its sentence, and a function giving
+    the folded token at a position). None for texts beyond the BMP."""
+    joined = "\n".join(texts)
+    if joined.isascii():
+        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    elif max(joined, default="a") <= "\uffff":
+        codes = np.frombuffer(joined.encode("utf-16-le"), dtype=np.uint16)
+    else:
+        return None
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    starts = np.cumsum(lengths) - lengths
+    capacity = len(codes) // 2 + 2
+    hashes = np.empty(capacity, dtype=np.uint64)
+    token_start = np.empty(capacity, dtype=np.int64)
+    token_end = np.empty(capacity, dtype=np.int64)
+    slow = np.empty(capacity, dtype=np.bool_)
+    offsets = np.empty(len(texts) + 1, dtype=np.int64)
+    count = _tokenize(codes, starts, starts + lengths - 1, _CLASSES, hashes, token_start, token_end, slow, offsets)
+    hashes, token_start, token_end = hashes[:count], token_start[:count], token_end[:count]
+    for i in np.flatnonzero(slow[:count]):
+        hashes[i] = token_hash(_fold_token(joined[token_start[i] : token_end[i]]))
+    rows = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(offsets))
+    base = starts[rows]
+    spans = np.stack([token_start - base, token_end - base], axis=1)
+
+    def folded(i: int) -> str:
+        return _fold_token(joined[token_start[i] : token_end[i]])
+
+    return hashes, rows, spans, folded
+
+
+def _spaces() -> np.ndarray:
+    table = np.zeros(0x10000, dtype=np.bool_)
+    for code in range(0x10000):
+        table[code] = chr(code).isspace()
+    return table
+
+
+_SPACES = _spaces()
+
+
+def char_gram_ids(tokens: Sequence[str], table: IdTable) -> tuple[np.ndarray, np.ndarray]:
+    """``[table id of g for g in align._char_wb_grams(t)]`` for each token,
+    flattened, with the count of each token's."""
+    joined = "".join(tokens)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    ends = np.cumsum(lengths)
+    # A word of L characters has at most 3 (L + 2) n-grams.
+    bound = int(3 * (lengths.sum() + 2 * len(tokens)))
+    hashes = np.empty(bound, dtype=np.uint64)
+    counts = np.zeros(len(tokens), dtype=np.int64)
+    written = _char_gram_hashes(codes, ends - lengths, ends, _SPACES, hashes, counts)
+    return counts, table.ids(hashes[:written])
+
+
+@njit(cache=True, nogil=True)
+def _gram_hash(codes, w0, length, offset, n):
+    """Hash of characters [offset, offset + n) of " " + codes[w0:w0 + length - 2] + " "."""
+    h = np.uint64(_FNV_OFFSET)
+    prime = np.uint64(_FNV_PRIME)
+    for p in range(offset, offset + n):
+        if p == 0 or p == length - 1:
+            c = np.uint64(32)
+        else:
+            c = np.uint64(codes[w0 + p - 1])
+        h = (h ^ c) * prime
+    h = (h ^ np.uint64(n)) * prime
+    h = _fmix64(h)
+    if h == 0:
+        h = np.uint64(1)
+    return h
+
+
+@njit(cache=True, nogil=True)
+def _char_gram_hashes(codes, starts, ends, spaces, out, counts):
+    """scikit-learn's char_wb 3-5-grams of each token's words, as
+    align._char_wb_grams lists them, hashed. Returns how many."""
+    k = 0
+    for t in range(len(starts)):
+        first = k
+        i = starts[t]
+        end = ends[t]
+        while i < end:
+            while i < end and codes[i] < 0x10000 and spaces[codes[i]]:
+                i += 1
+            if i >= end:
+                break
+            w0 = i
+            while i < end and not (codes[i] < 0x10000 and spaces[codes[i]]):
+                i += 1
+            length = i - w0 + 2
+            for n in range(3, 6):
+                offset = 0
+                out[k] = _gram_hash(codes, w0, length, offset, min(n, length))
+                k += 1
+                while offset + n < length:
+                    offset += 1
+                    out[k] = _gram_hash(codes, w0, length, offset, n)
+                    k += 1
+                if offset == 0:
+                    break
+        counts[t] = k - first
+    return k

@@ -20,14 +20,16 @@ derived sentence uses are dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from ._arrays import sorted_unique
 from .config import DEFAULT_SETTINGS, Settings
-from .fingerprint import _native
-from .text import Document, Sentence, Span, content_stem, content_terms
+from .fingerprint import _native, token_hash
+from .text import Document, Sentence, Span, content_stem, content_terms, sentence_tokens
 
 VERBATIM = "verbatim"
 REWRITE = "rewrite"
@@ -124,10 +126,11 @@ def align(source: Document, derived: Document, settings: Settings = DEFAULT_SETT
     copied = _CopiedRuns(theirs, mine, groups, n)
     evidence = copied if match_n == n else _CopiedRuns(theirs, mine, groups, match_n)
     rows = [
-        _labelled(sentence, group, score, copied.spans(i, sentence), copied.share(i), evidence.share(i), settings)
+        _labelled(sentence.index, copied.words(i), group, score, copied.spans(i), copied.share(i), evidence.share(i),
+                  settings)
         for i, (sentence, (group, score)) in enumerate(zip(derived.sentences, best))
     ]
-    rows = _fill_gaps(rows, derived.sentences, similarity, theirs, mine, settings)
+    rows = _fill_gaps(rows, similarity, theirs, mine, settings)
     used = {j for row in rows for j in row.source_indexes}
     dropped = tuple(j for j in range(len(source.sentences)) if j not in used)
     return Ledger(source.id, derived.id, tuple(rows), dropped, len(source.sentences))
@@ -158,9 +161,12 @@ class Vectoriser:
     def __init__(self) -> None:
         #: Bumped whenever the ids start afresh.
         self.generation = getattr(self, "generation", -1) + 1
-        self._tokens: dict[str, int] = {}
         self._stems: dict[str, int] = {}
-        self._chars: dict[str, int] = {}
+        # Tokens and character n-grams are numbered in order of first use,
+        # by the compiled engine when it is installed (the same ids).
+        self._native = native = _native()
+        self._tokens: Any = native.IdTable() if native else {}
+        self._chars: Any = native.IdTable() if native else {}
         # Per token id: its stem's id (-1: not a content word) and its
         # character n-gram ids (stored flat, with offsets).
         self._stem_of = np.zeros(1024, dtype=np.int64)
@@ -168,6 +174,7 @@ class Vectoriser:
         self._gram_count = np.zeros(1024, dtype=np.int64)
         self._grams = np.zeros(4096, dtype=np.int64)
         self._grams_used = 0
+        self._next_token = 0
         #: (id, text) -> _DocumentFeatures
         self._documents: dict[tuple[str, str], _DocumentFeatures] = {}
 
@@ -176,7 +183,8 @@ class Vectoriser:
         self._documents.pop((document.id, document.text), None)
 
     def _check_limits(self) -> None:
-        if max(len(self._tokens), len(self._stems), len(self._chars)) > self.VOCABULARY_LIMIT:
+        chars = self._chars.size if self._native else len(self._chars)
+        if max(self._next_token, len(self._stems), chars) > self.VOCABULARY_LIMIT:
             self.__init__()
 
     def vectors(self, derived: Document, source: Document) -> tuple[np.ndarray, np.ndarray]:
@@ -215,40 +223,66 @@ class Vectoriser:
             found = self._documents[key] = self._extract(document)
         return found
 
-    def _token_ids(self, tokens: list[str]) -> np.ndarray:
-        table = self._tokens
-        try:
-            return np.fromiter(map(table.__getitem__, tokens), dtype=np.int64, count=len(tokens))
-        except KeyError:
-            for token in tokens:
-                if token not in table:
-                    self._add_token(token)
-            return np.fromiter(map(table.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    def _extract(self, document: Document) -> _DocumentFeatures:
+        texts = [s.text for s in document.sentences]
+        found = self._native.sentence_token_hashes(texts) if self._native else None
+        if found is not None:
+            hashes, rows, spans, folded = found
+            tokens = self._ids_of_hashes(hashes, folded)
+        else:
+            words, rows, spans = sentence_tokens(texts)
+            tokens = self._token_ids(words)
+        return _DocumentFeatures(len(texts), tokens, rows, self._stem_of[tokens], spans.astype(np.int32), self)
 
-    def _add_token(self, token: str) -> None:
-        at = len(self._tokens)
-        if at == len(self._stem_of):
+    def _token_ids(self, tokens: list[str]) -> np.ndarray:
+        """Ids of folded tokens, new ones numbered in order of first use."""
+        if self._native:
+            hashes = np.fromiter(map(token_hash, tokens), dtype=np.uint64, count=len(tokens))
+            return self._ids_of_hashes(hashes, tokens.__getitem__)
+        table = self._tokens
+        new = set(tokens).difference(table)
+        if new:
+            self._add_tokens([t for t in dict.fromkeys(tokens) if t in new])
+        return np.fromiter(map(table.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+
+    def _ids_of_hashes(self, hashes: np.ndarray, folded: Callable[[int], str]) -> np.ndarray:
+        """Ids of tokens given by hash; ``folded(i)`` is the token at position ``i``."""
+        before = self._tokens.size
+        ids = self._tokens.ids(hashes)
+        if self._tokens.size > before:
+            fresh = np.flatnonzero(ids >= before)
+            _, first = np.unique(ids[fresh], return_index=True)
+            self._add_tokens([folded(int(i)) for i in fresh[first]])
+        return ids
+
+    def _add_tokens(self, tokens: list[str]) -> None:
+        """The stems and character n-grams of new tokens (the next ids, in this order)."""
+        end = self._grams_used
+        first = self._next_token
+        last = first + len(tokens)
+        while last > len(self._stem_of):
             for name in ("_stem_of", "_gram_start", "_gram_count"):
                 old = getattr(self, name)
                 setattr(self, name, np.concatenate([old, np.zeros_like(old)]))
-        stem = content_stem(token)
-        self._stem_of[at] = -1 if stem is None else self._stems.setdefault(stem, len(self._stems))
-        chars = self._chars
-        grams = [chars.setdefault(g, len(chars)) for g in _char_wb_grams(token)]
-        while self._grams_used + len(grams) > len(self._grams):
+        stems = self._stems
+        self._stem_of[first:last] = [-1 if (stem := content_stem(t)) is None else stems.setdefault(stem, len(stems))
+                                     for t in tokens]
+        if self._native:
+            counts, grams = self._native.char_gram_ids(tokens, self._chars)
+        else:
+            chars = self._chars
+            lists = [[chars.setdefault(g, len(chars)) for g in _char_wb_grams(t)] for t in tokens]
+            counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+            grams = [g for one in lists for g in one]
+        while end + len(grams) > len(self._grams):
             self._grams = np.concatenate([self._grams, np.zeros_like(self._grams)])
-        self._grams[self._grams_used : self._grams_used + len(grams)] = grams
-        self._gram_start[at], self._gram_count[at] = self._grams_used, len(grams)
-        self._grams_used += len(grams)
-        self._tokens[token] = at
-
-    def _extract(self, document: Document) -> _DocumentFeatures:
-        sentences = document.sentences
-        lengths = np.fromiter((len(s.tokens) for s in sentences), dtype=np.int64, count=len(sentences))
-        tokens = self._token_ids([t for s in sentences for t in s.tokens])
-        rows = np.repeat(np.arange(len(sentences), dtype=np.int64), lengths)
-        stems = self._stem_of[tokens]
-        return _DocumentFeatures(len(sentences), tokens, rows, stems, self)
+        self._grams[end : end + len(grams)] = grams
+        self._gram_count[first:last] = counts
+        self._gram_start[first:last] = end + np.cumsum(counts) - counts
+        self._grams_used = end + len(grams)
+        if not self._native:
+            self._tokens.update(zip(tokens, range(first, last)))
+        self._next_token = last
 
     def char_cells(self, tokens: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The character n-gram cells of a document's tokens (see _DocumentFeatures)."""
@@ -269,6 +303,8 @@ class _DocumentFeatures:
     #: The sentence of each token.
     token_rows: np.ndarray
     stems: np.ndarray
+    #: Each token's (start, end) in its sentence's text.
+    spans: np.ndarray
     vectoriser: Vectoriser = field(repr=False, compare=False)
 
     @cached_property
@@ -452,7 +488,6 @@ def _best_groups(similarity: np.ndarray, vectors: _PairVectors) -> list[tuple[tu
 
 def _fill_gaps(
     rows: list[SentenceAlignment],
-    sentences: tuple[Sentence, ...],
     similarity: np.ndarray,
     source: _DocumentFeatures,
     derived: _DocumentFeatures,
@@ -498,7 +533,7 @@ def _fill_gaps(
     for i, (j, score) in found.items():
         share = copied.share(i)
         label = VERBATIM if share >= settings.verbatim_share else REWRITE
-        filled[i] = SentenceAlignment(i, label, (j,), round(score, 4), copied.spans(i, sentences[i]), round(share, 4),
+        filled[i] = SentenceAlignment(i, label, (j,), round(score, 4), copied.spans(i), round(share, 4),
                                       rows[i].words)
     return filled
 
@@ -514,6 +549,7 @@ class _CopiedRuns:
     def __init__(self, source: _DocumentFeatures, derived: _DocumentFeatures,
                  groups: list[tuple[int, ...]], n: int):
         self._rows = derived.token_rows
+        self._spans = derived.spans
         sentence_count = len(groups)
         self._lengths = np.bincount(self._rows, minlength=sentence_count)
         self._offsets = np.cumsum(self._lengths) - self._lengths
@@ -573,13 +609,17 @@ class _CopiedRuns:
         length = int(self._lengths[i])
         return float(self._copied[i]) / length if length else 0.0
 
-    def spans(self, i: int, sentence: Sentence) -> tuple[Span, ...]:
+    def words(self, i: int) -> int:
+        """The number of tokens of the derived text's ``i``-th sentence."""
+        return int(self._lengths[i])
+
+    def spans(self, i: int) -> tuple[Span, ...]:
         """Character spans of the runs of the derived text's ``i``-th sentence."""
         runs = self._runs.get(i)
         if not runs:
             return ()
-        offsets = sentence.token_spans
-        return tuple((offsets[first][0], offsets[last][1]) for first, last in runs)
+        base = int(self._offsets[i])
+        return tuple((int(self._spans[base + first, 0]), int(self._spans[base + last, 1])) for first, last in runs)
 
 
 def _gram_codes(ids: np.ndarray, n: int) -> np.ndarray:
@@ -595,16 +635,16 @@ def _gram_codes(ids: np.ndarray, n: int) -> np.ndarray:
 
 
 def _labelled(
-    sentence: Sentence, group: tuple[int, ...], score: float, spans: tuple[Span, ...], copied: float,
+    index: int, words: int, group: tuple[int, ...], score: float, spans: tuple[Span, ...], copied: float,
     evidence: float, settings: Settings,
 ) -> SentenceAlignment:
-    """``copied``: share of words in the spans; ``evidence``: the same in runs
-    long enough to count as evidence of a match (see _MATCH_RUN)."""
-    words = len(sentence.tokens)
+    """Sentence ``index`` of ``words`` tokens. ``copied``: share of words in
+    the spans; ``evidence``: the same in runs long enough to count as
+    evidence of a match (see _MATCH_RUN)."""
     matched = group and (
         evidence >= settings.verbatim_share or score >= settings.rewrite_threshold or evidence >= _COPIED_MATCH_SHARE
     )
     if not matched:
-        return SentenceAlignment(sentence.index, ADDED, (), round(score, 4), (), 0.0, words)
+        return SentenceAlignment(index, ADDED, (), round(score, 4), (), 0.0, words)
     label = VERBATIM if copied >= settings.verbatim_share else REWRITE
-    return SentenceAlignment(sentence.index, label, group, round(score, 4), spans, round(copied, 4), words)
+    return SentenceAlignment(index, label, group, round(score, 4), spans, round(copied, 4), words)

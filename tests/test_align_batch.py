@@ -13,6 +13,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from provenance import Article, analyse
 from provenance import align as align_module
 from provenance.align import Vectoriser, _CopiedRuns, _features, _gram_codes, align
+from provenance.text import fast_tokens, sentence_tokens, token_offsets
 
 from benchmarks.generate import NewsGenerator
 
@@ -142,7 +143,7 @@ def test_copied_runs_of_a_whole_pair_equal_the_per_sentence_reference(pairs, n, 
                 groups[i] = ledger_row.source_indexes
         runs = _CopiedRuns(vectoriser.features_of(source), vectoriser.features_of(derived), groups, n)
         expected = reference_runs(source, derived, groups, n)
-        assert [(runs.spans(i, s), runs.share(i)) for i, s in enumerate(derived.sentences)] == expected
+        assert [(runs.spans(i), runs.share(i)) for i, s in enumerate(derived.sentences)] == expected
 
 
 @pytest.mark.parametrize("compiled", [True, False])
@@ -160,7 +161,7 @@ def test_copied_runs_on_small_vocabularies(compiled, source_words, derived_words
     native = align_module._native if compiled else (lambda: None)
     with patch.object(align_module, "_native", native):
         runs = _CopiedRuns(vectoriser.features_of(source), vectoriser.features_of(derived), groups, n)
-    assert [(runs.spans(i, s), runs.share(i)) for i, s in enumerate(derived.sentences)] == \
+    assert [(runs.spans(i), runs.share(i)) for i, s in enumerate(derived.sentences)] == \
         reference_runs(source, derived, groups, n)
 
 
@@ -181,3 +182,46 @@ def test_copied_spans_follow_the_sentences_given(seed_documents, engine):
         expected = _verbatim_runs(sentence, [grams[j] for j in row.source_indexes], 2)[0] if row.source_indexes else ()
         assert row.verbatim_spans == expected
     assert any(row.verbatim_spans for row in ledger.sentences)
+
+
+# Letters, marks, digits, apostrophes, compatibility forms that fold to
+# several letters (or to a space), astral characters and separators.
+_HOSTILE_TEXT = st.text(
+    alphabet=st.sampled_from(list("abcXYZ éÉßİı’'_-.  \n\t0²½ﬁﬀŉǅΚαβ") + ["\u00a8", "\u3000", "\ufdfa", "\U0001F600", "\U0001D400"]),
+    max_size=60,
+)
+
+
+@given(st.lists(_HOSTILE_TEXT, min_size=1, max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_sentence_tokens_equal_tokenising_each_sentence(texts):
+    tokens, rows, spans = sentence_tokens(texts)
+    assert tokens == [t for text in texts for t in fast_tokens(text)]
+    assert rows.tolist() == [i for i, text in enumerate(texts) for _ in fast_tokens(text)]
+    assert [tuple(s) for s in spans.tolist()] == [s for text in texts for s in token_offsets(text)]
+
+
+def _vocabulary_features(documents, native):
+    with patch.object(align_module, "_native", native):
+        vectoriser = Vectoriser()
+        features = [vectoriser.features_of(d) for d in documents]
+        return [(f.tokens.tolist(), f.token_rows.tolist(), f.stems.tolist(), f.spans.tolist(),
+                 [a.tolist() for a in f.word_cells], [a.tolist() for a in f.char_cells]) for f in features]
+
+
+@given(st.lists(st.lists(_HOSTILE_TEXT, min_size=1, max_size=4), min_size=1, max_size=4))
+@settings(max_examples=150, deadline=None)
+def test_compiled_vocabulary_gives_the_ids_of_the_python_one(texts):
+    """Token, stem and n-gram ids, spans and cells: the same whichever way
+    the vocabulary is kept, for documents read one after another."""
+    if align_module._native() is None:
+        pytest.skip("numba is not installed")
+    documents = [analyse(Article(id=str(k), text="\n\n".join(paragraphs))) for k, paragraphs in enumerate(texts)]
+    assert _vocabulary_features(documents, align_module._native) == _vocabulary_features(documents, lambda: None)
+
+
+def test_compiled_vocabulary_on_generated_news(pairs):
+    if align_module._native() is None:
+        pytest.skip("numba is not installed")
+    documents = [d for pair in pairs for d in pair]
+    assert _vocabulary_features(documents, align_module._native) == _vocabulary_features(documents, lambda: None)
