@@ -597,3 +597,103 @@ def _char_gram_hashes(codes, starts, ends, spaces, out, counts):
                     break
         counts[t] = k - first
     return k
+
+
+# --- the alignment's similarity ------------------------------------------------------
+
+
+@njit(cache=True, nogil=True)
+def pair_part(d_rows, d_features, d_tf, s_rows, s_features, s_tf, n_derived, n_source, similarity, gram):
+    """One kind of feature's share of a pair's similarity, as
+    align.Vectoriser.pair and align._PairVectors compute it with dense
+    arrays: idf over the pair's sentences, l2 rows scaled by sqrt(1/2), and
+    ``similarity[i, j] +=`` the product of derived row i and source row j
+    -- here by joining the two texts' cells on their features, so that only
+    features both texts hold cost anything. Also ``gram[j, k] +=`` the
+    product of source rows j and k (what merging source sentences needs)."""
+    total = len(d_features) + len(s_features)
+    bits = 4
+    while (1 << bits) < 2 * total:
+        bits += 1
+    size = 1 << bits
+    keys = np.zeros(size, dtype=np.int64)
+    in_derived = np.zeros(size, dtype=np.int64)
+    in_source = np.zeros(size, dtype=np.int64)
+    d_slot = np.empty(len(d_features), dtype=np.int64)
+    s_slot = np.empty(len(s_features), dtype=np.int64)
+    _slot_cells(d_features, keys, bits, in_derived, d_slot)
+    _slot_cells(s_features, keys, bits, in_source, s_slot)
+    n = n_derived + n_source
+    # idf depends on a feature's document frequency alone: one log per frequency.
+    idf = np.empty(n + 1, dtype=np.float64)
+    for df in range(n + 1):
+        idf[df] = np.log((n + 1) / (np.float64(df) + 1.0)) + 1.0
+    d_values = _weighted(d_rows, d_slot, d_tf, in_derived, in_source, idf, n_derived)
+    s_values = _weighted(s_rows, s_slot, s_tf, in_derived, in_source, idf, n_source)
+    # Each feature's cells, grouped by slot: the derived ones where the
+    # source shares the feature, and all the source ones.
+    d_members = _grouped(d_slot, in_derived, in_source, size)
+    s_members = _grouped(s_slot, in_source, in_source, size)
+    d_start, d_cells = d_members
+    s_start, s_cells = s_members
+    for slot in range(size):
+        a0, a1 = s_start[slot], s_start[slot + 1]
+        if a1 == a0:
+            continue
+        for a in range(a0, a1):
+            c = s_cells[a]
+            row, value = s_rows[c], s_values[c]
+            for m in range(d_start[slot], d_start[slot + 1]):
+                e = d_cells[m]
+                similarity[d_rows[e], row] += d_values[e] * value
+            for b in range(a0, a1):
+                e = s_cells[b]
+                gram[s_rows[e], row] += s_values[e] * value
+
+
+@njit(cache=True, nogil=True)
+def _grouped(slots, counts, other, size):
+    """(start, cells): the cells of each slot whose feature ``other`` also
+    counts, as cells[start[slot]:start[slot + 1]]."""
+    start = np.zeros(size + 1, dtype=np.int64)
+    for slot in range(size):
+        start[slot + 1] = start[slot] + (counts[slot] if other[slot] > 0 else 0)
+    filled = start[:-1].copy()
+    cells = np.empty(start[size], dtype=np.int64)
+    for c in range(len(slots)):
+        slot = slots[c]
+        if other[slot] > 0:
+            cells[filled[slot]] = c
+            filled[slot] += 1
+    return start, cells
+
+
+@njit(cache=True, nogil=True)
+def _slot_cells(features, keys, bits, counts, slots):
+    """Each cell's slot in the open-addressing table ``keys`` (feature + 1,
+    ``2**bits`` slots, Fibonacci hashing), counted."""
+    mask = len(keys) - 1
+    for c in range(len(features)):
+        key = np.int64(features[c]) + 1
+        j = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits))
+        while keys[j] != 0 and keys[j] != key:
+            j = (j + 1) & mask
+        keys[j] = key
+        counts[j] += 1
+        slots[c] = j
+
+
+@njit(cache=True, nogil=True)
+def _weighted(rows, slots, tf, in_derived, in_source, idf, n_rows):
+    values = np.empty(len(rows), dtype=np.float64)
+    norms = np.zeros(n_rows, dtype=np.float64)
+    for c in range(len(rows)):
+        value = tf[c] * idf[in_derived[slots[c]] + in_source[slots[c]]]
+        values[c] = value
+        norms[rows[c]] += value * value
+    for r in range(n_rows):
+        norms[r] = np.sqrt(norms[r]) if norms[r] > 0 else 1.0
+    half = np.sqrt(0.5)
+    for c in range(len(rows)):
+        values[c] = values[c] / norms[rows[c]] * half
+    return values

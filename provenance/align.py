@@ -189,12 +189,20 @@ class Vectoriser:
 
     def vectors(self, derived: Document, source: Document) -> tuple[np.ndarray, np.ndarray]:
         """The TF-IDF rows of the derived and the source sentences (dense)."""
-        pair = self.pair(derived, source)
+        pair = self._rows(derived, source)
         return pair.derived, pair.source
 
-    def pair(self, derived: Document, source: Document) -> _PairVectors:
-        """The pair's rows, with their similarity matrix computed first."""
+    def pair(self, derived: Document, source: Document) -> _PairVectors | _CompiledPair:
+        """What aligning the pair needs: the similarity matrix, and the
+        source rows' products for merging."""
         self._check_limits()
+        if not self._native:
+            return self._rows(derived, source)
+        mine, theirs = self.features_of(derived), self.features_of(source)
+        return _CompiledPair(self._native, len(derived.sentences), len(source.sentences),
+                             [(mine.word_cells, theirs.word_cells), (mine.char_cells, theirs.char_cells)])
+
+    def _rows(self, derived: Document, source: Document) -> _PairVectors:
         n_derived = len(derived.sentences)
         n = n_derived + len(source.sentences)
         mine, theirs = self.features_of(derived), self.features_of(source)
@@ -410,6 +418,23 @@ class _PairVectors:
     def source(self) -> np.ndarray:
         return self._full[self._n_derived :]
 
+    @cached_property
+    def gram(self) -> np.ndarray:
+        """Source sentences by source sentences: their rows' dot products
+        (what merging source sentences needs)."""
+        return self.source @ self.source.T
+
+
+class _CompiledPair:
+    """:class:`_PairVectors`' similarity and gram, computed by the compiled
+    engine from the two texts' cells, without dense rows."""
+
+    def __init__(self, native, n_derived: int, n_source: int, parts: list) -> None:
+        self.similarity = np.zeros((n_derived, n_source))
+        self.gram = np.zeros((n_source, n_source))
+        for derived, source in parts:
+            native.pair_part(*derived, *source, n_derived, n_source, self.similarity, self.gram)
+
 
 def _cells(rows: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     cells, counts = np.unique(rows * _ROW + ids, return_counts=True)
@@ -437,9 +462,7 @@ def _char_wb_grams(token: str) -> list[str]:
     return grams
 
 
-def _best_group(
-    i: int, similarity: np.ndarray, derived_vectors: np.ndarray, source_vectors: np.ndarray
-) -> tuple[tuple[int, ...], float]:
+def _best_group(i: int, similarity: np.ndarray, gram: np.ndarray) -> tuple[tuple[int, ...], float]:
     row = similarity[i]
     # Among equally good source sentences (repeated text), take the one
     # nearest the position this sentence's place in the text implies.
@@ -451,21 +474,24 @@ def _best_group(
     score = float(row[best])
     if score <= 0.0:
         return (), 0.0
-    target = derived_vectors[i]
-    union = source_vectors[best]
+    # The merged cosine is the derived row's product with the sum of the
+    # group's source rows over that sum's norm: sums of similarities and
+    # of the source rows' products, no vectors needed.
+    product, square = score, float(gram[best, best])
     for j in np.argsort(-row, kind="stable")[1 : _MAX_MERGE + 4]:
         if len(group) >= _MAX_MERGE or row[j] < _MERGE_FLOOR:
             break
-        candidate = union + source_vectors[j]
-        norm = float(np.linalg.norm(candidate))
-        merged = float(target @ candidate) / norm if norm else 0.0
+        candidate_product = product + float(row[j])
+        candidate_square = square + 2.0 * float(gram[group, j].sum()) + float(gram[j, j])
+        norm = np.sqrt(candidate_square) if candidate_square > 0 else 0.0
+        merged = candidate_product / norm if norm else 0.0
         if merged >= score + _MERGE_GAIN:
             group.append(int(j))
-            union, score = candidate, merged
+            product, square, score = candidate_product, candidate_square, merged
     return tuple(sorted(group)), min(score, 1.0)
 
 
-def _best_groups(similarity: np.ndarray, vectors: _PairVectors) -> list[tuple[tuple[int, ...], float]]:
+def _best_groups(similarity: np.ndarray, vectors: _PairVectors | _CompiledPair) -> list[tuple[tuple[int, ...], float]]:
     """:func:`_best_group` of every derived sentence. A sentence with one
     best source sentence and no runner-up similar enough to merge (most of
     them) is settled here for the whole matrix at once."""
@@ -478,7 +504,7 @@ def _best_groups(similarity: np.ndarray, vectors: _PairVectors) -> list[tuple[tu
     out = []
     for i in range(n_derived):
         if not settled[i]:
-            out.append(_best_group(i, similarity, vectors.derived, vectors.source))
+            out.append(_best_group(i, similarity, vectors.gram))
         elif top[i] <= 0.0:
             out.append(((), 0.0))
         else:

@@ -225,3 +225,36 @@ def test_compiled_vocabulary_on_generated_news(pairs):
         pytest.skip("numba is not installed")
     documents = [d for pair in pairs for d in pair]
     assert _vocabulary_features(documents, align_module._native) == _vocabulary_features(documents, lambda: None)
+
+
+def _pair_matrices(derived, source, native):
+    with patch.object(align_module, "_native", native):
+        pair = Vectoriser().pair(derived, source)
+        return pair.similarity, pair.gram
+
+
+def test_compiled_similarity_and_gram_equal_the_dense_products(pairs):
+    """The compiled join of two texts' cells against the dense rows' products."""
+    if align_module._native() is None:
+        pytest.skip("numba is not installed")
+    for source, derived in pairs:
+        compiled = _pair_matrices(derived, source, align_module._native)
+        dense = _pair_matrices(derived, source, lambda: None)
+        vectors_derived, vectors_source = Vectoriser().vectors(derived, source)
+        for got, want, exact in zip(compiled, dense, (vectors_derived @ vectors_source.T, vectors_source @ vectors_source.T)):
+            np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+            np.testing.assert_allclose(got, exact, rtol=0, atol=1e-12)
+
+
+@given(st.lists(_HOSTILE_TEXT, min_size=1, max_size=4), st.lists(_HOSTILE_TEXT, min_size=1, max_size=4))
+@settings(max_examples=150, deadline=None)
+def test_compiled_similarity_on_hostile_text(source_paragraphs, derived_paragraphs):
+    if align_module._native() is None:
+        pytest.skip("numba is not installed")
+    source = analyse(Article(id="s", text="\n\n".join(source_paragraphs)))
+    derived = analyse(Article(id="d", text="\n\n".join(derived_paragraphs)))
+    if not source.sentences or not derived.sentences:
+        return
+    for got, want in zip(_pair_matrices(derived, source, align_module._native),
+                         _pair_matrices(derived, source, lambda: None)):
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
