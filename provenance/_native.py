@@ -615,35 +615,32 @@ def pair_part(d_rows, d_features, d_tf, s_rows, s_features, s_tf, n_derived, n_s
     bits = 4
     while (1 << bits) < 2 * total:
         bits += 1
-    size = 1 << bits
-    keys = np.zeros(size, dtype=np.int64)
-    in_derived = np.zeros(size, dtype=np.int64)
-    in_source = np.zeros(size, dtype=np.int64)
-    d_slot = np.empty(len(d_features), dtype=np.int64)
-    s_slot = np.empty(len(s_features), dtype=np.int64)
-    _slot_cells(d_features, keys, bits, in_derived, d_slot)
-    _slot_cells(s_features, keys, bits, in_source, s_slot)
+    keys = np.zeros(1 << bits, dtype=np.int64)
+    ids = np.empty(1 << bits, dtype=np.int32)
+    # Features are numbered densely in order of first sight; counts per number.
+    in_derived = np.zeros(total, dtype=np.int32)
+    in_source = np.zeros(total, dtype=np.int32)
+    d_id = np.empty(len(d_features), dtype=np.int32)
+    s_id = np.empty(len(s_features), dtype=np.int32)
+    distinct = _number_cells(d_features, keys, ids, bits, 0, in_derived, d_id)
+    distinct = _number_cells(s_features, keys, ids, bits, distinct, in_source, s_id)
     n = n_derived + n_source
     # idf depends on a feature's document frequency alone: one log per frequency.
     idf = np.empty(n + 1, dtype=np.float64)
     for df in range(n + 1):
         idf[df] = np.log((n + 1) / (np.float64(df) + 1.0)) + 1.0
-    d_values = _weighted(d_rows, d_slot, d_tf, in_derived, in_source, idf, n_derived)
-    s_values = _weighted(s_rows, s_slot, s_tf, in_derived, in_source, idf, n_source)
-    # Each feature's cells, grouped by slot: the derived ones where the
-    # source shares the feature, and all the source ones.
-    d_members = _grouped(d_slot, in_derived, in_source, size)
-    s_members = _grouped(s_slot, in_source, in_source, size)
-    d_start, d_cells = d_members
-    s_start, s_cells = s_members
-    for slot in range(size):
-        a0, a1 = s_start[slot], s_start[slot + 1]
-        if a1 == a0:
-            continue
+    d_values = _weighted(d_rows, d_id, d_tf, in_derived, in_source, idf, n_derived)
+    s_values = _weighted(s_rows, s_id, s_tf, in_derived, in_source, idf, n_source)
+    # Each feature's cells: the derived ones where the source shares the
+    # feature, and all the source ones.
+    d_start, d_cells = _grouped(d_id, in_derived, in_source, distinct)
+    s_start, s_cells = _grouped(s_id, in_source, in_source, distinct)
+    for f in range(distinct):
+        a0, a1 = s_start[f], s_start[f + 1]
         for a in range(a0, a1):
             c = s_cells[a]
             row, value = s_rows[c], s_values[c]
-            for m in range(d_start[slot], d_start[slot + 1]):
+            for m in range(d_start[f], d_start[f + 1]):
                 e = d_cells[m]
                 similarity[d_rows[e], row] += d_values[e] * value
             for b in range(a0, a1):
@@ -652,43 +649,49 @@ def pair_part(d_rows, d_features, d_tf, s_rows, s_features, s_tf, n_derived, n_s
 
 
 @njit(cache=True, nogil=True)
-def _grouped(slots, counts, other, size):
-    """(start, cells): the cells of each slot whose feature ``other`` also
-    counts, as cells[start[slot]:start[slot + 1]]."""
-    start = np.zeros(size + 1, dtype=np.int64)
-    for slot in range(size):
-        start[slot + 1] = start[slot] + (counts[slot] if other[slot] > 0 else 0)
-    filled = start[:-1].copy()
-    cells = np.empty(start[size], dtype=np.int64)
-    for c in range(len(slots)):
-        slot = slots[c]
-        if other[slot] > 0:
-            cells[filled[slot]] = c
-            filled[slot] += 1
-    return start, cells
-
-
-@njit(cache=True, nogil=True)
-def _slot_cells(features, keys, bits, counts, slots):
-    """Each cell's slot in the open-addressing table ``keys`` (feature + 1,
-    ``2**bits`` slots, Fibonacci hashing), counted."""
+def _number_cells(features, keys, ids, bits, distinct, counts, out):
+    """Each cell's feature number (new features numbered from ``distinct``)
+    through the open-addressing table ``keys`` (feature + 1, Fibonacci
+    hashing), counted. Returns the count of numbers given."""
     mask = len(keys) - 1
     for c in range(len(features)):
         key = np.int64(features[c]) + 1
         j = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits))
         while keys[j] != 0 and keys[j] != key:
             j = (j + 1) & mask
-        keys[j] = key
-        counts[j] += 1
-        slots[c] = j
+        if keys[j] == 0:
+            keys[j] = key
+            ids[j] = distinct
+            distinct += 1
+        number = ids[j]
+        counts[number] += 1
+        out[c] = number
+    return distinct
 
 
 @njit(cache=True, nogil=True)
-def _weighted(rows, slots, tf, in_derived, in_source, idf, n_rows):
+def _grouped(numbers, counts, other, distinct):
+    """(start, cells): the cells of each feature number that ``other`` also
+    counts, as cells[start[f]:start[f + 1]]."""
+    start = np.zeros(distinct + 1, dtype=np.int64)
+    for f in range(distinct):
+        start[f + 1] = start[f] + (counts[f] if other[f] > 0 else 0)
+    filled = start[:-1].copy()
+    cells = np.empty(start[distinct], dtype=np.int32)
+    for c in range(len(numbers)):
+        f = numbers[c]
+        if other[f] > 0:
+            cells[filled[f]] = c
+            filled[f] += 1
+    return start, cells
+
+
+@njit(cache=True, nogil=True)
+def _weighted(rows, numbers, tf, in_derived, in_source, idf, n_rows):
     values = np.empty(len(rows), dtype=np.float64)
     norms = np.zeros(n_rows, dtype=np.float64)
     for c in range(len(rows)):
-        value = tf[c] * idf[in_derived[slots[c]] + in_source[slots[c]]]
+        value = tf[c] * idf[in_derived[numbers[c]] + in_source[numbers[c]]]
         values[c] = value
         norms[rows[c]] += value * value
     for r in range(n_rows):
