@@ -29,8 +29,8 @@ from .verdict import (
     Prediction,
     VerdictModel,
     builtin_model,
-    covered_share,
     describe_feature,
+    run_coverage,
     run_keys,
 )
 
@@ -120,7 +120,9 @@ def judge_pair(
         reasons = (f"compared as asked: {source_id} taken as the source",) + reasons
     ledger = align(source, derived, settings, vectoriser=features.vectoriser)
     derived_ids = features.token_ids(derived)
-    coverage = {n: covered_share(derived_ids, features.run_keys(source, n), n) for n in RUN_LENGTHS}
+    source_ids = features.token_ids(source)
+    coverage = {n: run_coverage(source_ids, derived_ids, n, lambda n=n: features.run_keys(source, n))
+                for n in RUN_LENGTHS}
     scores = Scores(
         containment_derived_in_source=round(containment[(derived.id, source.id)], 4),
         containment_source_in_derived=round(containment[(source.id, derived.id)], 4),

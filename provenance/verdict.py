@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -36,6 +36,7 @@ import numpy as np
 
 from ._arrays import sorted_unique
 from .errors import ConfigError
+from .fingerprint import _native
 from .text import Document
 
 #: Run lengths whose coverage goes into ``Scores`` (``run_coverage_<n>``).
@@ -80,7 +81,7 @@ def run_coverages(source: Sequence[str], derived: Sequence[str], lengths: Sequen
     source_ids = np.array([vocabulary.setdefault(t, len(vocabulary)) for t in source], dtype=np.int64)
     unknown = len(vocabulary)  # no run holding a word the source lacks can match
     derived_ids = np.array([vocabulary.get(t, unknown) for t in derived], dtype=np.int64)
-    return {n: covered_share(derived_ids, run_keys(source_ids, n), n) for n in lengths}
+    return {n: run_coverage(source_ids, derived_ids, n) for n in lengths}
 
 
 def run_keys(ids: np.ndarray, n: int) -> np.ndarray:
@@ -103,6 +104,22 @@ def covered_share(ids: np.ndarray, keys: np.ndarray, n: int) -> float:
     # A token is covered when one of the n windows holding it is a hit.
     covered = np.convolve(hits.astype(np.int64), np.ones(n, dtype=np.int64))[: len(ids)]
     return float(np.count_nonzero(covered)) / len(ids)
+
+
+def run_coverage(source_ids: np.ndarray, derived_ids: np.ndarray, n: int,
+                 source_keys: Callable[[], np.ndarray] | None = None) -> float:
+    """``covered_share(derived_ids, run_keys(source_ids, n), n)``; with the
+    compiled engine, without sorting. ``source_keys`` may give the source's
+    run keys from a cache."""
+    if n < 1:
+        raise ValueError(f"run length must be at least 1, got {n}")
+    if len(derived_ids) == 0:
+        return 0.0
+    native = _native()
+    if native is not None:
+        return native.run_coverage(source_ids, derived_ids, n, _HASH_MULTIPLIER) / len(derived_ids)
+    keys = source_keys() if source_keys is not None else run_keys(source_ids, n)
+    return covered_share(derived_ids, keys, n)
 
 
 def _gram_keys(ids: np.ndarray, n: int) -> np.ndarray:

@@ -12,6 +12,7 @@ from provenance.errors import ConfigError
 from provenance.judge import COPY, INDEPENDENT, PARTIAL, REWRITE_VERDICT, FeatureCache, decide, judge_pair
 from provenance.report import json as json_report
 from provenance.report import text as text_report
+from provenance import verdict as verdict_module
 from provenance.verdict import (
     FEATURE_DESCRIPTIONS,
     MODEL_CLASSES,
@@ -46,7 +47,7 @@ def reference_coverage(source, derived, n):
 # --- copied-run coverage ------------------------------------------------------------
 
 
-def test_run_coverage_counts_words_inside_shared_runs():
+def test_run_coverage_counts_words_inside_shared_runs(coverage_engine):
     source = "a b c d e f g h".split()
     derived = "x a b c y d e z".split()
     got = run_coverages(source, derived, (1, 2, 3, 4))
@@ -56,8 +57,18 @@ def test_run_coverage_counts_words_inside_shared_runs():
     assert got[4] == 0.0
 
 
+@pytest.fixture(params=["compiled", "sorted"])
+def coverage_engine(request, monkeypatch):
+    """Both ways of counting coverage: a compiled hash set, sorted run keys."""
+    if request.param == "sorted":
+        monkeypatch.setattr(verdict_module, "_native", lambda: None)
+    elif verdict_module._native() is None:
+        pytest.skip("numba is not installed")
+    return request.param
+
+
 @pytest.mark.parametrize("seed", range(5))
-def test_run_coverage_matches_the_definition(seed):
+def test_run_coverage_matches_the_definition(seed, coverage_engine):
     import random
 
     rng = random.Random(seed)
