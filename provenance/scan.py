@@ -195,9 +195,13 @@ class StoredDocument(Document):
 
     def __init__(self, document: Document, word_count: int | None = None):
         sentences = document.sentences
-        offsets = [[s.start, s.end] if document.text[s.start : s.end] == s.text else [s.start, s.end, s.text]
-                   for s in sentences]
-        blob = zlib.compress(json.dumps([document.text, offsets], ensure_ascii=False).encode("utf-8"), 1)
+        text = document.text
+        # Sentence offsets, then the text, in one compressed blob; the rare
+        # sentence whose text is not the slice its offsets give is kept apart.
+        bounds = np.array([(s.start, s.end) for s in sentences], dtype="<i8").reshape(-1)
+        blob = zlib.compress(len(sentences).to_bytes(4, "little") + bounds.tobytes() + text.encode("utf-8"), 1)
+        odd = tuple((i, s.text) for i, s in enumerate(sentences) if text[s.start : s.end] != s.text)
+        object.__setattr__(self, "_odd", odd)
         for name in ("id", "attributions", "title", "outlet", "published", "url", "origin", "sniffed"):
             object.__setattr__(self, name, getattr(document, name))
         object.__setattr__(self, "_blob", blob)
@@ -206,11 +210,11 @@ class StoredDocument(Document):
 
     @property
     def text(self) -> str:  # type: ignore[override]
-        return _unpack(self._blob)[0]
+        return _unpack(self._blob, self._odd)[0]
 
     @property
     def sentences(self) -> tuple[Sentence, ...]:  # type: ignore[override]
-        return _unpack(self._blob)[1]
+        return _unpack(self._blob, self._odd)[1]
 
     @property
     def word_count(self) -> int:
@@ -242,13 +246,16 @@ _DOCUMENT_FIELDS = ("id", "text", "sentences", "attributions", "title", "outlet"
 
 
 @lru_cache(maxsize=128)
-def _unpack(blob: bytes) -> tuple[str, tuple[Sentence, ...]]:
-    text, offsets = json.loads(zlib.decompress(blob).decode("utf-8"))
-    sentences = tuple(
-        LazySentence(i, entry[2] if len(entry) > 2 else text[entry[0] : entry[1]], entry[0], entry[1])
-        for i, entry in enumerate(offsets)
-    )
-    return text, sentences
+def _unpack(blob: bytes, odd: tuple[tuple[int, str], ...]) -> tuple[str, tuple[Sentence, ...]]:
+    data = zlib.decompress(blob)
+    count = int.from_bytes(data[:4], "little")
+    bounds = np.frombuffer(data, dtype="<i8", count=2 * count, offset=4).tolist()
+    text = data[4 + 16 * count :].decode("utf-8")
+    starts, ends = bounds[0::2], bounds[1::2]
+    sentences = [LazySentence(i, text[a:b], a, b) for i, (a, b) in enumerate(zip(starts, ends))]
+    for i, sentence_text in odd:
+        sentences[i] = LazySentence(i, sentence_text, starts[i], ends[i])
+    return text, tuple(sentences)
 
 
 def _plain(document: Document) -> Document:

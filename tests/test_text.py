@@ -1,3 +1,9 @@
+import re
+import unicodedata
+
+from hypothesis import given, settings, strategies as st
+
+from provenance import text as text_module
 from provenance.text import fold, is_furniture, normalise_display, paragraphs, tokenize
 
 WRAPPED = """Tuesday, November 12, 2024 - The minister denied the reports on Monday.
@@ -135,3 +141,19 @@ def test_only_wire_datelines_make_wire_copy(make_document):
 def test_not_every_by_line_is_a_byline(make_document):
     document = make_document("By Monday\n\nThe talks will have ended by then.")
     assert document.attributions == ()
+
+
+def _normalise_display_with_expressions(raw):
+    """normalise_display as first written, with regular expressions."""
+    breaks = re.compile("\r\n|[\r\v\f\x85\u2028\u2029]")
+    spaces = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+    text = unicodedata.normalize("NFC", breaks.sub("\n", raw)).translate(text_module._INVISIBLE)
+    return spaces.sub(" ", text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab é\u0301e\u0301\r\n\v\f\x85\t\x00\x7f\u00a0\u1680\u2000\u2001\u2005"
+                                            "\u200a\u200b\u200d\u202f\u205f\u3000\u2028\u2029\u034f\ufe0f\u00ad")),
+               max_size=40))
+@settings(max_examples=500, deadline=None)
+def test_display_normalisation_equals_the_expressions_it_replaced(raw):
+    assert normalise_display(raw) == _normalise_display_with_expressions(raw)
