@@ -177,6 +177,8 @@ def _unreadable_kind(path: Path) -> str | None:
 def _printable(name: str) -> str:
     """A file name as text: undecodable bytes shown as U+FFFD and control
     characters as escapes, so messages stay one line and JSON stays UTF-8."""
+    if name.isprintable():  # nearly always: nothing to replace or escape
+        return name
     text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 

@@ -99,7 +99,8 @@ def _wrapped(head: str, text: str) -> str:
     )
 
 
-_TEXTWRAP_SPACE = frozenset("\t\n\x0b\x0c\r")
+# Whitespace textwrap turns into spaces (and then wraps differently).
+_TEXTWRAP_SPACE = "\t\n\x0b\x0c\r"
 
 
 def _fill_words(text: str, head: str, indent: str) -> str | None:
@@ -109,7 +110,7 @@ def _fill_words(text: str, head: str, indent: str) -> str | None:
     None for anything else, which textwrap then handles."""
     words = text.split(" ")
     room = _WIDTH - max(len(head), len(indent))
-    if not text or "" in words or max(map(len, words)) > room or not _TEXTWRAP_SPACE.isdisjoint(text):
+    if not text or "" in words or max(map(len, words)) > room or any(c in text for c in _TEXTWRAP_SPACE):
         return None
     lines, line = [], head + words[0]
     for word in words[1:]:
