@@ -190,9 +190,21 @@ def cell_frequencies(matrix: np.ndarray, settings: Settings, granularity: str = 
     shape = shingles.shape
     flat = shingles.ravel()
     del shingles
-    order = np.argsort(flat, kind="stable")
-    ordered = flat[order]
-    del flat
+    if width == 32 and len(flat) < 2**32:
+        # Each value with its position in one 64-bit word: a plain sort
+        # (vectorised) instead of an argsort, several times slower.
+        packed = flat.astype(np.uint64)
+        del flat
+        packed <<= np.uint64(32)
+        packed |= np.arange(len(packed), dtype=np.uint64)
+        packed.sort()
+        order = (packed & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        packed >>= np.uint64(32)
+        ordered = packed
+    else:
+        order = np.argsort(flat, kind="stable")
+        ordered = flat[order]
+        del flat
     starts = np.concatenate([[True], ordered[1:] != ordered[:-1]])
     group = np.cumsum(starts, dtype=np.int32)
     group -= 1
@@ -250,9 +262,10 @@ def _band_keys(matrix: np.ndarray, usable: np.ndarray | None, band: int, rows: i
 
 
 def _runs(members: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Members sorted by key, the start of each run of equal keys of length
-    two or more, and the runs' lengths."""
-    order = np.lexsort((members, key))
+    """Members grouped by key (in no particular order within a group: the
+    pairs made of a run do not depend on it), the start of each run of
+    equal keys of length two or more, and the runs' lengths."""
+    order = np.argsort(key)
     members, key = members[order], key[order]
     if len(key) < 2:
         return members, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -389,20 +402,23 @@ def granularity_candidates(matrix: np.ndarray, granularity: str, settings: Setti
         return np.zeros(0, dtype=np.int64), None
     frequencies = cell_frequencies(matrix, settings, granularity)
     usable = None if frequencies is None else frequencies <= common_df(n, granularity)
-    bands, rows = band_layout(matrix, usable, threshold)
-    keys = surfaced_pairs(matrix, usable, bands, rows)
+    # The bands read a column at a time: from column-major copies.
+    by_column = np.asfortranarray(matrix)
+    usable_by_column = None if usable is None else np.asfortranarray(usable)
+    bands, rows = band_layout(by_column, usable_by_column, threshold)
+    keys = surfaced_pairs(by_column, usable_by_column, bands, rows)
     if usable is not None:
         extra = [keys]
         if rows > 1:
             # Wide bands miss pairs of modest overlap; a single shared
             # rare shingle (a name, a quote) still surfaces them, cheaply.
-            extra.append(surfaced_pairs(matrix, frequencies <= RARE_DF, matrix.shape[1], 1))
+            extra.append(surfaced_pairs(by_column, np.asfortranarray(frequencies <= RARE_DF), matrix.shape[1], 1))
         # Near-duplicates of a widely republished story share shingles
         # that are common for that very reason: surface them by whole
         # bands of all cells.
-        extra.append(surfaced_pairs(matrix, None, matrix.shape[1] // NEAR_ROWS, NEAR_ROWS))
+        extra.append(surfaced_pairs(by_column, None, matrix.shape[1] // NEAR_ROWS, NEAR_ROWS))
         keys = sorted_unique(np.concatenate(extra))
-    del frequencies
+    del frequencies, by_column, usable_by_column
     # Estimated a block at a time: the surfaced pairs can run to
     # millions, and a block's row numbers and estimates are not kept.
     passed = np.concatenate([np.zeros(0, dtype=np.int64)] + [
