@@ -437,12 +437,18 @@ class _CompiledPair:
 
 
 def _cells(rows: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    cells, counts = np.unique(rows * _ROW + ids, return_counts=True)
-    features = cells % _ROW
+    shift = int(ids.max(initial=0)).bit_length()
+    if shift < 32 and int(rows.max(initial=0)) < 1 << (32 - shift):
+        # Row and id fit one 32-bit key, which sorts about twice as fast.
+        keys, counts = np.unique((rows.astype(np.uint32) << np.uint32(shift)) | ids.astype(np.uint32),
+                                 return_counts=True)
+        rows_of, features = keys >> np.uint32(shift), keys & np.uint32((1 << shift) - 1)
+    else:
+        cells, counts = np.unique(rows * _ROW + ids, return_counts=True)
+        rows_of, features = cells // _ROW, cells % _ROW
     # Kept for a few hundred documents at a time: the narrowest types that hold them.
-    if len(features) and features.max() < 2**31:
-        features = features.astype(np.int32)
-    return (cells // _ROW).astype(np.int32), features, np.log(counts) + 1.0
+    features = features.astype(np.int32 if len(features) and features.max() < 2**31 else np.int64)
+    return rows_of.astype(np.int32), features, np.log(counts) + 1.0
 
 
 def _char_wb_grams(token: str) -> list[str]:

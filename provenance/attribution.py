@@ -296,5 +296,17 @@ def _credit_patterns(names: tuple[str, ...]) -> tuple[re.Pattern[str], tuple[re.
     return any_name, tuple(re.compile(t.replace("{N}", any_name.pattern)) for t in _CREDIT_PHRASES)
 
 
+def may_mention(text: str, names: tuple[str, ...]) -> bool:
+    """False only when ``text`` holds none of ``names`` in any case or
+    position: a cheap test before asking :func:`mentions` or
+    :func:`credit_phrases` of each part of it."""
+    return bool(names) and _loose_pattern(tuple(names)).search(text) is not None
+
+
+@lru_cache(maxsize=1024)
+def _loose_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(name) for name in sorted(set(names), key=len, reverse=True)), re.IGNORECASE)
+
+
 def mentions(text: str, names: tuple[str, ...]) -> bool:
     return bool(names) and names_pattern(names).search(text) is not None

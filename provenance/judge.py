@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .align import ADDED, REWRITE, VERBATIM, Ledger, Vectoriser, align
-from .attribution import aliases_of, credit_phrases, mentions
+from .attribution import aliases_of, credit_phrases, may_mention, mentions
 from .config import DEFAULT_SETTINGS, Settings
 from .text import Document, content_terms, word_shingles
 from .verdict import (
@@ -118,6 +118,15 @@ def judge_pair(
         source, derived = derived, source
     elif source_id is not None:
         reasons = (f"compared as asked: {source_id} taken as the source",) + reasons
+    return judge_oriented(source, derived, reasons, containment, settings, features)
+
+
+def judge_oriented(
+    source: Document, derived: Document, reasons: tuple[str, ...], containment: dict[tuple[str, str], float],
+    settings: Settings, features: FeatureCache,
+) -> Relation:
+    """:func:`judge_pair` once the direction is settled (what :func:`orient`
+    gives, or its reverse): align and reach a verdict."""
     ledger = align(source, derived, settings, vectoriser=features.vectoriser)
     derived_ids = features.token_ids(derived)
     source_ids = features.token_ids(source)
@@ -457,7 +466,8 @@ def credit_evidence(source: Document, derived: Document, ledger: Ledger) -> tupl
     if authors:
         found += [a.text for a in derived.attributions if a.kind in ("credit", "byline")
                   and mentions(a.text, authors) and a.text not in found]
-    if names:
+    # Most derived texts name the source in no sentence: one search decides.
+    if names and may_mention("\n".join(s.text for s in derived.sentences), names):
         for row in ledger.sentences:
             sentence = derived.sentences[row.index]
             phrases = credit_phrases(sentence.text, names)

@@ -43,7 +43,8 @@ from .config import DEFAULT_SETTINGS, Settings
 from .errors import InputError, NoArticlesError
 from .fingerprint import GRANULARITIES, sketch_texts_counted
 from .index.memory import granularity_candidates, merge_candidates
-from .judge import FeatureCache, Relation, Story, choose_source, cluster, connected_roots, judge_pair, orient
+from .judge import (FeatureCache, Relation, Story, choose_source, cluster, connected_roots, judge_oriented, judge_pair,
+                    orient)
 from .text import Document, LazySentence, Sentence, analyse, analyse_lazily, matching_text
 
 #: Articles per work unit of the first round.
@@ -185,6 +186,16 @@ def compare(source: Article, derived: Article, *, settings: Settings = DEFAULT_S
 # --- documents kept compactly ------------------------------------------------------
 
 
+def _fields_equal(self: Document, other: object) -> bool:
+    if not isinstance(other, Document):
+        return NotImplemented
+    return all(getattr(self, f) == getattr(other, f) for f in _DOCUMENT_FIELDS)
+
+
+def _fields_hash(self: Document) -> int:
+    return hash(tuple(getattr(self, f) for f in _DOCUMENT_FIELDS))
+
+
 class StoredDocument(Document):
     """A :class:`Document` kept as compressed text and sentence offsets.
 
@@ -225,21 +236,30 @@ class StoredDocument(Document):
         return self._sentence_count
 
     def load(self) -> Document:
-        """The plain document."""
-        return Document(id=self.id, text=self.text, sentences=self.sentences, attributions=self.attributions,
-                        title=self.title, outlet=self.outlet, published=self.published, url=self.url,
-                        origin=self.origin, sniffed=self.sniffed)
+        """The plain document (which knows its word count without tokenising)."""
+        loaded = _LoadedDocument(id=self.id, text=self.text, sentences=self.sentences, attributions=self.attributions,
+                                 title=self.title, outlet=self.outlet, published=self.published, url=self.url,
+                                 origin=self.origin, sniffed=self.sniffed)
+        object.__setattr__(loaded, "_word_count", self._word_count)
+        return loaded
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Document):
-            return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in _DOCUMENT_FIELDS)
-
-    def __hash__(self) -> int:
-        return hash(tuple(getattr(self, f) for f in _DOCUMENT_FIELDS))
+    __eq__ = _fields_equal
+    __hash__ = _fields_hash
 
     def __repr__(self) -> str:
         return f"StoredDocument(id={self.id!r}, sentences={self._sentence_count}, words={self._word_count})"
+
+
+class _LoadedDocument(Document):
+    """A stored document unpacked for judging, with the word count it was
+    stored with; equal to (and hashing like) the document."""
+
+    @property
+    def word_count(self) -> int:
+        return self._word_count
+
+    __eq__ = _fields_equal
+    __hash__ = _fields_hash
 
 
 _DOCUMENT_FIELDS = ("id", "text", "sentences", "attributions", "title", "outlet", "published", "url", "origin", "sniffed")
@@ -330,14 +350,14 @@ def _link(by_id: dict[str, Document], pairs: list[tuple[str, str, bool]], settin
     out = []
     for a, b, full in pairs:
         first, second = by_id[a], by_id[b]
-        source, derived, _, _ = orient(first, second, features)
+        source, derived, reasons, containment = orient(first, second, features)
         similarity = round(features.content_similarity(source, derived), 4)
         if similarity >= settings.story_similarity and not full:
             # Linked whatever the verdict: the alignment can wait until the
             # story's source is known.
             out.append(_Link(source.id, derived.id, False, _Similarity(similarity), None))
         else:
-            relation = judge_pair(first, second, settings, features=features)
+            relation = judge_oriented(source, derived, reasons, containment, settings, features)
             out.append(_Link(relation.source, relation.derived, relation.reuses_text, relation.scores, relation))
     return out
 
