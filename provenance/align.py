@@ -69,6 +69,12 @@ class SentenceAlignment:
     #: Number of word tokens (the weight of this sentence in shares).
     words: int
 
+    def __reduce__(self) -> tuple:
+        # Pickled as the constructor's arguments, which is twice as quick to
+        # write as the slots' state: a scan's workers send one per derived sentence.
+        return (SentenceAlignment, (self.index, self.label, self.source_indexes, self.score, self.verbatim_spans,
+                                    self.verbatim_share, self.words))
+
 
 @dataclass(frozen=True, slots=True)
 class Ledger:

@@ -258,3 +258,14 @@ def test_compiled_similarity_on_hostile_text(source_paragraphs, derived_paragrap
     for got, want in zip(_pair_matrices(derived, source, align_module._native),
                          _pair_matrices(derived, source, lambda: None)):
         np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+
+
+def test_ledgers_survive_pickling(pairs):
+    """A scan's workers send ledgers between processes."""
+    import pickle
+
+    source, derived = pairs[0]
+    ledger = align(source, derived)
+    copy = pickle.loads(pickle.dumps(ledger))
+    assert copy == ledger and copy.sentences[0] == ledger.sentences[0]
+    assert type(copy.sentences[0]) is type(ledger.sentences[0])
