@@ -514,13 +514,13 @@ def _best_groups(similarity: np.ndarray, vectors: _PairVectors | _CompiledPair) 
     second = np.partition(similarity, -2, axis=1)[:, -2] if n_source > 1 else np.full(n_derived, -np.inf)
     settled = (ties == 1) & ((second < _MERGE_FLOOR) | (top <= 0.0))
     out = []
-    for i in range(n_derived):
-        if not settled[i]:
+    for i, (done, value, j) in enumerate(zip(settled.tolist(), top.tolist(), best.tolist())):
+        if not done:
             out.append(_best_group(i, similarity, vectors.gram))
-        elif top[i] <= 0.0:
+        elif value <= 0.0:
             out.append(((), 0.0))
         else:
-            out.append(((int(best[i]),), min(float(top[i]), 1.0)))
+            out.append(((j,), min(value, 1.0)))
     return out
 
 
@@ -587,13 +587,13 @@ class _CopiedRuns:
     def __init__(self, source: _DocumentFeatures, derived: _DocumentFeatures,
                  groups: list[tuple[int, ...]], n: int):
         self._rows = derived.token_rows
-        self._spans = derived.spans
         sentence_count = len(groups)
-        self._lengths = np.bincount(self._rows, minlength=sentence_count)
-        self._offsets = np.cumsum(self._lengths) - self._lengths
+        lengths = np.bincount(self._rows, minlength=sentence_count)
         covered = self._covered(source, derived, groups, n)
-        self._copied = np.bincount(self._rows, weights=covered, minlength=sentence_count)
-        self._runs = self._runs_of(covered)
+        # Read a sentence at a time: as Python numbers.
+        self._lengths = lengths.tolist()
+        self._copied = np.bincount(self._rows, weights=covered, minlength=sentence_count).tolist()
+        self._spans = self._spans_of(covered, derived.spans)
 
     def _covered(self, source: _DocumentFeatures, derived: _DocumentFeatures,
                  groups: list[tuple[int, ...]], n: int) -> np.ndarray:
@@ -628,36 +628,32 @@ class _CopiedRuns:
             covered[hit + shift] = True
         return covered
 
-    def _runs_of(self, covered: np.ndarray) -> dict[int, list[tuple[int, int]]]:
-        """Runs of covered tokens (first, last), by sentence, in sentence-local positions."""
+    def _spans_of(self, covered: np.ndarray, token_spans: np.ndarray) -> dict[int, tuple[Span, ...]]:
+        """Character spans of the runs of covered tokens, by sentence."""
         same = self._rows[1:] == self._rows[:-1]
         after_covered = np.zeros_like(covered)
         after_covered[1:] = covered[:-1] & same
         before_covered = np.zeros_like(covered)
         before_covered[:-1] = covered[1:] & same
-        runs: dict[int, list[tuple[int, int]]] = {}
-        for first, last in zip(np.flatnonzero(covered & ~after_covered).tolist(),
-                               np.flatnonzero(covered & ~before_covered).tolist()):
-            row = int(self._rows[first])
-            base = int(self._offsets[row])
-            runs.setdefault(row, []).append((first - base, last - base))
-        return runs
+        firsts = np.flatnonzero(covered & ~after_covered)
+        lasts = np.flatnonzero(covered & ~before_covered)
+        spans: dict[int, list[Span]] = {}
+        for row, start, end in zip(self._rows[firsts].tolist(), token_spans[firsts, 0].tolist(),
+                                   token_spans[lasts, 1].tolist()):
+            spans.setdefault(row, []).append((start, end))
+        return {row: tuple(found) for row, found in spans.items()}
 
     def share(self, i: int) -> float:
-        length = int(self._lengths[i])
-        return float(self._copied[i]) / length if length else 0.0
+        length = self._lengths[i]
+        return self._copied[i] / length if length else 0.0
 
     def words(self, i: int) -> int:
         """The number of tokens of the derived text's ``i``-th sentence."""
-        return int(self._lengths[i])
+        return self._lengths[i]
 
     def spans(self, i: int) -> tuple[Span, ...]:
         """Character spans of the runs of the derived text's ``i``-th sentence."""
-        runs = self._runs.get(i)
-        if not runs:
-            return ()
-        base = int(self._offsets[i])
-        return tuple((int(self._spans[base + first, 0]), int(self._spans[base + last, 1])) for first, last in runs)
+        return self._spans.get(i, ())
 
 
 def _gram_codes(ids: np.ndarray, n: int) -> np.ndarray:
