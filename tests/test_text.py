@@ -157,3 +157,8 @@ def _normalise_display_with_expressions(raw):
 @settings(max_examples=500, deadline=None)
 def test_display_normalisation_equals_the_expressions_it_replaced(raw):
     assert normalise_display(raw) == _normalise_display_with_expressions(raw)
+
+
+def test_every_format_character_is_invisible():
+    everywhere = {c for c in range(0xA0, 0x110000) if unicodedata.category(chr(c)) == "Cf"}
+    assert everywhere <= set(text_module._INVISIBLE)
