@@ -1,15 +1,20 @@
-"""The compiled signature engine (numba): text to MinHash values without a
-Python object per token.
+"""The compiled engine (numba): text to MinHash values without a Python
+object per token, and the alignment's kernels.
 
 Imported only when numba is installed (``pip install 'provenance[fast]'``);
-:mod:`provenance.fingerprint` falls back to numpy otherwise and both give the
-same values. One pass over a batch of texts' code points finds the tokens of
+:mod:`provenance.fingerprint`, :mod:`provenance.align` and
+:mod:`provenance.verdict` fall back to numpy and pure Python otherwise,
+with the same values (the alignment's similarities to the last bits of a
+float). One pass over a batch of texts' code points finds the tokens of
 :func:`provenance.text.tokenize` and hashes the folded ASCII ones on the fly;
 tokens holding other letters are folded by Python (NFKC and case folding need
 Unicode tables) and hashed the same way. A per-process open-addressing table
 maps each token hash to its stem's hash (0 for stop words and one-letter
 tokens), filled by Python the first time a token is seen. A second pass
-builds the n-gram hashes and takes the minimum of every permutation.
+builds the n-gram hashes and takes the minimum of every permutation. The
+alignment's kernels number tokens and character n-grams, compute a pair's
+similarity from the two texts' cells, find copied runs and count run
+coverage (see each function).
 """
 
 from __future__ import annotations
@@ -494,12 +499,16 @@ def sentence_token_hashes(texts: Sequence[str]):
     """What :func:`provenance.text.sentence_tokens` finds, as token hashes
     (:func:`provenance.fingerprint.token_hash` of the folded token): (hashes,
     sentence of each, (start, end) in its sentence, and a function giving
-    the folded token at a position). None for texts beyond the BMP."""
+    the folded token at a position). None for texts beyond the BMP or
+    holding a lone surrogate (the Python tokeniser takes those)."""
     joined = "\n".join(texts)
     if joined.isascii():
         codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
     elif max(joined, default="a") <= "\uffff":
-        codes = np.frombuffer(joined.encode("utf-16-le"), dtype=np.uint16)
+        try:
+            codes = np.frombuffer(joined.encode("utf-16-le"), dtype=np.uint16)
+        except UnicodeEncodeError:  # a lone surrogate: the Python tokeniser copes
+            return None
     else:
         return None
     lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
@@ -531,7 +540,7 @@ def _spaces() -> np.ndarray:
     return table
 
 
-_SPACES = _spaces()
+_WHITESPACE = _spaces()
 
 
 def char_gram_ids(tokens: Sequence[str], table: IdTable) -> tuple[np.ndarray, np.ndarray]:
@@ -545,7 +554,7 @@ def char_gram_ids(tokens: Sequence[str], table: IdTable) -> tuple[np.ndarray, np
     bound = int(3 * (lengths.sum() + 2 * len(tokens)))
     hashes = np.empty(bound, dtype=np.uint64)
     counts = np.zeros(len(tokens), dtype=np.int64)
-    written = _char_gram_hashes(codes, ends - lengths, ends, _SPACES, hashes, counts)
+    written = _char_gram_hashes(codes, ends - lengths, ends, _WHITESPACE, hashes, counts)
     return counts, table.ids(hashes[:written])
 
 

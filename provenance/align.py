@@ -20,6 +20,7 @@ derived sentence uses are dropped.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -116,7 +117,9 @@ def align(source: Document, derived: Document, settings: Settings = DEFAULT_SETT
           vectoriser: Vectoriser | None = None) -> Ledger:
     """The ledger of ``derived`` against ``source``. Pass one
     :class:`Vectoriser` to align many pairs of the same documents: each
-    document's sentence features are then extracted once."""
+    document's sentence features are then extracted once. Tokens are read
+    from each sentence's text, as :func:`provenance.text.tokenize` gives
+    them (what a sentence's ``tokens`` hold)."""
     if not derived.sentences or not source.sentences:
         return Ledger(source.id, derived.id, tuple(
             SentenceAlignment(s.index, ADDED, (), 0.0, (), 0.0, len(s.tokens)) for s in derived.sentences
@@ -195,6 +198,7 @@ class Vectoriser:
 
     def vectors(self, derived: Document, source: Document) -> tuple[np.ndarray, np.ndarray]:
         """The TF-IDF rows of the derived and the source sentences (dense)."""
+        self._check_limits()
         pair = self._rows(derived, source)
         return pair.derived, pair.source
 
@@ -376,10 +380,11 @@ class _Part:
 
 
 class _PairVectors:
-    """The TF-IDF rows of a pair's sentences. Their similarity is computed
-    over the columns both texts use (the others add nothing to a product),
-    which keeps the matrices small; the full rows are built only when asked
-    for (merging source sentences needs their norms)."""
+    """The TF-IDF rows of a pair's sentences (the engine without numba).
+    Their similarity is computed over the columns both texts use (the others
+    add nothing to a product), which keeps the matrices small; the full rows
+    are built only when asked for (merging source sentences needs the source
+    rows' products)."""
 
     def __init__(self, n_derived: int, n: int, parts: list[_Part]):
         self._n_derived, self._n, self._parts = n_derived, n, parts
@@ -495,7 +500,7 @@ def _best_group(i: int, similarity: np.ndarray, gram: np.ndarray) -> tuple[tuple
             break
         candidate_product = product + float(row[j])
         candidate_square = square + 2.0 * float(gram[group, j].sum()) + float(gram[j, j])
-        norm = np.sqrt(candidate_square) if candidate_square > 0 else 0.0
+        norm = math.sqrt(candidate_square) if candidate_square > 0 else 0.0
         merged = candidate_product / norm if norm else 0.0
         if merged >= score + _MERGE_GAIN:
             group.append(int(j))

@@ -24,6 +24,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import threading
 import time
 import zlib
 from collections import OrderedDict, deque
@@ -155,15 +156,26 @@ def _start_worker() -> None:
 _SCAN_GC_THRESHOLDS = (10_000, 20, 20)
 
 
+_PACE_LOCK = threading.Lock()
+_pace = {"scans": 0, "before": gc.get_threshold()}
+
+
 @contextmanager
 def _collect_less() -> Iterator[None]:
-    """The scan's collector pace in this process, restored afterwards."""
-    old = gc.get_threshold()
-    gc.set_threshold(*_SCAN_GC_THRESHOLDS)
+    """The scan's collector pace in this process while any scan runs (scans
+    may overlap in threads), the caller's restored after the last."""
+    with _PACE_LOCK:
+        if _pace["scans"] == 0:
+            _pace["before"] = gc.get_threshold()
+            gc.set_threshold(*_SCAN_GC_THRESHOLDS)
+        _pace["scans"] += 1
     try:
         yield
     finally:
-        gc.set_threshold(*old)
+        with _PACE_LOCK:
+            _pace["scans"] -= 1
+            if _pace["scans"] == 0:
+                gc.set_threshold(*_pace["before"])
 
 
 def default_jobs() -> int:

@@ -269,3 +269,26 @@ def test_ledgers_survive_pickling(pairs):
     copy = pickle.loads(pickle.dumps(ledger))
     assert copy == ledger and copy.sentences[0] == ledger.sentences[0]
     assert type(copy.sentences[0]) is type(ledger.sentences[0])
+
+
+def test_sentence_alignment_pickles_every_field():
+    fields = [f.name for f in dataclasses.fields(align_module.SentenceAlignment)]
+    row = align_module.SentenceAlignment(*range(len(fields)))
+    constructor, arguments = row.__reduce__()
+    assert constructor is align_module.SentenceAlignment and list(arguments) == list(range(len(fields)))
+
+
+def test_lone_surrogates_align_with_either_engine():
+    """The compiled tokeniser cannot encode a lone surrogate; Python's takes it."""
+    source = analyse(Article(id="s", text="Officials said the bridge would close. \ud800 Yes it will."))
+    derived = analyse(Article(id="d", text="Officials said the bridge would close on Monday. \ud800 Yes."))
+    ledgers = []
+    for native in (align_module._native, lambda: None):
+        with patch.object(align_module, "_native", native):
+            ledgers.append(align(source, derived))
+    assert ledgers[0] == ledgers[1] and ledgers[0].sentences[0].label != "added"
+
+
+def test_merged_scores_are_plain_floats(pairs):
+    for source, derived in pairs:
+        assert all(type(row.score) is float for row in align(source, derived).sentences)

@@ -196,9 +196,10 @@ def cell_frequencies(matrix: np.ndarray, settings: Settings, granularity: str = 
         packed = flat.astype(np.uint64)
         del flat
         packed <<= np.uint64(32)
-        packed |= np.arange(len(packed), dtype=np.uint64)
+        for at in range(0, len(packed), 1 << 20):  # positions a block at a time: no second full array
+            packed[at : at + (1 << 20)] |= np.arange(at, min(at + (1 << 20), len(packed)), dtype=np.uint64)
         packed.sort()
-        order = (packed & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        order = (packed & np.uint64(0xFFFFFFFF)).view(np.int64)
         packed >>= np.uint64(32)
         ordered = packed
     else:
