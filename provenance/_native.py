@@ -114,24 +114,27 @@ def _tokenize(codes, starts, ends, classes, out_hash, out_start, out_end, out_sl
 
 
 @njit(cache=True, nogil=True)
+def _slot(keys, h, mask):
+    """Where hash ``h`` is, or would go, in the open-addressing table ``keys`` (0: empty)."""
+    j = (h >> np.uint64(17)) & mask
+    while keys[j] != 0 and keys[j] != h:
+        j = (j + np.uint64(1)) & mask
+    return j
+
+
+@njit(cache=True, nogil=True)
 def _lookup(keys, values, hashes, out, misses):
     """Stem hash of each token hash from the table; indexes of unknown ones
     go to ``misses``. Returns how many were unknown."""
     mask = np.uint64(len(keys) - 1)
     m = 0
     for i in range(len(hashes)):
-        h = hashes[i]
-        j = (h >> np.uint64(17)) & mask
-        while True:
-            key = keys[j]
-            if key == h:
-                out[i] = values[j]
-                break
-            if key == 0:
-                misses[m] = i
-                m += 1
-                break
-            j = (j + np.uint64(1)) & mask
+        j = _slot(keys, hashes[i], mask)
+        if keys[j] == 0:
+            misses[m] = i
+            m += 1
+        else:
+            out[i] = values[j]
     return m
 
 
@@ -139,11 +142,8 @@ def _lookup(keys, values, hashes, out, misses):
 def _insert(keys, values, new_keys, new_values):
     mask = np.uint64(len(keys) - 1)
     for i in range(len(new_keys)):
-        h = new_keys[i]
-        j = (h >> np.uint64(17)) & mask
-        while keys[j] != 0 and keys[j] != h:
-            j = (j + np.uint64(1)) & mask
-        keys[j] = h
+        j = _slot(keys, new_keys[i], mask)
+        keys[j] = new_keys[i]
         values[j] = new_values[i]
 
 
@@ -235,24 +235,37 @@ def _sketch(token_hashes, stem_hashes, token_offsets, word_size, content_size, a
                 _min64(mixed, count, a, b, row)
 
 
-class _StemTable:
-    """token hash -> stem hash (0: not a content word), open addressing."""
+class _HashTable:
+    """64-bit hash -> value, open addressing, at most half full."""
 
-    def __init__(self) -> None:
-        self.keys = np.zeros(1 << 16, dtype=np.uint64)
-        self.values = np.zeros(1 << 16, dtype=np.uint64)
+    def __init__(self, capacity: int, dtype) -> None:
+        self.keys = np.zeros(capacity, dtype=np.uint64)
+        self.values = np.zeros(capacity, dtype=dtype)
         self.size = 0
 
+    def reserve(self, extra: int) -> None:
+        """Room for ``extra`` more keys."""
+        needed = (self.size + extra) * 2
+        if needed <= len(self.keys):
+            return
+        capacity = len(self.keys)
+        while needed > capacity:
+            capacity *= 2
+        occupied = self.keys != 0
+        old_keys, old_values = self.keys[occupied], self.values[occupied]
+        self.keys = np.zeros(capacity, dtype=np.uint64)
+        self.values = np.zeros(capacity, dtype=self.values.dtype)
+        _insert(self.keys, self.values, old_keys, old_values)
+
+
+class _StemTable(_HashTable):
+    """token hash -> stem hash (0: not a content word)."""
+
+    def __init__(self) -> None:
+        super().__init__(1 << 16, np.uint64)
+
     def add(self, keys: np.ndarray, values: np.ndarray) -> None:
-        if (self.size + len(keys)) * 2 > len(self.keys):
-            capacity = len(self.keys)
-            while (self.size + len(keys)) * 2 > capacity:
-                capacity *= 2
-            occupied = self.keys != 0
-            old_keys, old_values = self.keys[occupied], self.values[occupied]
-            self.keys = np.zeros(capacity, dtype=np.uint64)
-            self.values = np.zeros(capacity, dtype=np.uint64)
-            _insert(self.keys, self.values, old_keys, old_values)
+        self.reserve(len(keys))
         _insert(self.keys, self.values, keys, values)
         self.size += len(keys)
 
@@ -296,6 +309,26 @@ def sketch_texts(texts: Sequence[str], settings: Settings, counted: bool = False
     return (matrices, counts) if counted else matrices
 
 
+def _hashed_tokens(texts: Sequence[str], joined: str, codes: np.ndarray):
+    """The tokens of ``texts`` (``joined`` by newlines, as ``codes``):
+    their hashes (tokens with non-ASCII letters folded and hashed by
+    Python), starts and ends in ``joined``, where each text's tokens begin
+    (and the end), and where each text begins."""
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    starts = np.cumsum(lengths) - lengths
+    capacity = len(codes) // 2 + 2
+    hashes = np.empty(capacity, dtype=np.uint64)
+    token_start = np.empty(capacity, dtype=np.int64)
+    token_end = np.empty(capacity, dtype=np.int64)
+    slow = np.empty(capacity, dtype=np.bool_)
+    offsets = np.empty(len(texts) + 1, dtype=np.int64)
+    count = _tokenize(codes, starts, starts + lengths - 1, _CLASSES, hashes, token_start, token_end, slow, offsets)
+    hashes, token_start, token_end = hashes[:count], token_start[:count], token_end[:count]
+    for i in np.flatnonzero(slow[:count]):
+        hashes[i] = token_hash(_fold_token(joined[token_start[i] : token_end[i]]))
+    return hashes, token_start, token_end, offsets, starts
+
+
 def _sketch_batch(batch: list[str], kind: str, settings: Settings, dtype, width: int):
     a, b = permutations(settings.num_perm, settings.seed, settings.minhash_scheme)
     joined = "\n".join(batch)
@@ -303,20 +336,8 @@ def _sketch_batch(batch: list[str], kind: str, settings: Settings, dtype, width:
         codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
     else:
         codes = np.frombuffer(joined.encode("utf-16-le"), dtype=np.uint16)
-    lengths = np.fromiter((len(t) + 1 for t in batch), dtype=np.int64, count=len(batch))
-    starts = np.zeros(len(batch), dtype=np.int64)
-    np.cumsum(lengths[:-1], out=starts[1:])
-    ends = starts + lengths - 1
-    capacity = len(codes) // 2 + 2
-    hashes = np.empty(capacity, dtype=np.uint64)
-    token_start = np.empty(capacity, dtype=np.int64)
-    token_end = np.empty(capacity, dtype=np.int64)
-    slow_flags = np.empty(capacity, dtype=np.bool_)
-    offsets = np.empty(len(batch) + 1, dtype=np.int64)
-    count = _tokenize(codes, starts, ends, _CLASSES, hashes, token_start, token_end, slow_flags, offsets)
-    hashes = hashes[:count]
-    for i in np.flatnonzero(slow_flags[:count]):
-        hashes[i] = token_hash(_fold_token(joined[token_start[i] : token_end[i]]))
+    hashes, token_start, token_end, offsets, _ = _hashed_tokens(batch, joined, codes)
+    count = len(hashes)
     stems = np.zeros(count, dtype=np.uint64)
     misses = np.empty(count, dtype=np.int64)
     missed = _lookup(_TABLE.keys, _TABLE.values, hashes, stems, misses)
@@ -444,27 +465,11 @@ def copied_cover(source_tokens, source_offsets, derived_tokens, derived_offsets,
 # without a Python object each. The ids are the ones the dicts would give.
 
 
-class IdTable:
-    """64-bit hash -> id, numbered from 0 in order of first use (open addressing)."""
+class IdTable(_HashTable):
+    """64-bit hash -> id, numbered from 0 in order of first use."""
 
     def __init__(self) -> None:
-        self.keys = np.zeros(1 << 12, dtype=np.uint64)
-        self.values = np.zeros(1 << 12, dtype=np.int64)
-        self.size = 0
-
-    def reserve(self, extra: int) -> None:
-        """Room for ``extra`` more keys (at most half full)."""
-        needed = (self.size + extra) * 2
-        if needed <= len(self.keys):
-            return
-        capacity = len(self.keys)
-        while needed > capacity:
-            capacity *= 2
-        occupied = self.keys != 0
-        old_keys, old_values = self.keys[occupied], self.values[occupied]
-        self.keys = np.zeros(capacity, dtype=np.uint64)
-        self.values = np.zeros(capacity, dtype=np.int64)
-        _insert(self.keys, self.values, old_keys, old_values)
+        super().__init__(1 << 12, np.int64)
 
     def ids(self, hashes: np.ndarray) -> np.ndarray:
         """The id of each hash, numbering the new ones."""
@@ -478,20 +483,12 @@ class IdTable:
 def _assign(keys, values, hashes, next_id, out):
     mask = np.uint64(len(keys) - 1)
     for i in range(len(hashes)):
-        h = hashes[i]
-        j = (h >> np.uint64(17)) & mask
-        while True:
-            key = keys[j]
-            if key == h:
-                out[i] = values[j]
-                break
-            if key == 0:
-                keys[j] = h
-                values[j] = next_id
-                out[i] = next_id
-                next_id += 1
-                break
-            j = (j + np.uint64(1)) & mask
+        j = _slot(keys, hashes[i], mask)
+        if keys[j] == 0:
+            keys[j] = hashes[i]
+            values[j] = next_id
+            next_id += 1
+        out[i] = values[j]
     return next_id
 
 
@@ -511,18 +508,7 @@ def sentence_token_hashes(texts: Sequence[str]):
             return None
     else:
         return None
-    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
-    starts = np.cumsum(lengths) - lengths
-    capacity = len(codes) // 2 + 2
-    hashes = np.empty(capacity, dtype=np.uint64)
-    token_start = np.empty(capacity, dtype=np.int64)
-    token_end = np.empty(capacity, dtype=np.int64)
-    slow = np.empty(capacity, dtype=np.bool_)
-    offsets = np.empty(len(texts) + 1, dtype=np.int64)
-    count = _tokenize(codes, starts, starts + lengths - 1, _CLASSES, hashes, token_start, token_end, slow, offsets)
-    hashes, token_start, token_end = hashes[:count], token_start[:count], token_end[:count]
-    for i in np.flatnonzero(slow[:count]):
-        hashes[i] = token_hash(_fold_token(joined[token_start[i] : token_end[i]]))
+    hashes, token_start, token_end, offsets, starts = _hashed_tokens(texts, joined, codes)
     rows = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(offsets))
     base = starts[rows]
     spans = np.stack([token_start - base, token_end - base], axis=1)
