@@ -221,7 +221,8 @@ class StoredDocument(Document):
         text = document.text
         # Sentence offsets, then the text, in one compressed blob; the rare
         # sentence whose text is not the slice its offsets give is kept apart.
-        bounds = np.array([(s.start, s.end) for s in sentences], dtype="<i8").reshape(-1)
+        # (As differences from the previous offset: small numbers, which compress to a byte or two.)
+        bounds = np.diff(np.array([(s.start, s.end) for s in sentences], dtype="<i8").reshape(-1), prepend=0)
         blob = zlib.compress(len(sentences).to_bytes(4, "little") + bounds.tobytes() + text.encode("utf-8"), 1)
         odd = tuple((i, s.text) for i, s in enumerate(sentences) if text[s.start : s.end] != s.text)
         object.__setattr__(self, "_odd", odd)
@@ -281,7 +282,7 @@ _DOCUMENT_FIELDS = ("id", "text", "sentences", "attributions", "title", "outlet"
 def _unpack(blob: bytes, odd: tuple[tuple[int, str], ...]) -> tuple[str, tuple[Sentence, ...]]:
     data = zlib.decompress(blob)
     count = int.from_bytes(data[:4], "little")
-    bounds = np.frombuffer(data, dtype="<i8", count=2 * count, offset=4).tolist()
+    bounds = np.cumsum(np.frombuffer(data, dtype="<i8", count=2 * count, offset=4)).tolist()
     text = data[4 + 16 * count :].decode("utf-8")
     starts, ends = bounds[0::2], bounds[1::2]
     sentences = [LazySentence(i, text[a:b], a, b) for i, (a, b) in enumerate(zip(starts, ends))]

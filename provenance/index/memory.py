@@ -173,17 +173,15 @@ def cell_frequencies(matrix: np.ndarray, settings: Settings, granularity: str = 
     a, b = permutations(settings.num_perm, settings.seed, settings.minhash_scheme)
     width = scheme_width(settings.minhash_scheme)
     inverse = np.array([pow(int(x), -1, 1 << width) for x in a], dtype=np.uint64)
-    # Undo the permutations in place (a scan's matrices are large).
-    wide = matrix.astype(np.uint64)
-    wide -= b.astype(np.uint64)
-    wide *= inverse
-    if width == 32:
-        shingles = wide.astype(np.uint32)
-        del wide
-        top = float(2**32)
-    else:
-        shingles = wide
-        top = float(2**64)
+    # Undo the permutations a block of rows at a time (a scan's matrices are large).
+    shingles = np.empty_like(matrix)
+    for at in range(0, n, 65_536):
+        wide = matrix[at : at + 65_536].astype(np.uint64)
+        wide -= b.astype(np.uint64)
+        wide *= inverse
+        shingles[at : at + 65_536] = wide
+    del wide
+    top = float(2**width)
     # Set size from the signature: k / sum(v / max) - 1 (a block of rows at a time).
     sums = np.concatenate([(matrix[at : at + 65_536] / top).sum(axis=1) for at in range(0, n, 65_536)])
     sizes = matrix.shape[1] / np.maximum(sums, 1e-12) - 1.0
@@ -193,13 +191,17 @@ def cell_frequencies(matrix: np.ndarray, settings: Settings, granularity: str = 
     if width == 32 and len(flat) < 2**32:
         # Each value with its position in one 64-bit word: a plain sort
         # (vectorised) instead of an argsort, several times slower.
+        # Blocks of 2**20 keep the temporaries small (the matrix may hold 100 M cells).
+        block = 1 << 20
         packed = flat.astype(np.uint64)
         del flat
         packed <<= np.uint64(32)
-        for at in range(0, len(packed), 1 << 20):  # positions a block at a time: no second full array
-            packed[at : at + (1 << 20)] |= np.arange(at, min(at + (1 << 20), len(packed)), dtype=np.uint64)
+        for at in range(0, len(packed), block):
+            packed[at : at + block] |= np.arange(at, min(at + block, len(packed)), dtype=np.uint64)
         packed.sort()
-        order = (packed & np.uint64(0xFFFFFFFF)).view(np.int64)
+        order = np.empty(len(packed), dtype=np.uint32)
+        for at in range(0, len(packed), block):
+            order[at : at + block] = packed[at : at + block] & np.uint64(0xFFFFFFFF)
         packed >>= np.uint64(32)
         ordered = packed
     else:
@@ -207,18 +209,23 @@ def cell_frequencies(matrix: np.ndarray, settings: Settings, granularity: str = 
         ordered = flat[order]
         del flat
     starts = np.concatenate([[True], ordered[1:] != ordered[:-1]])
+    del ordered
+    unique_count = int(np.count_nonzero(starts))
     group = np.cumsum(starts, dtype=np.int32)
+    del starts
     group -= 1
     inverse_index = np.empty(len(order), dtype=np.int32)
     inverse_index[order] = group
     del order, group
     inverse_index = inverse_index.reshape(shape)
-    unique_count = int(np.count_nonzero(starts))
-    del ordered, starts
     empty = matrix == np.iinfo(matrix.dtype).max
     weights = np.broadcast_to((sizes / matrix.shape[1])[:, None], matrix.shape)
-    df = np.bincount(inverse_index[~empty], weights=weights[~empty], minlength=unique_count)
-    return df[inverse_index].astype(np.float32)
+    if empty.any():
+        df = np.bincount(inverse_index[~empty], weights=weights[~empty], minlength=unique_count)
+    else:
+        df = np.bincount(inverse_index.ravel(), weights=weights.ravel(), minlength=unique_count)
+    del empty, weights
+    return df.astype(np.float32)[inverse_index]
 
 
 def uncommon_cells(matrix: np.ndarray, settings: Settings, granularity: str = "content") -> np.ndarray | None:
@@ -403,23 +410,20 @@ def granularity_candidates(matrix: np.ndarray, granularity: str, settings: Setti
         return np.zeros(0, dtype=np.int64), None
     frequencies = cell_frequencies(matrix, settings, granularity)
     usable = None if frequencies is None else frequencies <= common_df(n, granularity)
-    # The bands read a column at a time: from column-major copies.
-    by_column = np.asfortranarray(matrix)
-    usable_by_column = None if usable is None else np.asfortranarray(usable)
-    bands, rows = band_layout(by_column, usable_by_column, threshold)
-    keys = surfaced_pairs(by_column, usable_by_column, bands, rows)
+    bands, rows = band_layout(matrix, usable, threshold)
+    keys = surfaced_pairs(matrix, usable, bands, rows)
     if usable is not None:
         extra = [keys]
         if rows > 1:
             # Wide bands miss pairs of modest overlap; a single shared
             # rare shingle (a name, a quote) still surfaces them, cheaply.
-            extra.append(surfaced_pairs(by_column, np.asfortranarray(frequencies <= RARE_DF), matrix.shape[1], 1))
+            extra.append(surfaced_pairs(matrix, frequencies <= RARE_DF, matrix.shape[1], 1))
         # Near-duplicates of a widely republished story share shingles
         # that are common for that very reason: surface them by whole
         # bands of all cells.
-        extra.append(surfaced_pairs(by_column, None, matrix.shape[1] // NEAR_ROWS, NEAR_ROWS))
+        extra.append(surfaced_pairs(matrix, None, matrix.shape[1] // NEAR_ROWS, NEAR_ROWS))
         keys = sorted_unique(np.concatenate(extra))
-    del frequencies, by_column, usable_by_column
+    del frequencies
     # Estimated a block at a time: the surfaced pairs can run to
     # millions, and a block's row numbers and estimates are not kept.
     passed = np.concatenate([np.zeros(0, dtype=np.int64)] + [
