@@ -511,8 +511,8 @@ class _Scan:
             raise NoArticlesError("no articles to scan")
         self._lap("read_analyse_fingerprint")
         self.stats["articles"] = len(documents)
-        matrices = {g: np.concatenate(blocks[g]) for g in GRANULARITIES}
-        blocks.clear()
+        # One granularity at a time, its blocks freed as it is joined.
+        matrices = {g: np.concatenate(blocks.pop(g)) for g in GRANULARITIES}
         # One process per granularity: the two searches are independent and
         # take about as long as each other.
         searches = {g: self.executor.submit(granularity_candidates, matrices.pop(g), g, settings)

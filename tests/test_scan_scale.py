@@ -128,3 +128,37 @@ def test_jsonl_is_read_a_line_at_a_time(tmp_path):
     stream = iter_articles([feed])
     assert next(stream).id == "a0"
     assert [a.id for a in stream] == ["a1", "a2"]
+
+
+def _frequencies_by_definition(matrix, settings):
+    """cell_frequencies written plainly: undo each permutation, group equal
+    shingles, add the row weights of the non-empty cells in order of position."""
+    from provenance.fingerprint import permutations
+
+    a, b = permutations(settings.num_perm, settings.seed, settings.minhash_scheme)
+    inverse = np.array([pow(int(x), -1, 1 << 32) for x in a], dtype=np.uint64)
+    shingles = ((matrix.astype(np.uint64) - b.astype(np.uint64)) * inverse).astype(np.uint32)
+    _, index = np.unique(shingles.ravel(), return_inverse=True)
+    index = index.reshape(matrix.shape)
+    sizes = matrix.shape[1] / np.maximum((matrix / float(2**32)).sum(axis=1), 1e-12) - 1.0
+    weights = np.broadcast_to((sizes / matrix.shape[1])[:, None], matrix.shape)
+    empty = matrix == np.iinfo(matrix.dtype).max
+    df = np.bincount(index[~empty], weights=weights[~empty], minlength=index.max() + 1)
+    return df[index].astype(np.float32)
+
+
+def test_document_frequencies_equal_the_definition_exactly(monkeypatch):
+    """Summed in blocks of sorted cells, and still bit for bit the plain sum
+    (empty cells included, and shingles spanning the blocks' cuts)."""
+    generator = NewsGenerator(seed=11, words=(60, 120))
+    wires = list(generator.stories(150))
+    feed = generator.feed(wires, 150, mix={"copy": 1, "rewrite": 1, "partial": 1, "unrelated": 1})
+    documents = [analyse(Article(id=a.id, text=a.text)) for a in wires + list(feed.articles)]
+    matrix = memory.matrices_of(signatures(documents))["content"].copy()
+    matrix[:3] = np.iinfo(matrix.dtype).max  # empty signatures
+    monkeypatch.setattr(memory, "COMMON_FLOOR", {"words": 10, "content": 10})
+    settings = scan_module.DEFAULT_SETTINGS
+    expected = _frequencies_by_definition(matrix, settings)
+    for block in (1 << 20, 97):  # the shipped size, and one that cuts inside the matrix
+        monkeypatch.setattr(memory, "_FREQUENCY_BLOCK", block)
+        assert np.array_equal(memory.cell_frequencies(matrix, settings), expected)

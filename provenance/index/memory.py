@@ -163,6 +163,10 @@ def common_df(articles: int, granularity: str = "content") -> float:
     return max(COMMON_FLOOR[granularity], COMMON_SHARE[granularity] * articles)
 
 
+#: Sorted cells summed at a time when estimating shingle frequencies.
+_FREQUENCY_BLOCK = 1 << 20
+
+
 def cell_frequencies(matrix: np.ndarray, settings: Settings, granularity: str = "content") -> np.ndarray | None:
     """(articles x num_perm) estimated document frequency of the shingle
     behind each MinHash value, or None below :data:`COMMON_FLOOR` articles
@@ -212,20 +216,33 @@ def cell_frequencies(matrix: np.ndarray, settings: Settings, granularity: str = 
     del ordered
     unique_count = int(np.count_nonzero(starts))
     group = np.cumsum(starts, dtype=np.int32)
-    del starts
     group -= 1
+    # Each shingle's frequency: its cells' row weights summed in order of
+    # position (as a bincount over the whole matrix adds them), here in
+    # blocks of the sorted cells cut where a shingle begins, so that no sum
+    # is split and no matrix-sized weight array is made. Empty cells weigh 0.
+    row_weights = sizes / matrix.shape[1]
+    flat_matrix = matrix.reshape(-1)
+    empty_value = np.iinfo(matrix.dtype).max
+    df = np.zeros(unique_count)
+    at = 0
+    while at < len(order):
+        end = at + _FREQUENCY_BLOCK
+        while end < len(order) and not starts[end]:  # to where the next shingle begins
+            following = np.flatnonzero(starts[end : end + 4096])
+            end = end + int(following[0]) if len(following) else end + 4096
+        end = min(end, len(order))
+        positions = order[at:end]
+        weights = row_weights[positions // matrix.shape[1]]
+        weights[flat_matrix[positions] == empty_value] = 0.0
+        first_group = int(group[at])
+        df[first_group : int(group[end - 1]) + 1] = np.bincount(group[at:end] - first_group, weights=weights)
+        at = end
+    del starts
     inverse_index = np.empty(len(order), dtype=np.int32)
     inverse_index[order] = group
     del order, group
-    inverse_index = inverse_index.reshape(shape)
-    empty = matrix == np.iinfo(matrix.dtype).max
-    weights = np.broadcast_to((sizes / matrix.shape[1])[:, None], matrix.shape)
-    if empty.any():
-        df = np.bincount(inverse_index[~empty], weights=weights[~empty], minlength=unique_count)
-    else:
-        df = np.bincount(inverse_index.ravel(), weights=weights.ravel(), minlength=unique_count)
-    del empty, weights
-    return df.astype(np.float32)[inverse_index]
+    return df.astype(np.float32)[inverse_index.reshape(shape)]
 
 
 def uncommon_cells(matrix: np.ndarray, settings: Settings, granularity: str = "content") -> np.ndarray | None:
