@@ -240,6 +240,13 @@ class StoredDocument(Document):
     def sentences(self) -> tuple[Sentence, ...]:  # type: ignore[override]
         return _unpack(self._blob, self._odd)[1]
 
+    def sentence_text(self, index: int) -> str:
+        text, starts, ends = _unpack_text(self._blob)
+        for i, sentence_text in self._odd:
+            if i == index:
+                return sentence_text
+        return text[starts[index] : ends[index]]
+
     @property
     def word_count(self) -> int:
         return self._word_count
@@ -279,12 +286,17 @@ _DOCUMENT_FIELDS = ("id", "text", "sentences", "attributions", "title", "outlet"
 
 
 @lru_cache(maxsize=128)
-def _unpack(blob: bytes, odd: tuple[tuple[int, str], ...]) -> tuple[str, tuple[Sentence, ...]]:
+def _unpack_text(blob: bytes) -> tuple[str, list[int], list[int]]:
+    """The text and each sentence's start and end."""
     data = zlib.decompress(blob)
     count = int.from_bytes(data[:4], "little")
     bounds = np.cumsum(np.frombuffer(data, dtype="<i8", count=2 * count, offset=4)).tolist()
-    text = data[4 + 16 * count :].decode("utf-8")
-    starts, ends = bounds[0::2], bounds[1::2]
+    return data[4 + 16 * count :].decode("utf-8"), bounds[0::2], bounds[1::2]
+
+
+@lru_cache(maxsize=128)
+def _unpack(blob: bytes, odd: tuple[tuple[int, str], ...]) -> tuple[str, tuple[Sentence, ...]]:
+    text, starts, ends = _unpack_text(blob)
     sentences = [LazySentence(i, text[a:b], a, b) for i, (a, b) in enumerate(zip(starts, ends))]
     for i, sentence_text in odd:
         sentences[i] = LazySentence(i, sentence_text, starts[i], ends[i])

@@ -74,6 +74,11 @@ class Document:
     def author_names(self) -> tuple[str, ...]:
         return tuple(n for a in self.attributions if a.kind == "byline" for n in a.names)
 
+    def sentence_text(self, index: int) -> str:
+        """``sentences[index].text`` (a stored document answers without
+        rebuilding every sentence)."""
+        return self.sentences[index].text
+
 
 # --- normalisation -------------------------------------------------------------
 

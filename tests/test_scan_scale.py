@@ -76,6 +76,23 @@ def test_stored_documents_equal_the_analysed_ones(small_corpus):
         assert document.word_count == plain.word_count
         assert len(document.sentences) == len(plain.sentences)
         assert [s.tokens for s in document.sentences] == [s.tokens for s in plain.sentences]
+        assert [document.sentence_text(i) for i in range(len(plain.sentences))] == [s.text for s in plain.sentences]
+        loaded = document.load()
+        assert loaded == plain and loaded.word_count == plain.word_count
+
+
+def test_stored_documents_keep_sentences_that_are_not_slices_of_their_text():
+    import dataclasses
+
+    plain = analyse(Article(id="a", text="First sentence here. Second one follows."))
+    from provenance.text import tokenize
+
+    tokens, spans = tokenize("Replaced text.")
+    odd = dataclasses.replace(plain.sentences[1], text="Replaced text.", tokens=tokens, token_spans=spans)
+    document = dataclasses.replace(plain, sentences=(plain.sentences[0], odd))
+    stored = scan_module.StoredDocument(document)
+    assert stored.sentences == document.sentences and stored == document
+    assert [stored.sentence_text(i) for i in range(2)] == [plain.sentences[0].text, "Replaced text."]
 
 
 def test_corpus_candidates_equal_the_index_query_below_the_floor(small_corpus, monkeypatch):

@@ -80,14 +80,14 @@ def _relation_lines(
     if rows:
         lines.append(f"{indent}  {_LEDGER_HEADING if show_all else _ADDED_HEADING}:")
     for row in rows:
-        text = derived.sentences[row.index].text
+        text = derived.sentence_text(row.index)
         origin = f" <- {','.join(str(j) for j in row.source_indexes)}" if row.source_indexes else ""
         head = f"{indent}    {_LABEL_MARK[row.label]} [{row.index}] {row.label} {row.score:.2f}{origin}: "
         lines.append(_wrapped(head, text))
     if show_all and relation.ledger.dropped:
         lines.append(f"{indent}  dropped from the source:")
         for j in relation.ledger.dropped:
-            lines.append(_wrapped(f"{indent}    - [{j}] ", source.sentences[j].text))
+            lines.append(_wrapped(f"{indent}    - [{j}] ", source.sentence_text(j)))
     return lines
 
 
