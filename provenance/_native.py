@@ -19,6 +19,7 @@ coverage (see each function).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -282,20 +283,14 @@ def sketch_texts(texts: Sequence[str], settings: Settings, counted: bool = False
     words = np.full((n, settings.num_perm), np.iinfo(dtype).max, dtype=dtype)
     content = words.copy()
     counts = np.zeros(n, dtype=np.int64)
-    # ASCII texts go one byte a character, other BMP texts as UTF-16 code
-    # units (= code points), and texts with characters beyond the BMP take
-    # the Python tokeniser.
-    groups: dict[str, list[int]] = {"ascii": [], "bmp": [], "astral": []}
+    groups: dict[str, list[int]] = {"ascii": [], "bmp": [], "python": []}
     for i, text in enumerate(texts):
-        if text.isascii():
-            groups["ascii"].append(i)
-        else:
-            groups["bmp" if max(text) <= "\uffff" else "astral"].append(i)
+        groups[_text_kind(text)].append(i)
     for kind, chosen in groups.items():
         if not chosen:
             continue
         batch = [texts[i] for i in chosen]
-        if kind == "astral":
+        if kind == "python":
             from .fingerprint import signatures_of_token_lists
 
             token_lists = [fast_tokens(t) for t in batch]
@@ -307,6 +302,25 @@ def sketch_texts(texts: Sequence[str], settings: Settings, counted: bool = False
         words[chosen], content[chosen], counts[chosen] = sub_words, sub_content, sub_counts
     matrices = {"words": words, "content": content}
     return (matrices, counts) if counted else matrices
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text_kind(text: str) -> str:
+    """How the compiled tokeniser reads ``text``: "ascii" (a byte a
+    character), "bmp" (UTF-16 code units, which are its code points), or
+    "python" (characters beyond the BMP, or a lone surrogate that no codec
+    encodes: the Python tokeniser's)."""
+    if text.isascii():
+        return "ascii"
+    return "python" if max(text) > "\uffff" or _SURROGATE.search(text) else "bmp"
+
+
+def _code_units(joined: str, kind: str) -> np.ndarray:
+    if kind == "ascii":
+        return np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    return np.frombuffer(joined.encode("utf-16-le"), dtype=np.uint16)
 
 
 def _hashed_tokens(texts: Sequence[str], joined: str, codes: np.ndarray):
@@ -332,11 +346,7 @@ def _hashed_tokens(texts: Sequence[str], joined: str, codes: np.ndarray):
 def _sketch_batch(batch: list[str], kind: str, settings: Settings, dtype, width: int):
     a, b = permutations(settings.num_perm, settings.seed, settings.minhash_scheme)
     joined = "\n".join(batch)
-    if kind == "ascii":
-        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
-    else:
-        codes = np.frombuffer(joined.encode("utf-16-le"), dtype=np.uint16)
-    hashes, token_start, token_end, offsets, _ = _hashed_tokens(batch, joined, codes)
+    hashes, token_start, token_end, offsets, _ = _hashed_tokens(batch, joined, _code_units(joined, kind))
     count = len(hashes)
     stems = np.zeros(count, dtype=np.uint64)
     misses = np.empty(count, dtype=np.int64)
@@ -390,13 +400,13 @@ def tokenize_only(texts: Sequence[str]) -> int:
     nothing more (the floor the engine is measured against). Returns the
     number of tokens."""
     total = 0
+    kinds = [_text_kind(t) for t in texts]
     for kind in ("ascii", "bmp"):
-        batch = [t for t in texts if t.isascii() == (kind == "ascii") and (kind == "ascii" or max(t, default="a") <= "\uffff")]
+        batch = [t for t, k in zip(texts, kinds) if k == kind]
         if not batch:
             continue
         joined = "\n".join(batch)
-        codes = np.frombuffer(joined.encode("ascii" if kind == "ascii" else "utf-16-le"),
-                              dtype=np.uint8 if kind == "ascii" else np.uint16)
+        codes = _code_units(joined, kind)
         lengths = np.fromiter((len(t) + 1 for t in batch), dtype=np.int64, count=len(batch))
         starts = np.zeros(len(batch), dtype=np.int64)
         np.cumsum(lengths[:-1], out=starts[1:])
@@ -499,16 +509,10 @@ def sentence_token_hashes(texts: Sequence[str]):
     the folded token at a position). None for texts beyond the BMP or
     holding a lone surrogate (the Python tokeniser takes those)."""
     joined = "\n".join(texts)
-    if joined.isascii():
-        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
-    elif max(joined, default="a") <= "\uffff":
-        try:
-            codes = np.frombuffer(joined.encode("utf-16-le"), dtype=np.uint16)
-        except UnicodeEncodeError:  # a lone surrogate: the Python tokeniser copes
-            return None
-    else:
+    kind = _text_kind(joined)
+    if kind == "python":
         return None
-    hashes, token_start, token_end, offsets, starts = _hashed_tokens(texts, joined, codes)
+    hashes, token_start, token_end, offsets, starts = _hashed_tokens(texts, joined, _code_units(joined, kind))
     rows = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(offsets))
     base = starts[rows]
     spans = np.stack([token_start - base, token_end - base], axis=1)

@@ -223,7 +223,9 @@ class StoredDocument(Document):
         # sentence whose text is not the slice its offsets give is kept apart.
         # (As differences from the previous offset: small numbers, which compress to a byte or two.)
         bounds = np.diff(np.array([(s.start, s.end) for s in sentences], dtype="<i8").reshape(-1), prepend=0)
-        blob = zlib.compress(len(sentences).to_bytes(4, "little") + bounds.tobytes() + text.encode("utf-8"), 1)
+        # ("surrogatepass": a text given through the API may hold a lone surrogate.)
+        blob = zlib.compress(len(sentences).to_bytes(4, "little") + bounds.tobytes()
+                             + text.encode("utf-8", "surrogatepass"), 1)
         odd = tuple((i, s.text) for i, s in enumerate(sentences) if text[s.start : s.end] != s.text)
         object.__setattr__(self, "_odd", odd)
         for name in ("id", "attributions", "title", "outlet", "published", "url", "origin", "sniffed"):
@@ -291,7 +293,7 @@ def _unpack_text(blob: bytes) -> tuple[str, list[int], list[int]]:
     data = zlib.decompress(blob)
     count = int.from_bytes(data[:4], "little")
     bounds = np.cumsum(np.frombuffer(data, dtype="<i8", count=2 * count, offset=4)).tolist()
-    return data[4 + 16 * count :].decode("utf-8"), bounds[0::2], bounds[1::2]
+    return data[4 + 16 * count :].decode("utf-8", "surrogatepass"), bounds[0::2], bounds[1::2]
 
 
 @lru_cache(maxsize=128)

@@ -179,3 +179,16 @@ def test_document_frequencies_equal_the_definition_exactly(monkeypatch):
     for block in (1 << 20, 97):  # the shipped size, and one that cuts inside the matrix
         monkeypatch.setattr(memory, "_FREQUENCY_BLOCK", block)
         assert np.array_equal(memory.cell_frequencies(matrix, settings), expected)
+
+
+@pytest.mark.parametrize("engine", ["numba", "numpy"])
+def test_a_lone_surrogate_given_through_the_api_is_scanned(engine, monkeypatch):
+    """The readers refuse such text; the API takes it, with either engine."""
+    if engine == "numpy":
+        monkeypatch.setenv("PROVENANCE_ENGINE", "numpy")
+    else:
+        pytest.importorskip("numba")
+    text = "Officials said the bridge would close on Monday, caf\u00e9 owners said. \ud800 Traffic will divert."
+    result = scan_articles([Article(id=f"a{i}", text=text) for i in range(3)], jobs=1)
+    assert [d.text for d in result.documents] == [analyse(Article(id="a0", text=text)).text] * 3
+    assert len(result.relations) == 2 and all(r.verdict == "copy" for r in result.relations)
