@@ -592,12 +592,10 @@ class _CopiedRuns:
     def __init__(self, source: _DocumentFeatures, derived: _DocumentFeatures,
                  groups: list[tuple[int, ...]], n: int):
         self._rows = derived.token_rows
-        sentence_count = len(groups)
-        lengths = np.bincount(self._rows, minlength=sentence_count)
         covered = self._covered(source, derived, groups, n)
         # Read a sentence at a time: as Python numbers.
-        self._lengths = lengths.tolist()
-        self._copied = np.bincount(self._rows, weights=covered, minlength=sentence_count).tolist()
+        self._lengths = np.diff(derived.offsets).tolist()
+        self._copied = np.bincount(self._rows, weights=covered, minlength=derived.sentence_count).tolist()
         self._spans = self._spans_of(covered, derived.spans)
 
     def _covered(self, source: _DocumentFeatures, derived: _DocumentFeatures,
@@ -606,9 +604,9 @@ class _CopiedRuns:
         sizes = np.fromiter((len(g) for g in groups), dtype=np.int64, count=len(groups))
         if not sizes.any() or len(derived.tokens) < n or len(source.tokens) < n:
             return covered
+        flat = np.fromiter((j for g in groups for j in g), dtype=np.int64, count=int(sizes.sum()))
         native = _native()
         if native is not None:
-            flat = np.fromiter((j for g in groups for j in g), dtype=np.int64, count=int(sizes.sum()))
             group_offsets = np.concatenate([[0], np.cumsum(sizes)])
             if native.copied_cover(source.tokens, source.offsets, derived.tokens, derived.offsets, flat,
                                    group_offsets, n, native.COVER_BUDGET, covered):
@@ -626,7 +624,6 @@ class _CopiedRuns:
         per = sizes[sentence]
         at = np.repeat(mine, per)
         nth = np.arange(len(at)) - np.repeat(np.cumsum(per) - per, per)
-        flat = np.fromiter((j for g in groups for j in g), dtype=np.int64, count=int(sizes.sum()))
         matched = flat[np.repeat((np.cumsum(sizes) - sizes)[sentence], per) + nth]
         hit = sorted_unique(at[np.isin(codes[at] * source_sentences + matched, keys)]) - len(source.tokens)
         for shift in range(n):
