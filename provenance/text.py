@@ -245,25 +245,15 @@ def sentence_tokens(texts: Sequence[str]) -> tuple[list[str], np.ndarray, np.nda
     (``fast_tokens`` of each text, concatenated), the sentence of each, and
     each token's (start, end) within its sentence (``token_offsets``).
 
-    The texts are joined by newlines, which no token crosses, and split
+    The texts are joined by newlines, which no token crosses, and tokenised
     once: a document's sentences cost one regular-expression call, not one
     each."""
-    joined = "\n".join(texts)
-    ascii_only = joined.isascii()
-    parts = _TOKEN_SPLIT.split(joined.lower() if ascii_only else joined)
-    raw = parts[1::2]
-    ends = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
-    starts_in_text, ends_in_text = ends[0:-1:2], ends[1::2]
+    tokens, offsets = tokenize("\n".join(texts))
+    positions = np.array(offsets, dtype=np.int64).reshape(-1, 2)
     widths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
     line_starts = np.cumsum(widths) - widths
-    rows = np.searchsorted(line_starts, starts_in_text, side="right") - 1
-    base = line_starts[rows]
-    spans = np.stack([starts_in_text - base, ends_in_text - base], axis=1)
-    if ascii_only:
-        tokens = [t.replace("'", "") for t in raw] if "'" in joined else raw
-    else:
-        tokens = [_fold_token(t) for t in raw]
-    return tokens, rows, spans
+    rows = np.searchsorted(line_starts, positions[:, 0], side="right") - 1
+    return list(tokens), rows, positions - line_starts[rows][:, None]
 
 
 @lru_cache(maxsize=65_536)
