@@ -163,7 +163,7 @@ def common_df(articles: int, granularity: str = "content") -> float:
     return max(COMMON_FLOOR[granularity], COMMON_SHARE[granularity] * articles)
 
 
-#: Sorted cells summed at a time when estimating shingle frequencies.
+#: Cells handled at a time when estimating shingle frequencies.
 _FREQUENCY_BLOCK = 1 << 20
 
 
@@ -195,8 +195,8 @@ def cell_frequencies(matrix: np.ndarray, settings: Settings, granularity: str = 
     if width == 32 and len(flat) < 2**32:
         # Each value with its position in one 64-bit word: a plain sort
         # (vectorised) instead of an argsort, several times slower.
-        # Blocks of 2**20 keep the temporaries small (the matrix may hold 100 M cells).
-        block = 1 << 20
+        # Blocks keep the temporaries small (the matrix may hold 100 M cells).
+        block = _FREQUENCY_BLOCK
         packed = flat.astype(np.uint64)
         del flat
         packed <<= np.uint64(32)
