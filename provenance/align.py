@@ -485,11 +485,15 @@ def _best_group(i: int, similarity: np.ndarray, gram: np.ndarray) -> tuple[tuple
     # nearest the position this sentence's place in the text implies.
     n_derived, n_source = similarity.shape
     expected = i * (n_source - 1) / max(n_derived - 1, 1)
-    ties = np.flatnonzero(row >= row.max() - 1e-9)
-    best = int(min(ties, key=lambda j: (abs(j - expected), j)))
+    top = row.max()
+    if top <= 0.0:
+        return (), 0.0
+    ties = np.flatnonzero(row >= top - 1e-9)
+    # argmin keeps the first of equal distances: the lower index.
+    best = int(ties[np.argmin(np.abs(ties - expected))])
     group = [best]
     score = float(row[best])
-    if score <= 0.0:
+    if score <= 0.0:  # the best was within 1e-9 of a zero
         return (), 0.0
     # The merged cosine is the derived row's product with the sum of the
     # group's source rows over that sum's norm: sums of similarities and
@@ -509,15 +513,16 @@ def _best_group(i: int, similarity: np.ndarray, gram: np.ndarray) -> tuple[tuple
 
 
 def _best_groups(similarity: np.ndarray, vectors: _PairVectors | _CompiledPair) -> list[tuple[tuple[int, ...], float]]:
-    """:func:`_best_group` of every derived sentence. A sentence with one
-    best source sentence and no runner-up similar enough to merge (most of
-    them) is settled here for the whole matrix at once."""
+    """:func:`_best_group` of every derived sentence. A sentence like no
+    source sentence, or with one best source sentence and no runner-up
+    similar enough to merge (most of them), is settled here for the whole
+    matrix at once."""
     n_derived, n_source = similarity.shape
     top = similarity.max(axis=1)
     best = similarity.argmax(axis=1)
     ties = (similarity >= (top - 1e-9)[:, None]).sum(axis=1)
     second = np.partition(similarity, -2, axis=1)[:, -2] if n_source > 1 else np.full(n_derived, -np.inf)
-    settled = (ties == 1) & ((second < _MERGE_FLOOR) | (top <= 0.0))
+    settled = (top <= 0.0) | ((ties == 1) & (second < _MERGE_FLOOR))
     out = []
     for i, (done, value, j) in enumerate(zip(settled.tolist(), top.tolist(), best.tolist())):
         if not done:

@@ -292,3 +292,51 @@ def test_lone_surrogates_align_with_either_engine():
 def test_merged_scores_are_plain_floats(pairs):
     for source, derived in pairs:
         assert all(type(row.score) is float for row in align(source, derived).sentences)
+
+
+def _best_group_reference(i, similarity, gram):
+    """The merge rule written out plainly: nearest tie, then greedy merging
+    on the merged rows' cosine."""
+    row = similarity[i]
+    n_derived, n_source = similarity.shape
+    expected = i * (n_source - 1) / max(n_derived - 1, 1)
+    ties = [j for j in range(n_source) if row[j] >= row.max() - 1e-9]
+    best = min(ties, key=lambda j: (abs(j - expected), j))
+    if row[best] <= 0.0:
+        return (), 0.0
+    group, score = [best], float(row[best])
+    for j in np.argsort(-row, kind="stable")[1 : align_module._MAX_MERGE + 4]:
+        if len(group) >= align_module._MAX_MERGE or row[j] < align_module._MERGE_FLOOR:
+            break
+        merged_square = sum(gram[a, b] for a in group + [j] for b in group + [j])
+        merged = (sum(row[group]) + row[j]) / np.sqrt(merged_square) if merged_square > 0 else 0.0
+        if merged >= score + align_module._MERGE_GAIN:
+            group.append(int(j))
+            score = float(merged)
+    return tuple(sorted(group)), min(score, 1.0)
+
+
+@given(st.integers(1, 6), st.integers(1, 7), st.integers(0, 2**32 - 1),
+       st.sampled_from(["zeros", "ties", "random", "tiny"]))
+@settings(max_examples=300, deadline=None)
+def test_best_groups_follow_the_merge_rule(n_derived, n_source, seed, shape):
+    """The whole-matrix shortcut and the per-row search against the rule,
+    on rows of zeros, of ties, of near-zeros and of merge candidates."""
+    rng = np.random.default_rng(seed)
+    source_rows = rng.random((n_source, 5)) * (rng.random((n_source, 5)) < 0.6)
+    source_rows /= np.maximum(np.linalg.norm(source_rows, axis=1, keepdims=True), 1e-12)
+    derived_rows = rng.random((n_derived, 5)) * (rng.random((n_derived, 5)) < 0.6)
+    derived_rows /= np.maximum(np.linalg.norm(derived_rows, axis=1, keepdims=True), 1e-12)
+    similarity, gram = derived_rows @ source_rows.T, source_rows @ source_rows.T
+    if shape == "zeros":
+        similarity[rng.random(n_derived) < 0.5] = 0.0
+    elif shape == "ties":
+        similarity = np.round(similarity, 1)
+    elif shape == "tiny":
+        similarity = np.where(rng.random(similarity.shape) < 0.5, 0.0, 5e-10)
+    vectors = align_module._PairVectors.__new__(align_module._PairVectors)
+    vectors.gram = gram
+    got = align_module._best_groups(similarity, vectors)
+    want = [_best_group_reference(i, similarity, gram) for i in range(n_derived)]
+    assert [g for g, _ in got] == [g for g, _ in want]
+    np.testing.assert_allclose([s for _, s in got], [s for _, s in want], rtol=0, atol=1e-12)
