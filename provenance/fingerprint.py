@@ -38,12 +38,15 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 from .config import DEFAULT_SETTINGS, Settings
 from .text import STOP_WORDS, Document, content_stem, fast_tokens
+
+if TYPE_CHECKING:  # importing datasketch costs a scan half a second (scipy): only where its objects are made
+    from datasketch import LeanMinHash
 
 GRANULARITIES = ("words", "content")
 
@@ -106,6 +109,8 @@ class Signature:
 
     def minhash(self, granularity: str) -> LeanMinHash:
         """The values as a datasketch object, for LSH and Jaccard estimates."""
+        from datasketch import LeanMinHash
+
         return LeanMinHash(seed=self.seed, hashvalues=self.values[granularity], scheme=self.scheme)
 
     def jaccard(self, other: Signature, granularity: str) -> float:
@@ -185,9 +190,17 @@ def _fmix32_array(x: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=16)
 def permutations(num_perm: int, seed: int, scheme: str) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's permutation parameters ``(a, b)`` for these settings."""
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=scheme).permutations
-    return np.ascontiguousarray(a), np.ascontiguousarray(b)
+    """datasketch's permutation parameters ``(a, b)`` for these settings:
+    numpy's ``RandomState(seed)`` draws ``num_perm`` odd multipliers below
+    ``2**width``, then ``num_perm`` offsets below ``2**width``. Drawn here,
+    not by making a ``MinHash``, so that a scan does not import datasketch;
+    a test holds them equal to datasketch's own."""
+    width = scheme_width(scheme)
+    dtype = np.uint64 if width == 64 else np.uint32
+    draw = np.random.RandomState(seed)
+    a = draw.randint(0, 1 << (width - 1), num_perm, dtype=dtype) * dtype(2) + dtype(1)
+    b = draw.randint(0, 1 << width, num_perm, dtype=dtype)
+    return a, b
 
 
 def scheme_width(scheme: str) -> int:

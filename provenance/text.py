@@ -10,6 +10,8 @@ the original.
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -17,11 +19,11 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from functools import lru_cache
 from itertools import accumulate
+from pathlib import Path
 
 import numpy as np
 import sentencex
 import snowballstemmer
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .articles import Article
 from .attribution import Attribution, is_wire, read_paragraph_head, starts_attribution
@@ -204,7 +206,31 @@ def _soft_wrap(line: str, following: str, min_wrapped: int) -> bool:
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 _STEMMER = snowballstemmer.stemmer("english")
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "mr", "mrs", "ms", "said", "says"}
+
+
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words (the Glasgow IR group's list).
+    Read as a literal from the module that holds them: importing scikit-learn
+    would cost every scan half a second for this one list. Its own import
+    is the fallback should the module's shape change."""
+    try:
+        spec = importlib.util.find_spec("sklearn")
+        folder = Path(next(iter(spec.submodule_search_locations)))  # type: ignore[union-attr]
+        tree = ast.parse((folder / "feature_extraction" / "_stop_words.py").read_text(encoding="utf-8"))
+        for node in tree.body:
+            if (isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["ENGLISH_STOP_WORDS"]
+                    and isinstance(node.value, ast.Call) and getattr(node.value.func, "id", None) == "frozenset"):
+                words = ast.literal_eval(node.value.args[0])
+                if words and all(isinstance(w, str) for w in words):
+                    return frozenset(words)
+    except (AttributeError, ImportError, OSError, SyntaxError, StopIteration, TypeError, ValueError, IndexError):
+        pass
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+STOP_WORDS = english_stop_words() | {"s", "t", "mr", "mrs", "ms", "said", "says"}
 
 
 def tokenize(text: str) -> tuple[tuple[str, ...], tuple[Span, ...]]:

@@ -8,8 +8,8 @@ import pytest
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from provenance import Settings
-from provenance.fingerprint import shingle_hash, signature, signatures, signatures_of_token_lists, token_hash
-from provenance.index import candidate_pairs
+from provenance.fingerprint import permutations, shingle_hash, signature, signatures, signatures_of_token_lists, token_hash
+from provenance.index import RECALL_WEIGHTS, candidate_pairs, lsh_layout
 from provenance.text import document_shingles
 
 TEXT = "The Kremlin on Monday denied reports that the president-elect had spoken to Putin. " * 3
@@ -27,6 +27,28 @@ def test_signature_equals_datasketch_minhash_given_the_shingle_hash(make_documen
             reference.update(shingle)
         assert np.array_equal(sig.values[granularity], reference.hashvalues)
         assert sig.values[granularity].dtype == reference.hashvalues.dtype
+
+
+@pytest.mark.parametrize("scheme", ["affine32", "affine64"])
+@pytest.mark.parametrize("seed", [0, 1, 7, 2**31 - 1])
+@pytest.mark.parametrize("num_perm", [1, 16, 128, 257])
+def test_permutations_are_datasketchs(scheme, seed, num_perm):
+    a, b = permutations(num_perm, seed, scheme)
+    theirs_a, theirs_b = MinHash(num_perm=num_perm, seed=seed, scheme=scheme).permutations
+    assert a.dtype == theirs_a.dtype and b.dtype == theirs_b.dtype
+    assert np.array_equal(a, theirs_a) and np.array_equal(b, theirs_b)
+
+
+@pytest.mark.parametrize("num_perm", [8, 16, 32, 64, 128, 256])
+def test_lsh_layout_is_the_one_datasketch_picks(num_perm):
+    for threshold in np.round(np.arange(0.01, 1.0, 0.01), 2):
+        ours = lsh_layout(float(threshold), num_perm)
+        try:
+            lsh = MinHashLSH(threshold=float(threshold), num_perm=num_perm, weights=RECALL_WEIGHTS)
+        except ValueError:  # datasketch refuses the single band its optimum gives near 1
+            assert ours[0] == 1, threshold
+            continue
+        assert ours == (lsh.b, lsh.r), threshold
 
 
 def test_signatures_load_into_datasketch_lsh(seed_documents):

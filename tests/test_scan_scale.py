@@ -192,3 +192,21 @@ def test_a_lone_surrogate_given_through_the_api_is_scanned(engine, monkeypatch):
     result = scan_articles([Article(id=f"a{i}", text=text) for i in range(3)], jobs=1)
     assert [d.text for d in result.documents] == [analyse(Article(id="a0", text=text)).text] * 3
     assert len(result.relations) == 2 and all(r.verdict == "copy" for r in result.relations)
+
+
+def test_a_scan_imports_neither_datasketch_nor_scikit_learn(tmp_path, seeds_dir):
+    """Each would cost every scan half a second (scipy underneath) before
+    its first article; a scan needs only their permutations and stop words."""
+    import subprocess
+    import sys
+
+    script = (
+        "import runpy, sys\n"
+        f"sys.argv = ['provenance', 'scan', {str(seeds_dir)!r}, '-o', {str(tmp_path / 'report.txt')!r}]\n"
+        "try:\n    runpy.run_module('provenance', run_name='__main__')\n"
+        "except SystemExit as exit:\n    code = exit.code\n"
+        "print(code, sorted(m for m in ('datasketch', 'sklearn') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split()[-1] == "[]", done.stdout + done.stderr
+    assert "Reuters" in (tmp_path / "report.txt").read_text(encoding="utf-8")

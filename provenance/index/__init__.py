@@ -170,12 +170,26 @@ def candidate_pairs(signatures: list[Signature], settings: Settings = DEFAULT_SE
 
 @lru_cache(maxsize=64)
 def lsh_layout(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) datasketch picks for ``threshold`` with :data:`RECALL_WEIGHTS`
-    (the same call :class:`~provenance.index.memory.MemoryIndex` makes)."""
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=RECALL_WEIGHTS)
-    return lsh.b, lsh.r
+    """(bands, rows) datasketch's ``MinHashLSH`` picks for ``threshold`` with
+    :data:`RECALL_WEIGHTS`: of every layout of at most ``num_perm``
+    permutations, the first (bands ascending, then rows) with the least
+    weighted sum of the areas where a pair below the threshold collides and
+    a pair above it does not. Computed here, as datasketch would, so that a
+    scan does not import it (scipy's integrator costs half a second): the
+    collision probability ``1 - (1 - s**r)**b`` is a polynomial of degree
+    ``r * b <= num_perm``, so Gauss-Legendre quadrature with
+    ``num_perm // 2 + 2`` nodes integrates it exactly. A test holds the
+    choice equal to datasketch's."""
+    layouts = np.array([(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)], dtype=np.float64)
+    bands, rows = layouts[:, :1], layouts[:, 1:]
+    nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 2)
+    below = (nodes + 1.0) * (threshold / 2.0)
+    above = threshold + (nodes + 1.0) * ((1.0 - threshold) / 2.0)
+    false_positive = (1.0 - (1.0 - below ** rows) ** bands) @ weights * (threshold / 2.0)
+    false_negative = ((1.0 - above ** rows) ** bands) @ weights * ((1.0 - threshold) / 2.0)
+    fp_weight, fn_weight = RECALL_WEIGHTS
+    best = int(np.argmin(false_positive * fp_weight + false_negative * fn_weight))  # the first least
+    return int(bands[best, 0]), int(rows[best, 0])
 
 
 @dataclass(frozen=True)
