@@ -529,7 +529,7 @@ class _Scan:
         matrices = {g: np.concatenate(blocks.pop(g)) for g in GRANULARITIES}
         # One process per granularity: the two searches are independent and
         # take about as long as each other.
-        searches = {g: self.executor.submit(granularity_candidates, matrices.pop(g), g, settings)
+        searches = {g: self.executor.submit(granularity_candidates, matrices.pop(g), g, settings, threads=self.jobs)
                     for g in GRANULARITIES}
         rows = merge_candidates({g: search.result() for g, search in searches.items()}, len(documents), self.stats)
         self._lap("candidates")

@@ -210,3 +210,20 @@ def test_a_scan_imports_neither_datasketch_nor_scikit_learn(tmp_path, seeds_dir)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.split()[-1] == "[]", done.stdout + done.stderr
     assert "Reuters" in (tmp_path / "report.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("granularity", ["words", "content"])
+def test_threaded_estimates_give_the_same_candidates(small_corpus, monkeypatch, granularity):
+    articles, _ = small_corpus
+    matrix = memory.matrices_of(signatures([analyse(a) for a in articles]))[granularity]
+    # Scale mode (common cells masked) and blocks of a few pairs, so that
+    # many blocks run in the threads and are put back in order.
+    monkeypatch.setattr(memory, "COMMON_FLOOR", {"words": 5, "content": 5})
+    monkeypatch.setattr(memory, "MIN_COUNTED", 8)
+    monkeypatch.setattr(memory, "COMMON_SHARE", {"words": 0.1, "content": 0.1})
+    monkeypatch.setattr(memory, "ESTIMATE_BLOCK", 16)
+    alone, figures = memory.granularity_candidates(matrix, granularity, threads=1)
+    assert figures["surfaced_pairs"] > 3 * 16 and len(alone) > 10
+    for threads in (2, 3):
+        keys, _ = memory.granularity_candidates(matrix, granularity, threads=threads)
+        assert np.array_equal(keys, alone)

@@ -48,6 +48,7 @@ estimate, exactly as before.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -394,6 +395,24 @@ def _passing(matrix: np.ndarray, usable: np.ndarray | None, keys: np.ndarray, th
     return keys[passed]
 
 
+def _all_passing(matrix: np.ndarray, usable: np.ndarray | None, keys: np.ndarray, threshold: float,
+                 threads: int) -> np.ndarray:
+    """:func:`_passing` of ``keys``, a block at a time: the surfaced pairs
+    can run to millions, and a block's row numbers and estimates are not
+    kept. The compiled estimate releases the GIL, so blocks may run in
+    threads (a scan's other search often ends first and leaves its core
+    idle); the blocks are smaller then, to hold memory level."""
+    threads = max(1, threads) if _native() is not None else 1
+    size = max(1, ESTIMATE_BLOCK // threads)
+    blocks = [keys[at : at + size] for at in range(0, len(keys), size)]
+    if threads > 1 and len(blocks) > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            parts = list(pool.map(lambda block: _passing(matrix, usable, block, threshold), blocks))
+    else:
+        parts = [_passing(matrix, usable, block, threshold) for block in blocks]
+    return np.concatenate([np.zeros(0, dtype=np.int64)] + parts)
+
+
 def scan_candidates(
     matrices: dict[str, np.ndarray], settings: Settings = DEFAULT_SETTINGS, stats: dict | None = None
 ) -> np.ndarray:
@@ -417,10 +436,12 @@ def merge_candidates(found: dict[str, tuple[np.ndarray, dict | None]], n: int, s
     return np.stack([keys // n, keys % n], axis=1)
 
 
-def granularity_candidates(matrix: np.ndarray, granularity: str, settings: Settings = DEFAULT_SETTINGS
-                           ) -> tuple[np.ndarray, dict | None]:
+def granularity_candidates(matrix: np.ndarray, granularity: str, settings: Settings = DEFAULT_SETTINGS, *,
+                           threads: int = 1) -> tuple[np.ndarray, dict | None]:
     """The pair keys (``low * n + high``) one granularity's signatures
-    propose, and figures on how they were found (None for under two articles)."""
+    propose, and figures on how they were found (None for under two articles).
+    With the compiled engine, up to ``threads`` threads estimate the
+    surfaced pairs (the same keys for any number)."""
     threshold = {"words": settings.word_lsh_threshold, "content": settings.content_lsh_threshold}[granularity]
     n = len(matrix)
     if n < 2:
@@ -441,12 +462,7 @@ def granularity_candidates(matrix: np.ndarray, granularity: str, settings: Setti
         extra.append(surfaced_pairs(matrix, None, matrix.shape[1] // NEAR_ROWS, NEAR_ROWS))
         keys = sorted_unique(np.concatenate(extra))
     del frequencies
-    # Estimated a block at a time: the surfaced pairs can run to
-    # millions, and a block's row numbers and estimates are not kept.
-    passed = np.concatenate([np.zeros(0, dtype=np.int64)] + [
-        _passing(matrix, usable, keys[at : at + ESTIMATE_BLOCK], threshold)
-        for at in range(0, len(keys), ESTIMATE_BLOCK)
-    ])
+    passed = _all_passing(matrix, usable, keys, threshold, threads)
     figures = {
         "bands": bands,
         "band_rows": rows,
