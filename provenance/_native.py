@@ -33,12 +33,42 @@ from .fingerprint import (
     _FNV_PRIME,
     permutations,
     scheme_width,
-    stem_hash_of,
-    token_hash,
 )
-from .text import _fold_token, fast_tokens
+from .text import _fold_token, content_stems, fast_tokens
 
 _OTHER, _ASCII, _LETTER, _APOSTROPHE = 0, 1, 2, 3
+
+
+def token_hashes(tokens: Sequence[str]) -> np.ndarray:
+    """``fingerprint.token_hash`` of each token (none holds a newline), in
+    one compiled pass over their UTF-8 bytes."""
+    data = np.frombuffer("\n".join(tokens).encode("utf-8"), dtype=np.uint8)
+    ends = np.concatenate([np.flatnonzero(data == 10), [len(data)]]).astype(np.int64)
+    out = np.empty(len(tokens), dtype=np.uint64)
+    if len(tokens):
+        _utf8_hashes(data, ends, out)
+    return out
+
+
+def stem_hashes(folded: Sequence[str]) -> np.ndarray:
+    """``fingerprint.stem_hash_of`` of each folded token (0 for a stop word)."""
+    stems = content_stems(folded)
+    found = token_hashes([s for s in stems if s is not None])
+    out = np.zeros(len(folded), dtype=np.uint64)
+    out[[i for i, s in enumerate(stems) if s is not None]] = found
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _utf8_hashes(data, ends, out):
+    start = 0
+    for t in range(len(ends)):
+        h = np.uint64(_FNV_OFFSET)
+        for i in range(start, ends[t]):
+            h = (h ^ np.uint64(data[i])) * np.uint64(_FNV_PRIME)
+        h = _fmix64(h)
+        out[t] = h if h != 0 else np.uint64(1)
+        start = ends[t] + 1
 
 
 def _classes() -> np.ndarray:
@@ -338,8 +368,10 @@ def _hashed_tokens(texts: Sequence[str], joined: str, codes: np.ndarray):
     offsets = np.empty(len(texts) + 1, dtype=np.int64)
     count = _tokenize(codes, starts, starts + lengths - 1, _CLASSES, hashes, token_start, token_end, slow, offsets)
     hashes, token_start, token_end = hashes[:count], token_start[:count], token_end[:count]
-    for i in np.flatnonzero(slow[:count]):
-        hashes[i] = token_hash(_fold_token(joined[token_start[i] : token_end[i]]))
+    folded = np.flatnonzero(slow[:count])
+    if len(folded):
+        pieces = zip(token_start[folded].tolist(), token_end[folded].tolist())
+        hashes[folded] = token_hashes([_fold_token(joined[a:b]) for a, b in pieces])
     return hashes, token_start, token_end, offsets, starts
 
 
@@ -352,13 +384,10 @@ def _sketch_batch(batch: list[str], kind: str, settings: Settings, dtype, width:
     misses = np.empty(count, dtype=np.int64)
     missed = _lookup(_TABLE.keys, _TABLE.values, hashes, stems, misses)
     if missed:
-        new: dict[int, int] = {}
-        for i in misses[:missed]:
-            key = int(hashes[i])
-            if key not in new:
-                new[key] = stem_hash_of(_fold_token(joined[token_start[i] : token_end[i]]))
-        _TABLE.add(np.fromiter(new.keys(), dtype=np.uint64, count=len(new)),
-                   np.fromiter(new.values(), dtype=np.uint64, count=len(new)))
+        keys, first = np.unique(hashes[misses[:missed]], return_index=True)
+        firsts = misses[first]
+        pieces = zip(token_start[firsts].tolist(), token_end[firsts].tolist())
+        _TABLE.add(keys, stem_hashes([_fold_token(joined[a:b]) for a, b in pieces]))
         again = misses[:missed]
         found = np.zeros(missed, dtype=np.uint64)
         _lookup(_TABLE.keys, _TABLE.values, hashes[again], found, np.empty(missed, dtype=np.int64))

@@ -30,7 +30,7 @@ import numpy as np
 from ._arrays import sorted_unique
 from .config import DEFAULT_SETTINGS, Settings
 from .fingerprint import _native, token_hash
-from .text import Document, Sentence, Span, content_stem, content_terms, sentence_tokens
+from .text import Document, Sentence, Span, content_stems, content_terms, sentence_tokens
 
 VERBATIM = "verbatim"
 REWRITE = "rewrite"
@@ -283,8 +283,8 @@ class Vectoriser:
                 old = getattr(self, name)
                 setattr(self, name, np.concatenate([old, np.zeros_like(old)]))
         stems = self._stems
-        self._stem_of[first:last] = [-1 if (stem := content_stem(t)) is None else stems.setdefault(stem, len(stems))
-                                     for t in tokens]
+        self._stem_of[first:last] = [-1 if stem is None else stems.setdefault(stem, len(stems))
+                                     for stem in content_stems(tokens)]
         if self._native:
             counts, grams = self._native.char_gram_ids(tokens, self._chars)
         else:

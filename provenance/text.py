@@ -303,6 +303,14 @@ def content_stem(token: str) -> str | None:
     return stem(token) if len(token) > 1 and token not in STOP_WORDS else None
 
 
+def content_stems(tokens: Sequence[str]) -> list[str | None]:
+    """``content_stem`` of each token, the stems found in one call (new
+    tokens come by the thousand in a scan)."""
+    content = [t for t in tokens if len(t) > 1 and t not in STOP_WORDS]
+    stems = iter(_STEMMER.stemWords(content))
+    return [next(stems) if len(t) > 1 and t not in STOP_WORDS else None for t in tokens]
+
+
 def word_shingles(tokens: list[str], size: int) -> set[str]:
     if len(tokens) < size:
         return {" ".join(tokens)} if tokens else set()

@@ -89,3 +89,20 @@ def test_the_stemmer_in_use_gives_the_pure_python_snowball_stems(seed_documents)
     assert len(words) > 500
     assert all(stem(w) == reference.stemWord(w) for w in sorted(words))
     assert content_terms(["generously", "agreed", "the"]) == ["generous", "agre"]
+
+
+_TOKENS = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TOKENS, max_size=20))
+def test_batched_token_and_stem_hashes_equal_the_reference(tokens):
+    """New tokens are stemmed and hashed a batch at a time."""
+    native = pytest.importorskip("provenance._native")
+    from provenance.fingerprint import stem_hash_of, token_hash
+    from provenance.text import content_stem, content_stems
+
+    assert native.token_hashes(tokens).tolist() == [token_hash(t) for t in tokens]
+    folded = [fold(t).replace("'", "") for t in tokens] + ["the", "a", "running", "naïve"]
+    assert content_stems(folded) == [content_stem(t) for t in folded]
+    assert native.stem_hashes(folded).tolist() == [stem_hash_of(t) for t in folded]
