@@ -66,7 +66,17 @@ def test_repeated_ids_given_to_the_api_are_made_unique(small_corpus):
     assert sorted(s.source for s in result.stories) == ["x", "x@b.txt"]
 
 
-def test_stored_documents_equal_the_analysed_ones(small_corpus):
+@pytest.fixture(params=["zstd", "zlib"])
+def codec(request, monkeypatch):
+    """Stored documents packed with zstd (the ``fast`` extra) or with zlib."""
+    if request.param == "zlib":
+        monkeypatch.setattr(scan_module, "zstandard", None)
+    elif scan_module.zstandard is None:
+        pytest.skip("zstandard is not installed")
+    return request.param
+
+
+def test_stored_documents_equal_the_analysed_ones(small_corpus, codec):
     articles, _ = small_corpus
     result = scan_articles(articles[:20], jobs=1)
     for article, document in zip(articles, result.documents):
@@ -79,6 +89,23 @@ def test_stored_documents_equal_the_analysed_ones(small_corpus):
         assert [document.sentence_text(i) for i in range(len(plain.sentences))] == [s.text for s in plain.sentences]
         loaded = document.load()
         assert loaded == plain and loaded.word_count == plain.word_count
+        assert document._blob.startswith(scan_module._ZSTD_MAGIC) == (codec == "zstd")
+
+
+def test_a_zlib_blob_reads_with_zstd_installed_and_a_zstd_blob_without_says_what_to_install(monkeypatch):
+    if scan_module.zstandard is None:
+        pytest.skip("zstandard is not installed")
+    plain = analyse(Article(id="a", text="First sentence here. Second one follows."))
+    packed = scan_module.StoredDocument(plain)
+    with monkeypatch.context() as patched:
+        patched.setattr(scan_module, "zstandard", None)
+        deflated = scan_module.StoredDocument(plain)
+    assert deflated.text == packed.text == plain.text and deflated.sentences == plain.sentences
+    monkeypatch.setattr(scan_module, "zstandard", None)
+    scan_module._unpack_text.cache_clear()
+    scan_module._unpack.cache_clear()
+    with pytest.raises(scan_module.ProvenanceError, match=r"pip install 'provenance\[fast\]'"):
+        packed.text
 
 
 def test_stored_documents_keep_sentences_that_are_not_slices_of_their_text():
