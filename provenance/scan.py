@@ -51,7 +51,7 @@ from .fingerprint import GRANULARITIES, sketch_texts_counted
 from .index.memory import granularity_candidates, merge_candidates
 from .judge import (FeatureCache, Relation, Story, choose_source, cluster, connected_roots, judge_oriented, judge_pair,
                     orient)
-from .text import Document, LazySentence, Sentence, analyse, analyse_lazily, matching_text
+from .text import Document, LazySentence, ReadArticle, Sentence, analyse, read_sentences
 
 #: Articles per work unit of the first round.
 CHUNK = 256
@@ -213,6 +213,9 @@ def _fields_hash(self: Document) -> int:
     return hash(tuple(getattr(self, f) for f in _DOCUMENT_FIELDS))
 
 
+_KEPT_FIELDS = ("id", "attributions", "title", "outlet", "published", "url", "origin", "sniffed")
+
+
 class StoredDocument(Document):
     """A :class:`Document` kept as compressed text and sentence offsets.
 
@@ -222,21 +225,40 @@ class StoredDocument(Document):
     """
 
     def __init__(self, document: Document, word_count: int | None = None):
-        sentences = document.sentences
-        text = document.text
+        text, sentences = document.text, document.sentences
+        odd = tuple((i, s.text) for i, s in enumerate(sentences) if text[s.start : s.end] != s.text)
+        fields = {name: getattr(document, name) for name in _KEPT_FIELDS}
+        self._keep(fields, text, [(s.start, s.end) for s in sentences], odd,
+                   document.word_count if word_count is None else word_count)
+
+    @classmethod
+    def of_read(cls, read: ReadArticle, word_count: int) -> StoredDocument:
+        """The stored form of ``analyse_lazily(read.article)``, made without
+        its sentence objects (a scan stores every article it reads)."""
+        stored = cls.__new__(cls)
+        text, article = read.display, read.article
+        spans = [(start, start + len(piece)) for start, piece in read.sentences]
+        odd = tuple((i, piece) for i, ((start, end), (_, piece)) in enumerate(zip(spans, read.sentences))
+                    if text[start:end] != piece)
+        fields = {"id": article.id, "attributions": read.attributions, "title": read.title, "outlet": read.outlet,
+                  "published": read.published, "url": article.url, "origin": article.origin, "sniffed": read.sniffed}
+        stored._keep(fields, text, spans, odd, word_count)
+        return stored
+
+    def _keep(self, fields: dict[str, Any], text: str, spans: list[tuple[int, int]],
+              odd: tuple[tuple[int, str], ...], word_count: int) -> None:
         # Sentence offsets, then the text, in one compressed blob; the rare
         # sentence whose text is not the slice its offsets give is kept apart.
         # (As differences from the previous offset: small numbers, which compress to a byte or two.)
-        bounds = np.diff(np.array([(s.start, s.end) for s in sentences], dtype="<i8").reshape(-1), prepend=0)
+        bounds = np.diff(np.array(spans, dtype="<i8").reshape(-1), prepend=0)
         # ("surrogatepass": a text given through the API may hold a lone surrogate.)
-        blob = _compress(len(sentences).to_bytes(4, "little") + bounds.tobytes() + text.encode("utf-8", "surrogatepass"))
-        odd = tuple((i, s.text) for i, s in enumerate(sentences) if text[s.start : s.end] != s.text)
+        blob = _compress(len(spans).to_bytes(4, "little") + bounds.tobytes() + text.encode("utf-8", "surrogatepass"))
+        for name, value in fields.items():
+            object.__setattr__(self, name, value)
         object.__setattr__(self, "_odd", odd)
-        for name in ("id", "attributions", "title", "outlet", "published", "url", "origin", "sniffed"):
-            object.__setattr__(self, name, getattr(document, name))
         object.__setattr__(self, "_blob", blob)
-        object.__setattr__(self, "_sentence_count", len(sentences))
-        object.__setattr__(self, "_word_count", document.word_count if word_count is None else word_count)
+        object.__setattr__(self, "_sentence_count", len(spans))
+        object.__setattr__(self, "_word_count", word_count)
 
     @property
     def text(self) -> str:  # type: ignore[override]
@@ -347,9 +369,9 @@ def _plain(document: Document) -> Document:
 
 def _prepare(articles: list[Article], settings: Settings) -> tuple[list[StoredDocument], dict[str, np.ndarray]]:
     """Analyse and fingerprint a chunk of articles."""
-    documents = [analyse_lazily(a, settings) for a in articles]
-    matrices, counts = sketch_texts_counted([matching_text(d) for d in documents], settings)
-    stored = [StoredDocument(d, int(c)) for d, c in zip(documents, counts)]
+    reads = [read_sentences(a, settings) for a in articles]
+    matrices, counts = sketch_texts_counted([r.matching_text() for r in reads], settings)
+    stored = [StoredDocument.of_read(r, int(c)) for r, c in zip(reads, counts)]
     return stored, matrices
 
 

@@ -359,11 +359,41 @@ def _read(article: Article) -> tuple[str, list[Attribution], str | None, list[tu
     return "\n\n".join(pieces), attributions, published, bodies
 
 
-def _document(
-    article: Article, display: str, attributions: list[Attribution], published: str | None,
-    bodies: list[tuple[int, str, bool]], sentences: tuple[Sentence, ...],
-) -> Document:
-    title = article.title or _sniff_title(bodies, sentences)
+@dataclass(frozen=True)
+class ReadArticle:
+    """An article read as far as its sentences' places, before any
+    sentence object is made: what :func:`analyse_lazily` builds on, and all
+    that a scan keeps of each article (see ``scan.StoredDocument``)."""
+
+    article: Article
+    display: str
+    attributions: tuple[Attribution, ...]
+    #: (start in ``display``, text) of each sentence.
+    sentences: list[tuple[int, str]]
+    title: str | None
+    outlet: str | None
+    published: str | None
+    #: The metadata fields sniffed from the text rather than given.
+    sniffed: tuple[str, ...]
+
+    def matching_text(self) -> str:
+        """The sentences' text, one a line: ``tokenize`` of it gives the
+        document's tokens in order (no token crosses a line)."""
+        return "\n".join(text for _, text in self.sentences)
+
+
+def read_sentences(article: Article, settings: Settings = DEFAULT_SETTINGS) -> ReadArticle:
+    """The article's display text, metadata and sentences' places."""
+    display, attributions, published, bodies = _read(article)
+    kept = [(start, piece) for start, piece in sentence_pieces(bodies, settings.language) if _TOKEN.search(piece)]
+    first = (kept[0][0], kept[0][0] + len(kept[0][1])) if kept else None
+    return ReadArticle(article, display, tuple(attributions), kept, *_metadata(article, attributions, published, bodies, first))
+
+
+def _metadata(article: Article, attributions: list[Attribution], published: str | None,
+              bodies: list[tuple[int, str, bool]], first: Span | None) -> tuple[str | None, str | None, str | None, tuple[str, ...]]:
+    """Title, outlet and date (given, else sniffed), and which were sniffed."""
+    title = article.title or _sniff_title(bodies, first)
     outlet = article.outlet or _sniff_outlet(attributions)
     published_final = article.published or published
     sniffed = tuple(
@@ -375,6 +405,15 @@ def _document(
         )
         if not given and value
     )
+    return title, outlet, published_final, sniffed
+
+
+def _document(
+    article: Article, display: str, attributions: list[Attribution], published: str | None,
+    bodies: list[tuple[int, str, bool]], sentences: tuple[Sentence, ...],
+) -> Document:
+    first = (sentences[0].start, sentences[0].end) if sentences else None
+    title, outlet, published_final, sniffed = _metadata(article, attributions, published, bodies, first)
     return Document(
         id=article.id,
         text=display,
@@ -392,16 +431,11 @@ def _document(
 def analyse_lazily(article: Article, settings: Settings = DEFAULT_SETTINGS) -> Document:
     """:func:`analyse` without tokenising: the sentences find their tokens
     when first asked (equal to ``analyse(article)`` in every field)."""
-    display, attributions, published, bodies = _read(article)
-    kept = [(start, piece) for start, piece in sentence_pieces(bodies, settings.language) if _TOKEN.search(piece)]
-    sentences = tuple(LazySentence(i, piece, start, start + len(piece)) for i, (start, piece) in enumerate(kept))
-    return _document(article, display, attributions, published, bodies, sentences)
-
-
-def matching_text(document: Document) -> str:
-    """The sentences' text, one a line: ``tokenize`` of it gives the
-    document's tokens in order (no token crosses a line)."""
-    return "\n".join(s.text for s in document.sentences)
+    read = read_sentences(article, settings)
+    sentences = tuple(LazySentence(i, piece, start, start + len(piece)) for i, (start, piece) in enumerate(read.sentences))
+    return Document(id=article.id, text=read.display, sentences=sentences, attributions=read.attributions,
+                    title=read.title, outlet=read.outlet, published=read.published, url=article.url,
+                    origin=article.origin, sniffed=read.sniffed)
 
 
 _FIELDS = ("index", "text", "start", "end", "tokens", "token_spans")
@@ -479,13 +513,13 @@ def _segment_paragraph(language: str, body: str) -> list[str]:
         return [body]
 
 
-def _sniff_title(bodies: list[tuple[int, str, bool]], sentences: tuple[Sentence, ...]) -> str | None:
-    """The first body paragraph when it stands alone like a headline."""
-    if len(bodies) < 2 or not sentences:
+def _sniff_title(bodies: list[tuple[int, str, bool]], first: Span | None) -> str | None:
+    """The first body paragraph when it stands alone like a headline
+    (``first``: where the first sentence starts and ends)."""
+    if len(bodies) < 2 or first is None:
         return None
     base, body, blank_after = bodies[0]
-    first = sentences[0]
-    one_sentence = first.start == base and first.end >= base + len(body.rstrip())
+    one_sentence = first[0] == base and first[1] >= base + len(body.rstrip())
     if blank_after and one_sentence and len(body.strip()) <= _TITLE_MAX_CHARS:
         return body.strip()
     return None

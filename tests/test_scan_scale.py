@@ -5,6 +5,7 @@ import importlib
 import json
 
 import numpy as np
+from hypothesis import given, settings, strategies as st
 import pytest
 
 from benchmarks.generate import NewsGenerator, corpus
@@ -254,3 +255,25 @@ def test_threaded_estimates_give_the_same_candidates(small_corpus, monkeypatch, 
     for threads in (2, 3):
         keys, _ = memory.granularity_candidates(matrix, granularity, threads=threads)
         assert np.array_equal(keys, alone)
+
+
+_LINE = st.lists(st.sampled_from(list("abc XYZ. éİ’'_-\t0½ﬁ") + ["By ", "Reuters", "(AP) - ", "2024-03-01", "\u2028", "\ufeff"]),
+                 max_size=20).map("".join)
+_ARTICLE_TEXT = st.lists(_LINE, max_size=6).map("\n\n".join)
+
+
+@given(_ARTICLE_TEXT, st.sampled_from([None, "Given title"]))
+@settings(max_examples=200, deadline=None)
+def test_a_document_stored_from_its_read_sentences_equals_the_analysed_one(text, title):
+    """A scan stores articles from their sentences' places, without
+    sentence objects: the same document, metadata and blob."""
+    from provenance.text import analyse_lazily, read_sentences
+
+    article = Article(id="a", text=text, title=title, url="https://example.com/a")
+    read = read_sentences(article)
+    stored = scan_module.StoredDocument.of_read(read, 7)
+    from_document = scan_module.StoredDocument(analyse_lazily(article), 7)
+    assert stored._blob == from_document._blob and stored._odd == from_document._odd
+    assert stored == analyse(article) and stored.word_count == 7
+    assert stored.sniffed == from_document.sniffed and stored.title == from_document.title
+    assert read.matching_text() == "\n".join(s.text for s in analyse(article).sentences)
