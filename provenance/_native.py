@@ -677,6 +677,49 @@ def pair_part(d_rows, d_features, d_tf, s_rows, s_features, s_tf, n_derived, n_s
 
 
 @njit(cache=True, nogil=True)
+def best_groups(similarity, gram, floor, gain, max_merge, groups, sizes, scores):
+    """``align._best_group`` of every derived sentence (row), with the same
+    arithmetic in the same order: ``groups[i, :sizes[i]]`` and ``scores[i]``."""
+    n_derived, n_source = similarity.shape
+    for i in range(n_derived):
+        row = similarity[i]
+        expected = (i * (n_source - 1)) / max(n_derived - 1, 1)
+        top = row.max()
+        best = -1
+        nearest = np.inf
+        for j in range(n_source):
+            # The nearest of the ties; the lower index of two as near.
+            if row[j] >= top - 1e-9 and abs(j - expected) < nearest:
+                best, nearest = j, abs(j - expected)
+        score = row[best]
+        if score <= 0.0:
+            sizes[i], scores[i] = 0, 0.0
+            continue
+        size = 1
+        groups[i, 0] = best
+        product, square = score, gram[best, best]
+        order = np.argsort(-row, kind="mergesort")
+        for t in range(1, min(max_merge + 4, n_source)):
+            j = order[t]
+            if size >= max_merge or row[j] < floor:
+                break
+            candidate_product = product + row[j]
+            shared = gram[groups[i, 0], j]  # summed left to right, as numpy sums a few values
+            for g in range(1, size):
+                shared += gram[groups[i, g], j]
+            candidate_square = square + 2.0 * shared + gram[j, j]
+            norm = np.sqrt(candidate_square) if candidate_square > 0 else 0.0
+            merged = candidate_product / norm if norm != 0.0 else 0.0
+            if merged >= score + gain:
+                groups[i, size] = j
+                size += 1
+                product, square, score = candidate_product, candidate_square, merged
+        groups[i, :size] = np.sort(groups[i, :size])
+        sizes[i] = size
+        scores[i] = min(score, 1.0)
+
+
+@njit(cache=True, nogil=True)
 def _number_cells(features, keys, ids, bits, distinct, counts, out):
     """Each cell's feature number (new features numbered from ``distinct``)
     through the open-addressing table ``keys`` (feature + 1, Fibonacci

@@ -518,6 +518,13 @@ def _best_groups(similarity: np.ndarray, vectors: _PairVectors | _CompiledPair) 
     similar enough to merge (most of them), is settled here for the whole
     matrix at once."""
     n_derived, n_source = similarity.shape
+    native = _native()
+    if native is not None:
+        groups = np.empty((n_derived, _MAX_MERGE), dtype=np.int64)
+        sizes = np.empty(n_derived, dtype=np.int64)
+        scores = np.empty(n_derived)
+        native.best_groups(similarity, vectors.gram, _MERGE_FLOOR, _MERGE_GAIN, _MAX_MERGE, groups, sizes, scores)
+        return [(tuple(g[:k]), s) for g, k, s in zip(groups.tolist(), sizes.tolist(), scores.tolist())]
     top = similarity.max(axis=1)
     best = similarity.argmax(axis=1)
     ties = (similarity >= (top - 1e-9)[:, None]).sum(axis=1)
