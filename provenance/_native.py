@@ -663,17 +663,28 @@ def pair_part(d_rows, d_features, d_tf, s_rows, s_features, s_tf, n_derived, n_s
     # feature, and all the source ones.
     d_start, d_cells = _grouped(d_id, in_derived, in_source, distinct)
     s_start, s_cells = _grouped(s_id, in_source, in_source, distinct)
+    # Each feature's cells laid out contiguously (flat matrix offset and
+    # value) so that the products below read memory in order.
+    d_at = np.empty(len(d_cells), dtype=np.int64)
+    d_value = np.empty(len(d_cells), dtype=np.float64)
+    for m in range(len(d_cells)):
+        d_at[m] = d_rows[d_cells[m]] * n_source
+        d_value[m] = d_values[d_cells[m]]
+    s_row = np.empty(len(s_cells), dtype=np.int64)
+    s_value = np.empty(len(s_cells), dtype=np.float64)
+    for m in range(len(s_cells)):
+        s_row[m] = s_rows[s_cells[m]]
+        s_value[m] = s_values[s_cells[m]]
+    flat_similarity = similarity.reshape(-1)
+    flat_gram = gram.reshape(-1)
     for f in range(distinct):
         a0, a1 = s_start[f], s_start[f + 1]
         for a in range(a0, a1):
-            c = s_cells[a]
-            row, value = s_rows[c], s_values[c]
+            row, value = s_row[a], s_value[a]
             for m in range(d_start[f], d_start[f + 1]):
-                e = d_cells[m]
-                similarity[d_rows[e], row] += d_values[e] * value
+                flat_similarity[d_at[m] + row] += d_value[m] * value
             for b in range(a0, a1):
-                e = s_cells[b]
-                gram[s_rows[e], row] += s_values[e] * value
+                flat_gram[s_row[b] * n_source + row] += s_value[b] * value
 
 
 @njit(cache=True, nogil=True)
