@@ -59,9 +59,10 @@ def test_schema_doc_mentions_every_top_level_field(key):
     assert f"`{key}`" in doc
 
 
-@given(st.lists(st.text(alphabet="ab-.é’ \t", min_size=0, max_size=40), max_size=30),
+@given(st.lists(st.text(alphabet="ab-.é’ \t", min_size=0, max_size=40) | st.text(alphabet="ab", min_size=60, max_size=99),
+                max_size=30),
        st.text(alphabet="x ", max_size=50))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 def test_the_fast_word_wrap_is_textwraps(words, head):
     """The text report wraps most lines itself; when it does, the lines are
     textwrap's to the character."""
@@ -74,3 +75,13 @@ def test_the_fast_word_wrap_is_textwraps(words, head):
     assert text_report._wrapped(head, text) == want
     fast = text_report._fill_words(text, head, indent)
     assert fast is None or fast == want
+
+
+@pytest.mark.parametrize("slack", [-1, 0, 1])
+def test_a_line_that_fills_its_width_exactly_wraps_as_textwrap_does(slack):
+    head, indent = "  verdict: ", " " * 6
+    first = "a" * (text_report._WIDTH - len(head) - 5 + slack)  # with " bbbb": the width, one under, one over
+    text = f"{first} bbbb " + " ".join(["c" * 9] * 30)
+    want = textwrap.fill(text, width=text_report._WIDTH, initial_indent=head, subsequent_indent=indent,
+                         break_on_hyphens=False)
+    assert text_report._fill_words(text, head, indent) == want

@@ -99,28 +99,25 @@ def _wrapped(head: str, text: str) -> str:
     )
 
 
-# Whitespace textwrap turns into spaces (and then wraps differently).
-_TEXTWRAP_SPACE = "\t\n\x0b\x0c\r"
-
-
 def _fill_words(text: str, head: str, indent: str) -> str | None:
     """``textwrap.fill`` for the usual text -- words parted by single spaces,
-    none too long for a line -- which it wraps greedily in the same way,
+    none too long for its line -- which it wraps greedily in the same way,
     several times faster (a large scan's report wraps a line per sentence);
     None for anything else, which textwrap then handles."""
-    words = text.split(" ")
-    room = _WIDTH - max(len(head), len(indent))
-    if not text or "" in words or max(map(len, words)) > room or any(c in text for c in _TEXTWRAP_SPACE):
+    if (not text or text[0] == " " or text[-1] == " " or "  " in text
+            # whitespace textwrap would turn into spaces
+            or "\t" in text or "\n" in text or "\r" in text or "\x0b" in text or "\x0c" in text):
         return None
-    lines, line = [], head + words[0]
-    for word in words[1:]:
-        if len(line) + 1 + len(word) <= _WIDTH:
-            line += " " + word
-        else:
-            lines.append(line)
-            line = indent + word
-    lines.append(line)
-    return "\n".join(lines)
+    # Greedy: each line ends at the last space that lets it fit.
+    lines, start, width = [], 0, _WIDTH - len(head)
+    while len(text) - start > width:
+        cut = text.rfind(" ", start, start + width + 1)
+        if cut < 0:
+            return None  # a word longer than the line: textwrap breaks it
+        lines.append(text[start:cut])
+        start, width = cut + 1, _WIDTH - len(indent)
+    lines.append(text[start:])
+    return head + ("\n" + indent).join(lines)
 
 
 def _clip(text: str | None, width: int) -> str:
