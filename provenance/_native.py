@@ -731,6 +731,27 @@ def best_groups(similarity, gram, floor, gain, max_merge, groups, sizes, scores)
 
 
 @njit(cache=True, nogil=True)
+def tf_cells(keys, shift, log_tf, rows, features, tf):
+    """The runs of equal values in sorted ``keys`` (row above ``shift`` bits,
+    feature below): each run's row, feature and ``log_tf[length]``, as
+    ``align._cells`` reads them from ``np.unique``. Returns the run count."""
+    mask = (np.uint64(1) << np.uint64(shift)) - np.uint64(1)
+    n = 0
+    at = 0
+    while at < len(keys):
+        end = at + 1
+        while end < len(keys) and keys[end] == keys[at]:
+            end += 1
+        key = np.uint64(keys[at])
+        rows[n] = np.int32(key >> np.uint64(shift))
+        features[n] = np.int64(key & mask)
+        tf[n] = log_tf[end - at]
+        n += 1
+        at = end
+    return n
+
+
+@njit(cache=True, nogil=True)
 def _number_cells(features, keys, ids, bits, distinct, counts, out):
     """Each cell's feature number (new features numbered from ``distinct``)
     through the open-addressing table ``keys`` (feature + 1, Fibonacci

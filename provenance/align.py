@@ -364,7 +364,8 @@ class _DocumentFeatures:
 
 
 # Row numbers are packed above feature ids (< 2**48) in one int64 key.
-_ROW = 1 << 48
+_ROW_BITS = 48
+_ROW = 1 << _ROW_BITS
 
 
 @dataclass(frozen=True)
@@ -448,18 +449,46 @@ class _CompiledPair:
 
 
 def _cells(rows: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, feature, sublinear tf) of each distinct (row, feature) of the
+    given occurrences, sorted by row, then feature."""
     shift = int(ids.max(initial=0)).bit_length()
     if shift < 32 and int(rows.max(initial=0)) < 1 << (32 - shift):
         # Row and id fit one 32-bit key, which sorts about twice as fast.
-        keys, counts = np.unique((rows.astype(np.uint32) << np.uint32(shift)) | ids.astype(np.uint32),
-                                 return_counts=True)
-        rows_of, features = keys >> np.uint32(shift), keys & np.uint32((1 << shift) - 1)
+        keys = (rows.astype(np.uint32) << np.uint32(shift)) | ids.astype(np.uint32)
     else:
-        cells, counts = np.unique(rows * _ROW + ids, return_counts=True)
-        rows_of, features = cells // _ROW, cells % _ROW
+        keys, shift = rows * _ROW + ids, _ROW_BITS
+    native = _native()
+    if native is not None:
+        keys.sort()
+        rows_of = np.empty(len(keys), dtype=np.int32)
+        features = np.empty(len(keys), dtype=np.int64)
+        tf = np.empty(len(keys))
+        n = native.tf_cells(keys, shift, _log_tf(len(keys)), rows_of, features, tf)
+        rows_of, features, tf = rows_of[:n], features[:n], tf[:n]
+    else:
+        keys, counts = np.unique(keys, return_counts=True)
+        rows_of, features = keys >> keys.dtype.type(shift), keys & keys.dtype.type((1 << shift) - 1)
+        tf = _log_tf(len(counts) and int(counts.max()))[counts]
     # Kept for a few hundred documents at a time: the narrowest types that hold them.
     features = features.astype(np.int32 if len(features) and features.max() < 2**31 else np.int64)
-    return rows_of.astype(np.int32), features, np.log(counts) + 1.0
+    return rows_of.astype(np.int32), features, tf
+
+
+def _log_counts(size: int) -> np.ndarray:
+    counts = np.arange(1, size)
+    return np.concatenate([[0.0], np.log(counts) + 1.0])
+
+
+_LOG_TF = _log_counts(1 << 12)
+
+
+def _log_tf(most: int) -> np.ndarray:
+    """``1 + log(count)`` at index ``count`` for every count up to ``most``,
+    from numpy's log as it computes a whole array of counts."""
+    global _LOG_TF
+    if most >= len(_LOG_TF):
+        _LOG_TF = _log_counts(2 * most + 2)
+    return _LOG_TF
 
 
 def _char_wb_grams(token: str) -> list[str]:

@@ -345,3 +345,29 @@ def test_best_groups_follow_the_merge_rule(n_derived, n_source, seed, shape):
         # The compiled search: the same groups and the same scores to the last bit.
         compiled = align_module._best_groups(similarity, vectors)
         assert compiled == got and all(type(s) is float for _, s in compiled)
+
+
+def _cells_reference(rows, ids):
+    """Distinct (row, id) cells with 1 + log of their counts, by np.unique."""
+    cells, counts = np.unique(rows.astype(np.int64) * (1 << 48) + ids, return_counts=True)
+    features = cells % (1 << 48)
+    features = features.astype(np.int32 if len(features) and features.max() < 2**31 else np.int64)
+    return (cells // (1 << 48)).astype(np.int32), features, np.log(counts) + 1.0
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 60)), max_size=300),
+       st.sampled_from([0, 20, 40]), st.integers(1, 5000))
+@settings(max_examples=200, deadline=None)
+def test_cells_count_each_row_and_feature(compiled, occurrences, wide, repeat):
+    """Both engines and both key widths (a feature id of 2**40 needs 64-bit
+    keys), against np.unique; a cell seen thousands of times reads the
+    log table beyond its first size."""
+    if compiled and align_module._native() is None:
+        pytest.skip("numba is not installed")
+    rows = np.array([r for r, _ in occurrences] + [3] * repeat, dtype=np.int64)
+    ids = np.array([i << wide for _, i in occurrences] + [7] * repeat, dtype=np.int64)
+    with patch.object(align_module, "_native", align_module._native if compiled else lambda: None):
+        got = align_module._cells(rows, ids)
+    for mine, theirs in zip(got, _cells_reference(rows, ids)):
+        assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)
