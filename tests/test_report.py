@@ -85,3 +85,16 @@ def test_a_line_that_fills_its_width_exactly_wraps_as_textwrap_does(slack):
     want = textwrap.fill(text, width=text_report._WIDTH, initial_indent=head, subsequent_indent=indent,
                          break_on_hyphens=False)
     assert text_report._fill_words(text, head, indent) == want
+
+
+def test_a_word_too_long_for_its_line_is_left_to_textwrap():
+    """textwrap breaks a word longer than the line it falls on, even where
+    the next line would hold it whole."""
+    head = "x" * 18 + ": "
+    hanging = len(head) - len(head.lstrip()) + 4
+    indent = " " * min(len(head), hanging + 8)
+    text = "a " + "b" * 81 + " c"
+    want = textwrap.fill(text, width=text_report._WIDTH, initial_indent=head, subsequent_indent=indent,
+                         break_on_hyphens=False)
+    assert text_report._wrapped(head, text) == want
+    assert text_report._fill_words(text, head, indent) in (None, want)

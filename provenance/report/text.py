@@ -112,8 +112,9 @@ def _fill_words(text: str, head: str, indent: str) -> str | None:
     lines, start, width = [], 0, _WIDTH - len(head)
     while len(text) - start > width:
         cut = text.rfind(" ", start, start + width + 1)
-        if cut < 0:
-            return None  # a word longer than the line: textwrap breaks it
+        after = text.find(" ", cut + 1)
+        if cut < 0 or (after if after >= 0 else len(text)) - cut - 1 > width:
+            return None  # a word longer than this line: textwrap breaks it into the line
         lines.append(text[start:cut])
         start, width = cut + 1, _WIDTH - len(indent)
     lines.append(text[start:])
