@@ -120,7 +120,7 @@ def align(source: Document, derived: Document, settings: Settings = DEFAULT_SETT
     document's sentence features are then extracted once. Tokens are read
     from each sentence's text, as :func:`provenance.text.tokenize` gives
     them (what a sentence's ``tokens`` hold)."""
-    if not derived.sentences or not source.sentences:
+    if not derived.sentence_count or not source.sentence_count:
         return Ledger(source.id, derived.id, tuple(
             SentenceAlignment(s.index, ADDED, (), 0.0, (), 0.0, len(s.tokens)) for s in derived.sentences
         ), tuple(range(len(source.sentences))), len(source.sentences))
@@ -134,15 +134,15 @@ def align(source: Document, derived: Document, settings: Settings = DEFAULT_SETT
     groups = [group for group, _ in best]
     copied = _CopiedRuns(theirs, mine, groups, n)
     evidence = copied if match_n == n else _CopiedRuns(theirs, mine, groups, match_n)
+    # (A sentence's index is its place in the document.)
     rows = [
-        _labelled(sentence.index, copied.words(i), group, score, copied.spans(i), copied.share(i), evidence.share(i),
-                  settings)
-        for i, (sentence, (group, score)) in enumerate(zip(derived.sentences, best))
+        _labelled(i, copied.words(i), group, score, copied.spans(i), copied.share(i), evidence.share(i), settings)
+        for i, (group, score) in enumerate(best)
     ]
     rows = _fill_gaps(rows, similarity, theirs, mine, settings)
     used = {j for row in rows for j in row.source_indexes}
-    dropped = tuple(j for j in range(len(source.sentences)) if j not in used)
-    return Ledger(source.id, derived.id, tuple(rows), dropped, len(source.sentences))
+    dropped = tuple(j for j in range(source.sentence_count) if j not in used)
+    return Ledger(source.id, derived.id, tuple(rows), dropped, source.sentence_count)
 
 
 def _features(sentence: Sentence) -> list[str]:
@@ -209,12 +209,12 @@ class Vectoriser:
         if not self._native:
             return self._rows(derived, source)
         mine, theirs = self.features_of(derived), self.features_of(source)
-        return _CompiledPair(self._native, len(derived.sentences), len(source.sentences),
+        return _CompiledPair(self._native, derived.sentence_count, source.sentence_count,
                              [(mine.word_cells, theirs.word_cells), (mine.char_cells, theirs.char_cells)])
 
     def _rows(self, derived: Document, source: Document) -> _PairVectors:
-        n_derived = len(derived.sentences)
-        n = n_derived + len(source.sentences)
+        n_derived = derived.sentence_count
+        n = n_derived + source.sentence_count
         mine, theirs = self.features_of(derived), self.features_of(source)
         parts = []
         for (rows_mine, ids_mine, tf_mine), (rows_theirs, ids_theirs, tf_theirs) in (
@@ -242,7 +242,7 @@ class Vectoriser:
         return found
 
     def _extract(self, document: Document) -> _DocumentFeatures:
-        texts = [s.text for s in document.sentences]
+        texts = document.sentence_texts()
         found = self._native.sentence_token_hashes(texts) if self._native else None
         if found is not None:
             hashes, rows, spans, folded = found
@@ -632,12 +632,11 @@ class _CopiedRuns:
 
     def __init__(self, source: _DocumentFeatures, derived: _DocumentFeatures,
                  groups: list[tuple[int, ...]], n: int):
-        self._rows = derived.token_rows
-        covered = self._covered(source, derived, groups, n)
+        self._rows, self._token_spans = derived.token_rows, derived.spans
+        self._covered_tokens = covered = self._covered(source, derived, groups, n)
         # Read a sentence at a time: as Python numbers.
         self._lengths = np.diff(derived.offsets).tolist()
         self._copied = np.bincount(self._rows, weights=covered, minlength=derived.sentence_count).tolist()
-        self._spans = self._spans_of(covered, derived.spans)
 
     def _covered(self, source: _DocumentFeatures, derived: _DocumentFeatures,
                  groups: list[tuple[int, ...]], n: int) -> np.ndarray:
@@ -671,8 +670,11 @@ class _CopiedRuns:
             covered[hit + shift] = True
         return covered
 
-    def _spans_of(self, covered: np.ndarray, token_spans: np.ndarray) -> dict[int, tuple[Span, ...]]:
-        """Character spans of the runs of covered tokens, by sentence."""
+    @cached_property
+    def _spans(self) -> dict[int, tuple[Span, ...]]:
+        """Character spans of the runs of covered tokens, by sentence (only
+        when asked for: the runs that count as evidence are not shown)."""
+        covered, token_spans = self._covered_tokens, self._token_spans
         same = self._rows[1:] == self._rows[:-1]
         after_covered = np.zeros_like(covered)
         after_covered[1:] = covered[:-1] & same

@@ -467,20 +467,15 @@ def credit_evidence(source: Document, derived: Document, ledger: Ledger) -> tupl
         found += [a.text for a in derived.attributions if a.kind in ("credit", "byline")
                   and mentions(a.text, authors) and a.text not in found]
     # Most derived texts name the source in no sentence: one search decides.
-    if names and may_mention("\n".join(s.text for s in derived.sentences), names):
+    if names and may_mention("\n".join(derived.sentence_texts()), names):
         for row in ledger.sentences:
-            sentence = derived.sentences[row.index]
-            phrases = credit_phrases(sentence.text, names)
+            phrases = credit_phrases(derived.sentence_text(row.index), names)
             if not phrases:
                 continue
-            inherited = any(mentions(_source_text(source, j), names) for j in row.source_indexes)
+            inherited = any(mentions(source.sentence_text(j), names) for j in row.source_indexes)
             if row.label == ADDED or not inherited:
                 found.extend(phrases)
     return tuple(dict.fromkeys(found))
-
-
-def _source_text(source: Document, index: int) -> str:
-    return source.sentences[index].text
 
 
 # --- clusters -------------------------------------------------------------------

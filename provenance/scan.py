@@ -275,6 +275,13 @@ class StoredDocument(Document):
                 return sentence_text
         return text[starts[index] : ends[index]]
 
+    def sentence_texts(self) -> list[str]:
+        text, starts, ends = _unpack_text(self._blob)
+        texts = [text[a:b] for a, b in zip(starts, ends)]
+        for i, sentence_text in self._odd:
+            texts[i] = sentence_text
+        return texts
+
     @property
     def word_count(self) -> int:
         return self._word_count
@@ -285,11 +292,7 @@ class StoredDocument(Document):
 
     def load(self) -> Document:
         """The plain document (which knows its word count without tokenising)."""
-        loaded = _LoadedDocument(id=self.id, text=self.text, sentences=self.sentences, attributions=self.attributions,
-                                 title=self.title, outlet=self.outlet, published=self.published, url=self.url,
-                                 origin=self.origin, sniffed=self.sniffed)
-        object.__setattr__(loaded, "_word_count", self._word_count)
-        return loaded
+        return _LoadedDocument(self)
 
     __eq__ = _fields_equal
     __hash__ = _fields_hash
@@ -300,7 +303,32 @@ class StoredDocument(Document):
 
 class _LoadedDocument(Document):
     """A stored document unpacked for judging, with the word count it was
-    stored with; equal to (and hashing like) the document."""
+    stored with; equal to (and hashing like) the document. Its sentence
+    objects are made when first asked for: judging reads sentence texts."""
+
+    def __init__(self, stored: StoredDocument):
+        text, starts, ends = _unpack_text(stored._blob)
+        for name in _KEPT_FIELDS:
+            object.__setattr__(self, name, getattr(stored, name))
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "_spans", (starts, ends))
+        object.__setattr__(self, "_texts", stored.sentence_texts())
+        object.__setattr__(self, "_word_count", stored.word_count)
+
+    @cached_property
+    def sentences(self) -> tuple[Sentence, ...]:  # type: ignore[override]
+        starts, ends = self._spans
+        return tuple(LazySentence(i, t, a, b) for i, (t, a, b) in enumerate(zip(self._texts, starts, ends)))
+
+    def sentence_text(self, index: int) -> str:
+        return self._texts[index]
+
+    def sentence_texts(self) -> list[str]:
+        return list(self._texts)
+
+    @property
+    def sentence_count(self) -> int:
+        return len(self._texts)
 
     @property
     def word_count(self) -> int:

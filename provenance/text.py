@@ -81,6 +81,15 @@ class Document:
         rebuilding every sentence)."""
         return self.sentences[index].text
 
+    @property
+    def sentence_count(self) -> int:
+        return len(self.sentences)
+
+    def sentence_texts(self) -> list[str]:
+        """Every sentence's text (a stored or loaded document answers
+        without making sentence objects)."""
+        return [s.text for s in self.sentences]
+
 
 # --- normalisation -------------------------------------------------------------
 
