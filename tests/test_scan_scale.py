@@ -121,6 +121,11 @@ def test_stored_documents_keep_sentences_that_are_not_slices_of_their_text():
     stored = scan_module.StoredDocument(document)
     assert stored.sentences == document.sentences and stored == document
     assert [stored.sentence_text(i) for i in range(2)] == [plain.sentences[0].text, "Replaced text."]
+    texts = [plain.sentences[0].text, "Replaced text."]
+    assert stored.sentence_texts() == texts and stored.sentence_count == 2
+    loaded = stored.load()
+    assert loaded.sentence_texts() == texts and [loaded.sentence_text(i) for i in range(2)] == texts
+    assert loaded.sentence_count == 2 and loaded.sentences == document.sentences and loaded == document
 
 
 def test_corpus_candidates_equal_the_index_query_below_the_floor(small_corpus, monkeypatch):
