@@ -731,6 +731,22 @@ def best_groups(similarity, gram, floor, gain, max_merge, groups, sizes, scores)
 
 
 @njit(cache=True, nogil=True)
+def shared_count(a, b):
+    """How many values two sorted arrays of distinct values share."""
+    i = j = n = 0
+    while i < len(a) and j < len(b):
+        if a[i] < b[j]:
+            i += 1
+        elif b[j] < a[i]:
+            j += 1
+        else:
+            n += 1
+            i += 1
+            j += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
 def tf_cells(keys, shift, log_tf, rows, features, tf):
     """The runs of equal values in sorted ``keys`` (row above ``shift`` bits,
     feature below): each run's row, feature and ``log_tf[length]``, as

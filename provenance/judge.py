@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ._arrays import shared_count
 from .align import ADDED, REWRITE, VERBATIM, Ledger, Vectoriser, align
 from .attribution import aliases_of, credit_phrases, may_mention, mentions
 from .config import DEFAULT_SETTINGS, Settings
@@ -220,7 +221,7 @@ class FeatureCache:
 
     def content_similarity(self, a: Document, b: Document) -> float:
         terms_a, terms_b = self.terms(a), self.terms(b)
-        shared = len(np.intersect1d(terms_a, terms_b, assume_unique=True))
+        shared = shared_count(terms_a, terms_b)
         union = len(terms_a) + len(terms_b) - shared
         return shared / union if union else 0.0
 
@@ -232,7 +233,7 @@ def orient(
     them before aligning: the cheap part of judging a pair."""
     features = features if features is not None else FeatureCache()
     grams = {d.id: features.trigrams(d) for d in (first, second)}
-    shared = len(np.intersect1d(grams[first.id], grams[second.id], assume_unique=True))
+    shared = shared_count(grams[first.id], grams[second.id])
     containment = {
         (a.id, b.id): shared / len(grams[a.id]) if len(grams[a.id]) else 0.0
         for a, b in ((first, second), (second, first))

@@ -1,3 +1,7 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
 from provenance.judge import COPY, INDEPENDENT, PARTIAL, REWRITE_VERDICT, judge_pair
 
 WIRE = (
@@ -90,3 +94,20 @@ def test_texts_without_content_words_do_not_crash(make_document):
     first, second = make_document("N/A", "a"), make_document("N/A", "b")
     relation = judge_pair(first, second)
     assert {relation.source, relation.derived} == {"a", "b"}
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+@given(st.sets(st.integers(-2**62, 2**62), max_size=60), st.sets(st.integers(-2**62, 2**62), max_size=60),
+       st.sets(st.integers(0, 40), max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_shared_count_of_sorted_distinct_values(compiled, a, b, both):
+    """Containment and content similarity count the values two sorted sets share."""
+    from unittest.mock import patch
+
+    from provenance import _arrays, fingerprint
+
+    if compiled and fingerprint._native() is None:
+        pytest.skip("numba is not installed")
+    first, second = np.array(sorted(a | both), dtype=np.int64), np.array(sorted(b | both), dtype=np.int64)
+    with patch.object(fingerprint, "_native", fingerprint._native if compiled else lambda: None):
+        assert _arrays.shared_count(first, second) == len((a | both) & (b | both))

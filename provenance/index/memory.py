@@ -256,16 +256,21 @@ def uncommon_cells(matrix: np.ndarray, settings: Settings, granularity: str = "c
     return None if usable.all() else usable
 
 
-def band_layout(matrix: np.ndarray, usable: np.ndarray | None, threshold: float) -> tuple[int, int]:
+def band_layout(matrix: np.ndarray, usable: np.ndarray | None, threshold: float
+                ) -> tuple[int, int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
     """(bands, rows) for this granularity: datasketch's recall-weighted
     layout for the threshold while its collisions fit :data:`PAIR_BUDGET`,
-    else bands of more rows over all permutations until they fit."""
+    else bands of more rows over all permutations until they fit; and each
+    band's runs (see :func:`_band_runs`), which counting the collisions found."""
     num_perm = matrix.shape[1]
     bands, rows = lsh_layout(threshold, num_perm)
-    while _volume(matrix, usable, bands, rows) > PAIR_BUDGET and num_perm // (rows + 1) >= 8:
+    while True:
+        runs = [_band_runs(matrix, usable, band, rows) for band in range(bands)]
+        volume = sum(int((lengths * (lengths - 1) // 2).sum()) for _, _, lengths in runs)
+        if volume <= PAIR_BUDGET or num_perm // (rows + 1) < 8:
+            return bands, rows, runs
         rows += 1
         bands = num_perm // rows
-    return bands, rows
 
 
 def _band_keys(matrix: np.ndarray, usable: np.ndarray | None, band: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
@@ -301,13 +306,14 @@ def _runs(members: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     return members, boundary[keep], lengths[keep]
 
 
-def _volume(matrix: np.ndarray, usable: np.ndarray | None, bands: int, rows: int) -> int:
-    total = 0
-    for band in range(bands):
-        members, key = _band_keys(matrix, usable, band, rows)
-        _, _, lengths = _runs(members, key)
-        total += int((lengths * (lengths - 1) // 2).sum())
-    return total
+def _band_runs(matrix: np.ndarray, usable: np.ndarray | None, band: int, rows: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The articles that collide in band ``band``, grouped in runs of equal
+    keys: (members, each run's start in them, each run's length)."""
+    members, starts, lengths = _runs(*_band_keys(matrix, usable, band, rows))
+    # Only the members in runs are kept (the layout's runs are kept for every band).
+    members = members[np.repeat(starts, lengths) + _ramp(lengths)]
+    return members, np.cumsum(lengths) - lengths, lengths
 
 
 def _run_pairs(members: np.ndarray, starts: np.ndarray, lengths: np.ndarray, n: int) -> np.ndarray:
@@ -334,16 +340,16 @@ def _ramp(lengths: np.ndarray) -> np.ndarray:
     return np.arange(total, dtype=np.int64) - starts
 
 
-def surfaced_pairs(matrix: np.ndarray, usable: np.ndarray | None, bands: int, rows: int) -> np.ndarray:
+def surfaced_pairs(matrix: np.ndarray, usable: np.ndarray | None, bands: int, rows: int,
+                   runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None) -> np.ndarray:
     """Sorted unique ``low * n + high`` keys of pairs colliding in at least
-    one of the first ``bands`` bands of ``rows`` rows."""
+    one of the first ``bands`` bands of ``rows`` rows (whose runs may be given)."""
     n = len(matrix)
     found: list[np.ndarray] = []
     pending: list[np.ndarray] = []
     pending_size = 0
     for band in range(bands):
-        members, key = _band_keys(matrix, usable, band, rows)
-        members, starts, lengths = _runs(members, key)
+        members, starts, lengths = runs[band] if runs is not None else _band_runs(matrix, usable, band, rows)
         if len(starts):
             pairs = _run_pairs(members, starts, lengths, n)
             pending.append(pairs)
@@ -448,8 +454,9 @@ def granularity_candidates(matrix: np.ndarray, granularity: str, settings: Setti
         return np.zeros(0, dtype=np.int64), None
     frequencies = cell_frequencies(matrix, settings, granularity)
     usable = None if frequencies is None else frequencies <= common_df(n, granularity)
-    bands, rows = band_layout(matrix, usable, threshold)
-    keys = surfaced_pairs(matrix, usable, bands, rows)
+    bands, rows, runs = band_layout(matrix, usable, threshold)
+    keys = surfaced_pairs(matrix, usable, bands, rows, runs)
+    del runs
     if usable is not None:
         extra = [keys]
         if rows > 1:
