@@ -747,10 +747,10 @@ def shared_count(a, b):
 
 
 @njit(cache=True, nogil=True)
-def tf_cells(keys, shift, log_tf, rows, features, tf):
+def tf_cells(keys, shift, rows, features, counts):
     """The runs of equal values in sorted ``keys`` (row above ``shift`` bits,
-    feature below): each run's row, feature and ``log_tf[length]``, as
-    ``align._cells`` reads them from ``np.unique``. Returns the run count."""
+    feature below): each run's row, feature and length, as ``align._cells``
+    reads them from ``np.unique``. Returns the run count."""
     mask = (np.uint64(1) << np.uint64(shift)) - np.uint64(1)
     n = 0
     at = 0
@@ -761,7 +761,7 @@ def tf_cells(keys, shift, log_tf, rows, features, tf):
         key = np.uint64(keys[at])
         rows[n] = np.int32(key >> np.uint64(shift))
         features[n] = np.int64(key & mask)
-        tf[n] = log_tf[end - at]
+        counts[n] = end - at
         n += 1
         at = end
     return n

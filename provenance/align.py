@@ -442,6 +442,7 @@ class _CompiledPair:
     engine from the two texts' cells, without dense rows."""
 
     def __init__(self, native, n_derived: int, n_source: int, parts: list) -> None:
+        self.native = native
         self.similarity = np.zeros((n_derived, n_source))
         self.gram = np.zeros((n_source, n_source))
         for derived, source in parts:
@@ -462,13 +463,13 @@ def _cells(rows: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
         keys.sort()
         rows_of = np.empty(len(keys), dtype=np.int32)
         features = np.empty(len(keys), dtype=np.int64)
-        tf = np.empty(len(keys))
-        n = native.tf_cells(keys, shift, _log_tf(len(keys)), rows_of, features, tf)
-        rows_of, features, tf = rows_of[:n], features[:n], tf[:n]
+        counts = np.empty(len(keys), dtype=np.int64)
+        n = native.tf_cells(keys, shift, rows_of, features, counts)
+        rows_of, features, counts = rows_of[:n], features[:n], counts[:n]
     else:
         keys, counts = np.unique(keys, return_counts=True)
         rows_of, features = keys >> keys.dtype.type(shift), keys & keys.dtype.type((1 << shift) - 1)
-        tf = _log_tf(len(counts) and int(counts.max()))[counts]
+    tf = _log_tf(int(counts.max(initial=0)))[counts]
     # Kept for a few hundred documents at a time: the narrowest types that hold them.
     features = features.astype(np.int32 if len(features) and features.max() < 2**31 else np.int64)
     return rows_of.astype(np.int32), features, tf
@@ -486,9 +487,10 @@ def _log_tf(most: int) -> np.ndarray:
     """``1 + log(count)`` at index ``count`` for every count up to ``most``,
     from numpy's log as it computes a whole array of counts."""
     global _LOG_TF
-    if most >= len(_LOG_TF):
-        _LOG_TF = _log_counts(2 * most + 2)
-    return _LOG_TF
+    table = _LOG_TF
+    if most >= len(table):
+        table = _LOG_TF = _log_counts(2 * most + 2)
+    return table
 
 
 def _char_wb_grams(token: str) -> list[str]:
@@ -542,13 +544,14 @@ def _best_group(i: int, similarity: np.ndarray, gram: np.ndarray) -> tuple[tuple
 
 
 def _best_groups(similarity: np.ndarray, vectors: _PairVectors | _CompiledPair) -> list[tuple[tuple[int, ...], float]]:
-    """:func:`_best_group` of every derived sentence. A sentence like no
+    """:func:`_best_group` of every derived sentence: compiled (the same
+    arithmetic) for the compiled engine's pairs; otherwise a sentence like no
     source sentence, or with one best source sentence and no runner-up
     similar enough to merge (most of them), is settled here for the whole
     matrix at once."""
     n_derived, n_source = similarity.shape
-    native = _native()
-    if native is not None:
+    if isinstance(vectors, _CompiledPair):
+        native = vectors.native
         groups = np.empty((n_derived, _MAX_MERGE), dtype=np.int64)
         sizes = np.empty(n_derived, dtype=np.int64)
         scores = np.empty(n_derived)

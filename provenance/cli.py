@@ -370,7 +370,8 @@ def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, wit
 def main() -> None:
     # The process ends with the command: nothing it leaves (a scan's
     # documents, numba's compiled code) needs collecting on the way out, and
-    # the interpreter's last collections would traverse all of it (0.3 s).
+    # the interpreter's last collections would traverse all of it (0.13 s
+    # after a 20,000-article scan).
     atexit.register(gc.freeze)
     cli(prog_name="provenance")
 

@@ -236,13 +236,11 @@ class StoredDocument(Document):
         """The stored form of ``analyse_lazily(read.article)``, made without
         its sentence objects (a scan stores every article it reads)."""
         stored = cls.__new__(cls)
-        text, article = read.display, read.article
+        text = read.display
         spans = [(start, start + len(piece)) for start, piece in read.sentences]
         odd = tuple((i, piece) for i, ((start, end), (_, piece)) in enumerate(zip(spans, read.sentences))
                     if text[start:end] != piece)
-        fields = {"id": article.id, "attributions": read.attributions, "title": read.title, "outlet": read.outlet,
-                  "published": read.published, "url": article.url, "origin": article.origin, "sniffed": read.sniffed}
-        stored._keep(fields, text, spans, odd, word_count)
+        stored._keep(read.document_fields(), text, spans, odd, word_count)
         return stored
 
     def _keep(self, fields: dict[str, Any], text: str, spans: list[tuple[int, int]],

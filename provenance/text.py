@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
@@ -36,6 +36,8 @@ Span = tuple[int, int]
 class Sentence:
     """One sentence of a document's body."""
 
+    #: Its place among the document's sentences (ledgers and reports read
+    #: sentence ``i`` as ``sentences[i]``).
     index: int
     text: str
     #: Offsets of ``text`` in :attr:`Document.text`.
@@ -378,12 +380,18 @@ class ReadArticle:
     display: str
     attributions: tuple[Attribution, ...]
     #: (start in ``display``, text) of each sentence.
-    sentences: list[tuple[int, str]]
+    sentences: tuple[tuple[int, str], ...]
     title: str | None
     outlet: str | None
     published: str | None
     #: The metadata fields sniffed from the text rather than given.
     sniffed: tuple[str, ...]
+
+    def document_fields(self) -> dict[str, Any]:
+        """The document's fields but its text and sentences."""
+        article = self.article
+        return {"id": article.id, "attributions": self.attributions, "title": self.title, "outlet": self.outlet,
+                "published": self.published, "url": article.url, "origin": article.origin, "sniffed": self.sniffed}
 
     def matching_text(self) -> str:
         """The sentences' text, one a line: ``tokenize`` of it gives the
@@ -396,7 +404,8 @@ def read_sentences(article: Article, settings: Settings = DEFAULT_SETTINGS) -> R
     display, attributions, published, bodies = _read(article)
     kept = [(start, piece) for start, piece in sentence_pieces(bodies, settings.language) if _TOKEN.search(piece)]
     first = (kept[0][0], kept[0][0] + len(kept[0][1])) if kept else None
-    return ReadArticle(article, display, tuple(attributions), kept, *_metadata(article, attributions, published, bodies, first))
+    return ReadArticle(article, display, tuple(attributions), tuple(kept),
+                       *_metadata(article, attributions, published, bodies, first))
 
 
 def _metadata(article: Article, attributions: list[Attribution], published: str | None,
@@ -442,9 +451,7 @@ def analyse_lazily(article: Article, settings: Settings = DEFAULT_SETTINGS) -> D
     when first asked (equal to ``analyse(article)`` in every field)."""
     read = read_sentences(article, settings)
     sentences = tuple(LazySentence(i, piece, start, start + len(piece)) for i, (start, piece) in enumerate(read.sentences))
-    return Document(id=article.id, text=read.display, sentences=sentences, attributions=read.attributions,
-                    title=read.title, outlet=read.outlet, published=read.published, url=article.url,
-                    origin=article.origin, sniffed=read.sniffed)
+    return Document(text=read.display, sentences=sentences, **read.document_fields())
 
 
 _FIELDS = ("index", "text", "start", "end", "tokens", "token_spans")

@@ -343,7 +343,9 @@ def test_best_groups_follow_the_merge_rule(n_derived, n_source, seed, shape):
     np.testing.assert_allclose([s for _, s in got], [s for _, s in want], rtol=0, atol=1e-12)
     if align_module._native() is not None:
         # The compiled search: the same groups and the same scores to the last bit.
-        compiled = align_module._best_groups(similarity, vectors)
+        pair = align_module._CompiledPair.__new__(align_module._CompiledPair)
+        pair.native, pair.similarity, pair.gram = align_module._native(), similarity, gram
+        compiled = align_module._best_groups(similarity, pair)
         assert compiled == got and all(type(s) is float for _, s in compiled)
 
 

@@ -59,7 +59,8 @@ def test_schema_doc_mentions_every_top_level_field(key):
     assert f"`{key}`" in doc
 
 
-@given(st.lists(st.text(alphabet="ab-.é’ \t", min_size=0, max_size=40) | st.text(alphabet="ab", min_size=60, max_size=99),
+@given(st.lists(st.text(alphabet="ab-.é’ \t\xa0\u3000\u2028\x85\x1c", min_size=0, max_size=40)
+                | st.text(alphabet="ab", min_size=60, max_size=99),
                 max_size=30),
        st.text(alphabet="x ", max_size=50))
 @settings(max_examples=1000, deadline=None)

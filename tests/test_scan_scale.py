@@ -272,13 +272,21 @@ _ARTICLE_TEXT = st.lists(_LINE, max_size=6).map("\n\n".join)
 def test_a_document_stored_from_its_read_sentences_equals_the_analysed_one(text, title):
     """A scan stores articles from their sentences' places, without
     sentence objects: the same document, metadata and blob."""
-    from provenance.text import analyse_lazily, read_sentences
+    from provenance.text import read_sentences
 
     article = Article(id="a", text=text, title=title, url="https://example.com/a")
     read = read_sentences(article)
     stored = scan_module.StoredDocument.of_read(read, 7)
-    from_document = scan_module.StoredDocument(analyse_lazily(article), 7)
+    from_document = scan_module.StoredDocument(analyse(article), 7)
     assert stored._blob == from_document._blob and stored._odd == from_document._odd
     assert stored == analyse(article) and stored.word_count == 7
     assert stored.sniffed == from_document.sniffed and stored.title == from_document.title
     assert read.matching_text() == "\n".join(s.text for s in analyse(article).sentences)
+
+
+def test_a_threshold_that_leaves_one_lsh_band_is_a_clear_error(seeds_dir):
+    from provenance import Settings, scan
+    from provenance.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="single band.*raise num_perm"):
+        scan([seeds_dir], settings=Settings(num_perm=16, word_lsh_threshold=0.99))

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..config import DEFAULT_SETTINGS, Settings
-from ..errors import IncompatibleIndexError, IndexStoreError, ProvenanceError
+from ..errors import ConfigError, IncompatibleIndexError, IndexStoreError, ProvenanceError
 from ..fingerprint import GRANULARITIES, Signature
 from ..text import Document
 from .codec import StoredArticle
@@ -179,7 +179,7 @@ def lsh_layout(threshold: float, num_perm: int) -> tuple[int, int]:
     collision probability ``1 - (1 - s**r)**b`` is a polynomial of degree
     ``r * b <= num_perm``, so Gauss-Legendre quadrature with
     ``num_perm // 2 + 2`` nodes integrates it exactly. A test holds the
-    choice equal to datasketch's."""
+    choice equal to datasketch's, and its refusal of a single band."""
     layouts = np.array([(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)], dtype=np.float64)
     bands, rows = layouts[:, :1], layouts[:, 1:]
     nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 2)
@@ -189,6 +189,9 @@ def lsh_layout(threshold: float, num_perm: int) -> tuple[int, int]:
     false_negative = ((1.0 - above ** rows) ** bands) @ weights * ((1.0 - threshold) / 2.0)
     fp_weight, fn_weight = RECALL_WEIGHTS
     best = int(np.argmin(false_positive * fp_weight + false_negative * fn_weight))  # the first least
+    if bands[best, 0] < 2:  # as datasketch refuses it
+        raise ConfigError(f"an LSH threshold of {threshold} with num_perm={num_perm} leaves a single band: "
+                          "lower word_lsh_threshold or content_lsh_threshold, or raise num_perm")
     return int(bands[best, 0]), int(rows[best, 0])
 
 

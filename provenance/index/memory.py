@@ -261,10 +261,13 @@ def band_layout(matrix: np.ndarray, usable: np.ndarray | None, threshold: float
     """(bands, rows) for this granularity: datasketch's recall-weighted
     layout for the threshold while its collisions fit :data:`PAIR_BUDGET`,
     else bands of more rows over all permutations until they fit; and each
-    band's runs (see :func:`_band_runs`), which counting the collisions found."""
+    band's runs (see :func:`_band_runs`), found in counting the collisions
+    and kept for making the pairs (only the articles in runs: at 100,000
+    articles a few tens of MB for the word search's 128 bands)."""
     num_perm = matrix.shape[1]
     bands, rows = lsh_layout(threshold, num_perm)
     while True:
+        runs = None  # a refused layout's runs go before the next one's are found
         runs = [_band_runs(matrix, usable, band, rows) for band in range(bands)]
         volume = sum(int((lengths * (lengths - 1) // 2).sum()) for _, _, lengths in runs)
         if volume <= PAIR_BUDGET or num_perm // (rows + 1) < 8:

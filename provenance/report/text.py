@@ -104,9 +104,9 @@ def _fill_words(text: str, head: str, indent: str) -> str | None:
     none too long for its line -- which it wraps greedily in the same way,
     several times faster (a large scan's report wraps a line per sentence);
     None for anything else, which textwrap then handles."""
-    if (not text or text[0] == " " or text[-1] == " " or "  " in text
-            # whitespace textwrap would turn into spaces
-            or "\t" in text or "\n" in text or "\r" in text or "\x0b" in text or "\x0c" in text):
+    # Any whitespace but the space is not printable: textwrap would turn it
+    # into a space, or drop it at a line's end.
+    if not text or text[0] == " " or text[-1] == " " or "  " in text or not text.isprintable():
         return None
     # Greedy: each line ends at the last space that lets it fit.
     lines, start, width = [], 0, _WIDTH - len(head)
