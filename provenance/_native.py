@@ -535,7 +535,7 @@ def sentence_token_hashes(texts: Sequence[str]):
     """What :func:`provenance.text.sentence_tokens` finds, as token hashes
     (:func:`provenance.fingerprint.token_hash` of the folded token): (hashes,
     sentence of each, (start, end) in its sentence, and a function giving
-    the folded token at a position). None for texts beyond the BMP or
+    the folded tokens at an array of positions). None for texts beyond the BMP or
     holding a lone surrogate (the Python tokeniser takes those)."""
     joined = "\n".join(texts)
     kind = _text_kind(joined)
@@ -546,8 +546,8 @@ def sentence_token_hashes(texts: Sequence[str]):
     base = starts[rows]
     spans = np.stack([token_start - base, token_end - base], axis=1)
 
-    def folded(i: int) -> str:
-        return _fold_token(joined[token_start[i] : token_end[i]])
+    def folded(at: np.ndarray) -> list[str]:
+        return [_fold_token(joined[a:b]) for a, b in zip(token_start[at].tolist(), token_end[at].tolist())]
 
     return hashes, rows, spans, folded
 

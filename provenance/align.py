@@ -256,21 +256,21 @@ class Vectoriser:
         """Ids of folded tokens, new ones numbered in order of first use."""
         if self._native:
             hashes = np.fromiter(map(token_hash, tokens), dtype=np.uint64, count=len(tokens))
-            return self._ids_of_hashes(hashes, tokens.__getitem__)
+            return self._ids_of_hashes(hashes, lambda at: [tokens[i] for i in at.tolist()])
         table = self._tokens
         new = set(tokens).difference(table)
         if new:
             self._add_tokens([t for t in dict.fromkeys(tokens) if t in new])
         return np.fromiter(map(table.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
-    def _ids_of_hashes(self, hashes: np.ndarray, folded: Callable[[int], str]) -> np.ndarray:
-        """Ids of tokens given by hash; ``folded(i)`` is the token at position ``i``."""
+    def _ids_of_hashes(self, hashes: np.ndarray, folded: Callable[[np.ndarray], list[str]]) -> np.ndarray:
+        """Ids of tokens given by hash; ``folded(at)`` are the tokens at positions ``at``."""
         before = self._tokens.size
         ids = self._tokens.ids(hashes)
         if self._tokens.size > before:
             fresh = np.flatnonzero(ids >= before)
             _, first = np.unique(ids[fresh], return_index=True)
-            self._add_tokens([folded(int(i)) for i in fresh[first]])
+            self._add_tokens(folded(fresh[first]))
         return ids
 
     def _add_tokens(self, tokens: list[str]) -> None:
