@@ -106,6 +106,11 @@ class ParagraphHead:
     published: str | None = None
 
 
+#: A paragraph that opens with no attribution (most of them): one shared,
+#: immutable answer rather than a new one each.
+_BODY_ONLY = ParagraphHead((), 0)
+
+
 def parse_date_prefix(text: str) -> tuple[str, int] | None:
     """An ISO date and the offset after it, when ``text`` starts with a date."""
     match = _DATE_PREFIX.match(text)
@@ -153,6 +158,8 @@ def read_paragraph_head(paragraph: str, *, near_top: bool) -> ParagraphHead:
         agency = dateline["agency"].strip()
         found.append(Attribution("dateline", dateline.group(0).strip(), (canonical_outlet(agency),)))
         start = dateline.end()
+    if not found:
+        return _BODY_ONLY
     return ParagraphHead(tuple(found), start, published)
 
 
