@@ -316,4 +316,13 @@ def _loose_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def mentions(text: str, names: tuple[str, ...]) -> bool:
-    return bool(names) and names_pattern(names).search(text) is not None
+    if not names:
+        return False
+    if text.isascii() and all(name.isascii() for name in names):
+        # In ASCII, a name can match only where its letters appear in some
+        # case: the test that spares compiling the pattern of every new
+        # source's bylines.
+        lowered = text.lower()
+        if not any(name.lower() in lowered for name in names):
+            return False
+    return names_pattern(names).search(text) is not None

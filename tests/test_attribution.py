@@ -1,4 +1,5 @@
 import pytest
+from hypothesis import example, given, settings, strategies as st
 
 from provenance.attribution import credit_phrases, parse_date_prefix, read_paragraph_head
 
@@ -63,3 +64,16 @@ def test_credit_phrase_at_sentence_start_and_short_names_keep_their_case():
     assert credit_phrases("According to Reuters, the talks failed.", ("Reuters",))
     assert credit_phrases("Told AP on Monday.", ("AP",))
     assert not credit_phrases("according to ap rules", ("AP",))
+
+
+@given(st.text(alphabet="abAB PaApRrsS.-\u017f\u212a", max_size=30),
+       st.lists(st.text(alphabet="abAB PaApRrsS.-", min_size=1, max_size=6), min_size=1, max_size=3))
+@example("by \u017fam", ["Sam"])
+@example("\u212aate", ["kate"])
+@settings(max_examples=500, deadline=None)
+def test_mentions_equals_its_pattern(text, names):
+    """The ASCII shortcut before the pattern never changes the answer (the
+    long s and the Kelvin sign match s and k when case is ignored)."""
+    from provenance.attribution import mentions, names_pattern
+
+    assert mentions(text, tuple(names)) == (names_pattern(tuple(names)).search(text) is not None)
