@@ -307,7 +307,12 @@ def may_mention(text: str, names: tuple[str, ...]) -> bool:
     """False only when ``text`` holds none of ``names`` in any case or
     position: a cheap test before asking :func:`mentions` or
     :func:`credit_phrases` of each part of it."""
-    return bool(names) and _loose_pattern(tuple(names)).search(text) is not None
+    if not names:
+        return False
+    if text.isascii() and all(name.isascii() for name in names):
+        lowered = text.lower()  # in ASCII, ignoring case is lowering both
+        return any(name.lower() in lowered for name in names)
+    return _loose_pattern(tuple(names)).search(text) is not None
 
 
 @lru_cache(maxsize=1024)

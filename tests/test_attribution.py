@@ -77,3 +77,13 @@ def test_mentions_equals_its_pattern(text, names):
     from provenance.attribution import mentions, names_pattern
 
     assert mentions(text, tuple(names)) == (names_pattern(tuple(names)).search(text) is not None)
+
+
+@given(st.text(alphabet="abAB PaApRrsS.-\u017f\u212a()[]*", max_size=30),
+       st.lists(st.text(alphabet="abAB PaApRrsS.-()[]*", min_size=1, max_size=6), min_size=1, max_size=3))
+@example("by \u017fam", ["Sam"])
+@settings(max_examples=500, deadline=None)
+def test_may_mention_equals_its_loose_pattern(text, names):
+    from provenance.attribution import _loose_pattern, may_mention
+
+    assert may_mention(text, tuple(names)) == (_loose_pattern(tuple(names)).search(text) is not None)
