@@ -242,6 +242,7 @@ def _any_wire_pattern() -> re.Pattern[str]:
     return _WIRE_PATTERN
 
 
+@lru_cache(maxsize=4096)  # a scan asks it for the same few outlets, pair after pair
 def aliases_of(outlet: str) -> tuple[str, ...]:
     """Every name under which ``outlet`` may be credited."""
     canonical = canonical_outlet(outlet)
