@@ -163,3 +163,12 @@ def test_bucket_entries_of_an_uncommitted_add_are_invisible(redis_url, prefix):
         assert [key for key, _ in index.query(ghost)] == [seed_id("002")]  # ... but never answered
         assert index._lsh_query(ghost) == {seed_id("002")}
         assert len(index) == 1 and "ghost" not in index
+
+
+def test_a_threshold_that_leaves_one_band_is_a_clear_error(redis_url, prefix):
+    """As in the scan and the other backends: a ConfigError, not datasketch's ValueError."""
+    from provenance.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="single band"):
+        with open_index(redis_url, Settings(num_perm=16, word_lsh_threshold=0.99), create=True, prefix=prefix) as index:
+            add_articles(index, read_articles(list(SEEDS.glob("002_*.txt"))))
