@@ -310,10 +310,19 @@ def may_mention(text: str, names: tuple[str, ...]) -> bool:
     :func:`credit_phrases` of each part of it."""
     if not names:
         return False
-    if text.isascii() and all(name.isascii() for name in names):
-        lowered = text.lower()  # in ASCII, ignoring case is lowering both
-        return any(name.lower() in lowered for name in names)
-    return _loose_pattern(tuple(names)).search(text) is not None
+    found = _ascii_mention(text, names)
+    return found if found is not None else _loose_pattern(tuple(names)).search(text) is not None
+
+
+def _ascii_mention(text: str, names: tuple[str, ...]) -> bool | None:
+    """Whether an ASCII ``text`` holds one of the ASCII ``names`` in some
+    case -- what an ignore-case search for them finds there, with no
+    pattern compiled or run; None when either is not ASCII (ignoring case
+    then also matches letters such as the long s and the Kelvin sign)."""
+    if not text.isascii() or not all(name.isascii() for name in names):
+        return None
+    lowered = text.lower()
+    return any(name.lower() in lowered for name in names)
 
 
 @lru_cache(maxsize=1024)
@@ -322,13 +331,8 @@ def _loose_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def mentions(text: str, names: tuple[str, ...]) -> bool:
-    if not names:
+    # A name matches only where its letters appear in some case: asked
+    # first, that spares compiling the pattern of every new source's bylines.
+    if not names or _ascii_mention(text, names) is False:
         return False
-    if text.isascii() and all(name.isascii() for name in names):
-        # In ASCII, a name can match only where its letters appear in some
-        # case: the test that spares compiling the pattern of every new
-        # source's bylines.
-        lowered = text.lower()
-        if not any(name.lower() in lowered for name in names):
-            return False
     return names_pattern(names).search(text) is not None
