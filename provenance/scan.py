@@ -274,11 +274,7 @@ class StoredDocument(Document):
         return text[starts[index] : ends[index]]
 
     def sentence_texts(self) -> list[str]:
-        text, starts, ends = _unpack_text(self._blob)
-        texts = [text[a:b] for a, b in zip(starts, ends)]
-        for i, sentence_text in self._odd:
-            texts[i] = sentence_text
-        return texts
+        return _sentence_texts(self._blob, self._odd)
 
     @property
     def word_count(self) -> int:
@@ -315,8 +311,7 @@ class _LoadedDocument(Document):
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:  # type: ignore[override]
-        starts, ends = self._spans
-        return tuple(LazySentence(i, t, a, b) for i, (t, a, b) in enumerate(zip(self._texts, starts, ends)))
+        return _lazy_sentences(self._texts, *self._spans)
 
     def sentence_text(self, index: int) -> str:
         return self._texts[index]
@@ -375,13 +370,23 @@ def _unpack_text(blob: bytes) -> tuple[str, list[int], list[int]]:
     return data[4 + 16 * count :].decode("utf-8", "surrogatepass"), bounds[0::2], bounds[1::2]
 
 
+def _sentence_texts(blob: bytes, odd: tuple[tuple[int, str], ...]) -> list[str]:
+    """Each sentence's text: its slice of the text, or the one kept apart."""
+    text, starts, ends = _unpack_text(blob)
+    texts = [text[a:b] for a, b in zip(starts, ends)]
+    for i, sentence_text in odd:
+        texts[i] = sentence_text
+    return texts
+
+
+def _lazy_sentences(texts: list[str], starts: list[int], ends: list[int]) -> tuple[Sentence, ...]:
+    return tuple(LazySentence(i, t, a, b) for i, (t, a, b) in enumerate(zip(texts, starts, ends)))
+
+
 @lru_cache(maxsize=128)
 def _unpack(blob: bytes, odd: tuple[tuple[int, str], ...]) -> tuple[str, tuple[Sentence, ...]]:
     text, starts, ends = _unpack_text(blob)
-    sentences = [LazySentence(i, text[a:b], a, b) for i, (a, b) in enumerate(zip(starts, ends))]
-    for i, sentence_text in odd:
-        sentences[i] = LazySentence(i, sentence_text, starts[i], ends[i])
-    return text, tuple(sentences)
+    return text, _lazy_sentences(_sentence_texts(blob, odd), starts, ends)
 
 
 def _plain(document: Document) -> Document:
