@@ -39,8 +39,9 @@ if str(REPO) not in sys.path:
 
 from benchmarks.generate import NewsGenerator, SyntheticArticle, write_jsonl  # noqa: E402
 from provenance import Article  # noqa: E402
-from provenance.check import FAIL, check_articles  # noqa: E402
-from provenance.index import open_index  # noqa: E402
+from provenance.gate.result import FAIL
+from provenance.gate.check import check_articles
+from provenance.index import open_index
 from provenance.index.build import add_articles  # noqa: E402
 
 FEED = 100

@@ -49,11 +49,12 @@ from benchmarks.meter_corpus import (  # noqa: E402
     sgml_phrases,
 )
 from provenance import Article, Document, Settings, analyse  # noqa: E402
-from provenance.align import ADDED, Ledger  # noqa: E402
-from provenance.fingerprint import signature  # noqa: E402
-from provenance.index.memory import MemoryIndex  # noqa: E402
-from provenance.judge import COPY, INDEPENDENT, PARTIAL, REWRITE_VERDICT, Relation, judge_pair  # noqa: E402
-from provenance.text import tokenize  # noqa: E402
+from provenance.model import ADDED, Ledger
+from provenance.fingerprint.minhash import signature
+from provenance.index.memory import MemoryIndex
+from provenance.model import COPY, INDEPENDENT, PARTIAL, REWRITE_VERDICT, Relation
+from provenance.judge.pair import judge_pair
+from provenance.analysis.tokens import tokenize
 
 DEFAULT_ROOT = Path("..") / "shared" / "datasets" / "meter"
 REPO = Path(__file__).resolve().parent.parent

@@ -55,8 +55,9 @@ from benchmarks.meter import (  # noqa: E402
 )
 from benchmarks.meter_corpus import CLASSES, NEW, NON, PHRASE_CLASSES, REWRITE, VERBATIM, load_corpus, sgml_phrases  # noqa: E402
 from provenance import Settings, analyse, scan  # noqa: E402
-from provenance.align import ADDED  # noqa: E402
-from provenance.judge import judge_pair, model_inputs  # noqa: E402
+from provenance.model import ADDED
+from provenance.judge.pair import judge_pair
+from provenance.judge.decide import model_inputs
 from benchmarks.train_verdict import FEATURES as TRAIN_FEATURES, TO_METER, fit, model_levels  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent

@@ -34,7 +34,8 @@ if __package__ in (None, ""):
 
 from benchmarks.meter import git_commit  # noqa: E402
 from provenance import Article, Settings, analyse  # noqa: E402
-from provenance.align import ADDED, align  # noqa: E402
+from provenance.model import ADDED
+from provenance.align.ledger import align
 
 DEFAULT_ROOT = Path("..") / "shared" / "datasets" / "msr-paraphrase"
 SPLITS = {"train": "msr_paraphrase_train.txt", "test": "msr_paraphrase_test.txt"}

@@ -53,9 +53,11 @@ import numpy as np  # noqa: E402
 
 from benchmarks.generate import NewsGenerator, corpus, write_jsonl  # noqa: E402
 from provenance import Article, Settings  # noqa: E402
-from provenance.fingerprint import engine_name, sketch_texts  # noqa: E402
-from provenance.judge import FeatureCache, judge_pair  # noqa: E402
-from provenance.text import analyse, document_shingles, fast_tokens  # noqa: E402
+from provenance.fingerprint.minhash import engine_name, sketch_texts
+from provenance.judge.features import FeatureCache
+from provenance.judge.pair import judge_pair
+from provenance.analysis.document import analyse
+from provenance.analysis.tokens import document_shingles, fast_tokens
 
 REPO = Path(__file__).resolve().parent.parent
 #: Bump when the corpus recipe changes, so cached corpora are rebuilt.
@@ -167,7 +169,7 @@ def floor_seconds(texts: list[str]) -> float:
 
 def shingle_bytes(text: str, settings: Settings) -> tuple[list[bytes], list[bytes]]:
     """The two shingle sets of a text, as the tool defines them, in bytes."""
-    from provenance.text import content_terms, word_shingles
+    from provenance.analysis.tokens import content_terms, word_shingles
 
     tokens = fast_tokens(text)
     words = word_shingles(tokens, settings.word_shingle_size)

@@ -54,9 +54,10 @@ from benchmarks.meter import (  # noqa: E402
 )
 from benchmarks.meter_corpus import CLASSES, NON, PARTIALLY, WHOLLY, load_corpus  # noqa: E402
 from provenance import Settings, analyse, scan  # noqa: E402
-from provenance.align import ADDED  # noqa: E402
-from provenance.judge import judge_pair, model_inputs  # noqa: E402
-from provenance.verdict import INDEPENDENT, MODEL_FORMAT, PARTIAL, WHOLE, VerdictModel  # noqa: E402
+from provenance.model import ADDED
+from provenance.judge.pair import judge_pair
+from provenance.judge.decide import model_inputs
+from provenance.judge.model import INDEPENDENT, MODEL_FORMAT, PARTIAL, WHOLE, VerdictModel
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "provenance" / "data" / "verdict_model.json"

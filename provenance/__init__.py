@@ -9,11 +9,7 @@ The public API::
         print(story.source, story.members)
 """
 
-# Defined before the imports: modules below read it while the package loads.
-__version__ = "0.1.0"
-
-from .align import Ledger, SentenceAlignment  # noqa: E402
-from .articles import Article, read_articles
+from .analysis import analyse
 from .config import Settings
 from .errors import (
     ConfigError,
@@ -25,13 +21,15 @@ from .errors import (
     ProvenanceError,
     UnreadableInputsError,
 )
-from .judge import Relation, Scores, Story
-from .scan import ScanResult, compare, scan, scan_articles
-from .text import Document, Sentence, analyse
-from .check import ArticleCheck, Policy, check, check_articles  # noqa: E402
-from .index import open_index  # noqa: E402
+from .gate import ArticleCheck, Policy, check, check_articles
+from .index import open_index
+from .model import Article, Document, Ledger, Relation, ScanResult, Scores, Sentence, SentenceAlignment, Story
+from .pipeline import compare, scan, scan_articles
+from .readers import read_articles
+from .version import __version__
 
 __all__ = [
+    "__version__",
     "Article",
     "ArticleCheck",
     "IncompatibleIndexError",

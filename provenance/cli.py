@@ -20,14 +20,14 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .articles import read_articles
+from .version import __version__
+from .readers.inputs import read_articles
 from .errors import InputError, ProvenanceError
 from .report import html as html_report
 from .report import json as json_report
 from .report import text as text_report
-from .scan import compare as compare_articles
-from .scan import scan as scan_inputs
+from .pipeline.scan import compare as compare_articles
+from .pipeline.scan import scan as scan_inputs
 
 EXIT_CODES = """\b
 Exit codes:
@@ -204,7 +204,7 @@ def index_add(location: str, prefix: str | None, sources: tuple[str, ...], repla
     from .index import open_index
     from .index.build import add_articles
 
-    from .check import text_problem
+    from .gate.check import text_problem
 
     problems: list[InputError] = []
     try:
@@ -328,8 +328,8 @@ def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, wit
     inputs), aligned with its most similar candidates, and judged as in a
     scan; the strongest relation names its source.
     """
-    from .check import Policy, parse_fail_on, read_allow_file
-    from .check import check as check_inputs
+    from .gate.policy import Policy, parse_fail_on, read_allow_file
+    from .gate.check import check as check_inputs
     from .errors import UnreadableInputsError
     from .report import check_json, check_text, github, junit, sarif
 

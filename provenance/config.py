@@ -1,14 +1,29 @@
-"""All tunable parameters, in one frozen object with validated values.
+"""All tunable parameters, in one frozen object with validated values, a
+section per stage.
 
-Thresholds carry a note saying what they were calibrated on. Anything that
+Every tuned constant of the pipeline lives here with a note saying what it
+was calibrated on; no stage keeps a tuned literal of its own. Anything that
 changes fingerprints (and so must match between an index and a query) is
 listed in :data:`FINGERPRINT_FIELDS`.
+
+Settings are built by section or with flat keywords, and read by section::
+
+    >>> settings = Settings(num_perm=64, rewrite_threshold=0.5)
+    >>> settings.fingerprint.num_perm, settings.align.rewrite_threshold
+    (64, 0.5)
+    >>> settings == Settings(fingerprint=FingerprintSettings(num_perm=64), align=AlignSettings(rewrite_threshold=0.5))
+    True
+    >>> Settings(num_perm=3)
+    Traceback (most recent call last):
+    ...
+    provenance.errors.ConfigError: setting num_perm=3 is invalid: expected an integer from 16 to 1024
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+from typing import Any, ClassVar
 
 from .errors import ConfigError
 
@@ -32,21 +47,36 @@ FINGERPRINT_FIELDS = (
 TEXT_VERSION = 3
 
 
+class _Section:
+    """Validation shared by the sections (each lists its checks in ``_checks``)."""
+
+    _checks: ClassVar[tuple[tuple[str, str, Any], ...]] = ()
+
+    def __post_init__(self) -> None:
+        for name, kind, bounds in self._checks:
+            value = getattr(self, name)
+            if kind == "int":
+                _check_int(name, value, *bounds)
+            elif kind == "fraction":
+                _check_fraction(name, value)
+            elif kind == "positive":
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                    raise _bad(name, value, "a positive number")
+            elif kind == "choice":
+                if value not in bounds:
+                    raise _bad(name, value, "one of " + ", ".join(bounds))
+
+
 @dataclass(frozen=True, kw_only=True)
-class Settings:
-    """Parameters of the whole pipeline.
+class FingerprintSettings(_Section):
+    """How a document becomes MinHash signatures (see provenance.fingerprint)."""
 
-    Build with keywords only; every value is checked on construction and a bad
-    one raises :class:`~provenance.errors.ConfigError` naming the setting.
-    """
-
-    # --- fingerprints -------------------------------------------------------
     num_perm: int = 128
     seed: int = 1
     minhash_scheme: str = "affine32"
     # How a shingle becomes the integer MinHash permutes: "token-fnv1a64"
     # hashes each token once (FNV-1a, MurmurHash3 finaliser) and chains the
-    # token hashes of an n-gram (see fingerprint.py).
+    # token hashes of an n-gram (see fingerprint/hashing.py).
     shingle_hash: str = "token-fnv1a64"
     # Word n-grams of folded tokens: near-copies share many of these.
     word_shingle_size: int = 5
@@ -56,7 +86,21 @@ class Settings:
     language: str = "en"
     text_version: int = TEXT_VERSION
 
-    # --- candidates ---------------------------------------------------------
+    _checks: ClassVar = (
+        ("num_perm", "int", (16, 1024)),
+        ("seed", "int", (0, 2**32 - 1)),
+        ("minhash_scheme", "choice", ("affine32", "affine64")),
+        ("shingle_hash", "choice", ("token-fnv1a64",)),
+        ("word_shingle_size", "int", (1, 12)),
+        ("content_shingle_size", "int", (1, 4)),
+        ("language", "choice", ("en",)),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class CandidateSettings(_Section):
+    """Which pairs are worth judging (see provenance.candidates)."""
+
     # A pair is a candidate when its estimated Jaccard reaches the threshold
     # at either granularity. The seeds' heavy paraphrase (001) has word
     # 5-gram Jaccard 0.04 with its wire but content-word Jaccard 0.38; the
@@ -66,8 +110,59 @@ class Settings:
     # signature then removes the false positives.
     word_lsh_threshold: float = 0.03
     content_lsh_threshold: float = 0.10
+    # A signature cell (one permutation's minimum) shared by more articles
+    # than max(floor, share * articles) is boilerplate -- a publisher's
+    # trailer, a stock phrase -- and is left out of the band keys. Set on the
+    # synthetic speed corpus (benchmarks/speed.py: every article ends with
+    # its publisher's trailer) so that recall of planted copies and rewrites
+    # stays 1.0 / 0.99 at 20,000 and 100,000 articles while the common
+    # buckets stop joining thousands of unrelated articles.
+    common_floor_words: int = 50
+    common_floor_content: int = 500
+    common_share_words: float = 0.002
+    common_share_content: float = 0.02
+    # A pair's estimate is counted over at least this many usable cells, else
+    # over all of them (the estimate of a short article would be noise).
+    min_counted: int = 32
+    # Articles sharing this share of all their cells are near-duplicates:
+    # found through NEAR_ROWS-row bands even when their cells are common
+    # (many near-identical briefs).
+    near_duplicate: float = 0.3
+    near_rows: int = 4
+    # A cell shared by at most this many articles is rare: pairs sharing one
+    # are estimated even when no band collides (partial reuse).
+    rare_df: int = 50
+    # At most this many surfaced pairs are estimated per granularity (memory).
+    pair_budget: int = 30_000_000
 
-    # --- alignment ----------------------------------------------------------
+    _checks: ClassVar = (
+        ("word_lsh_threshold", "fraction", None),
+        ("content_lsh_threshold", "fraction", None),
+        ("common_floor_words", "int", (1, 2**31)),
+        ("common_floor_content", "int", (1, 2**31)),
+        ("common_share_words", "fraction", None),
+        ("common_share_content", "fraction", None),
+        ("min_counted", "int", (1, 1024)),
+        ("near_duplicate", "fraction", None),
+        ("near_rows", "int", (1, 1024)),
+        ("rare_df", "int", (2, 2**31)),
+        ("pair_budget", "int", (1, 2**62)),
+    )
+
+    def common_floor(self, granularity: str) -> int:
+        return self.common_floor_words if granularity == "words" else self.common_floor_content
+
+    def common_share(self, granularity: str) -> float:
+        return self.common_share_words if granularity == "words" else self.common_share_content
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlignSettings(_Section):
+    """The sentence ledger (see provenance.align and provenance.matching)."""
+
+    # The sentence matcher: a registered name ("tfidf") or a factory taking
+    # the shared vocabulary (see provenance.matching.matcher).
+    matcher: str | Callable[..., Any] = "tfidf"
     # A derived sentence whose best match scores below this is "added".
     # Chosen by 5-fold cross-validation on METER courts (0.25-0.45 tried):
     # within one court story independent reports share names and quoted
@@ -78,6 +173,8 @@ class Settings:
     # position they imply: ordered paraphrase (the seeds' 001) keeps its place
     # even where it keeps few words.
     gap_threshold: float = 0.15
+    # How far (in source sentences) from the anchors' diagonal a gap match may lie.
+    gap_band: float = 1.5
     # Share of a derived sentence's words inside copied runs above which the
     # sentence counts as verbatim rather than a rewrite.
     verbatim_share: float = 0.8
@@ -85,17 +182,53 @@ class Settings:
     # copied verbatim (its spans, verbatim share and label). 2 rather than 3 on
     # METER courts: token macro-F1 0.620 -> 0.634, Verbatim F1 0.76 -> 0.79
     # (benchmarks/README.md). Whether a sentence matches at all still needs
-    # runs of 3+ words (align._MATCH_RUN), so this changes no match.
+    # runs of match_run+ words, so this changes no match.
     min_verbatim_words: int = 2
+    # A derived sentence with this share of its words in copied runs of at
+    # least match_run words (or min_verbatim_words if longer) is a match
+    # whatever its cosine: a shorter kept run (a name, "the court") shows as a
+    # span of a matched sentence but is no evidence of a match. Set on the
+    # seeds and METER courts with the thresholds above.
+    copied_match_share: float = 0.5
+    match_run: int = 3
+    # A source sentence joins a derived sentence's merge group only if it
+    # alone is merge_floor similar to it and the union's cosine rises by at
+    # least merge_gain; at most max_merge sentences merge (a derived sentence
+    # condensing two to four source sentences, as the seeds' 001 does).
+    merge_floor: float = 0.15
+    merge_gain: float = 0.02
+    max_merge: int = 4
 
-    # --- verdicts -----------------------------------------------------------
+    _checks: ClassVar = (
+        ("rewrite_threshold", "fraction", None),
+        ("gap_threshold", "fraction", None),
+        ("gap_band", "positive", None),
+        ("verbatim_share", "fraction", None),
+        ("min_verbatim_words", "int", (1, 50)),
+        ("copied_match_share", "fraction", None),
+        ("match_run", "int", (1, 50)),
+        ("merge_floor", "fraction", None),
+        ("merge_gain", "fraction", None),
+        ("max_merge", "int", (1, 16)),
+    )
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not (isinstance(self.matcher, str) or callable(self.matcher)):
+            raise _bad("matcher", self.matcher, "a matcher's name or a callable")
+
+
+@dataclass(frozen=True, kw_only=True)
+class VerdictSettings(_Section):
+    """From a pair's figures to its verdict (see provenance.judge.decide)."""
+
     # "model": the verdict model (provenance/data/verdict_model.json, trained
     # on METER courts by benchmarks/train_verdict.py) weighs how much of the
     # text lies in runs copied from the source; the sentence ledger can raise
     # its verdict through the bars below, which is how a paraphrase that
     # copies little is still a rewrite (see judge.decide). "rules": the bars
     # below alone decide, from the ledger's shares.
-    verdict_method: str = "model"
+    method: str = "model"
     # Whole reuse is a copy when this share of the words lies in copied runs
     # of 3+ words (rules: in copied runs inside matched sentences, with at
     # least copy_min_matched of the words matched).
@@ -112,70 +245,208 @@ class Settings:
     rewrite_min_matched: float = 0.8
     partial_min_matched: float = 0.15
     partial_min_sentences: int = 2
+
+    _checks: ClassVar = (
+        ("method", "choice", ("model", "rules")),
+        ("copy_min_matched", "fraction", None),
+        ("copy_min_verbatim", "fraction", None),
+        ("rewrite_min_matched", "fraction", None),
+        ("partial_min_matched", "fraction", None),
+        ("partial_min_sentences", "int", (1, 1000)),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class DirectionSettings(_Section):
+    """Which of two texts is the source (see provenance.judge.direction)."""
+
+    # Points for each clue: an earlier publication date, a wire dateline or
+    # outlet the other lacks, being credited by the other (each decisive
+    # alone), and holding more of the other's word trigrams (a tie-breaker).
+    # Set on the seeds (the wire 002 is the source of all four others) and
+    # METER courts (PA copy is the source; newspapers a day later).
+    date_points: int = 2
+    wire_points: int = 2
+    credit_points: int = 2
+    containment_points: int = 1
+    # The least difference of the two texts' containments of each other's
+    # word trigrams that counts as a clue.
+    containment_margin: float = 0.05
+
+    _checks: ClassVar = (
+        ("date_points", "int", (0, 100)),
+        ("wire_points", "int", (0, 100)),
+        ("credit_points", "int", (0, 100)),
+        ("containment_points", "int", (0, 100)),
+        ("containment_margin", "fraction", None),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class StorySettings(_Section):
+    """Which articles make one story (see provenance.stories)."""
+
     # Content-word Jaccard above which two articles are on the same story
     # even when neither reuses the other's text.
     story_similarity: float = 0.15
 
-    def __post_init__(self) -> None:
-        _check_int(self, "num_perm", 16, 1024)
-        _check_int(self, "seed", 0, 2**32 - 1)
-        _check_choice(self, "minhash_scheme", ("affine32", "affine64"))
-        _check_choice(self, "shingle_hash", ("token-fnv1a64",))
-        _check_int(self, "word_shingle_size", 1, 12)
-        _check_int(self, "content_shingle_size", 1, 4)
-        _check_choice(self, "language", ("en",))
-        _check_choice(self, "verdict_method", ("model", "rules"))
-        for name in (
-            "word_lsh_threshold",
-            "content_lsh_threshold",
-            "rewrite_threshold",
-            "gap_threshold",
-            "verbatim_share",
-            "copy_min_matched",
-            "copy_min_verbatim",
-            "rewrite_min_matched",
-            "partial_min_matched",
-            "story_similarity",
-        ):
-            _check_fraction(self, name)
-        _check_int(self, "min_verbatim_words", 1, 50)
-        _check_int(self, "partial_min_sentences", 1, 1000)
+    _checks: ClassVar = (("story_similarity", "fraction", None),)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScanSettings(_Section):
+    """How a scan divides its work (see provenance.pipeline); no effect on
+    results, which are the same for any values (a test varies them)."""
+
+    # Articles per work unit of the first round: large enough that a unit's
+    # pickling is small beside its work, small enough to keep workers even.
+    chunk: int = 256
+    # Candidate pairs per work unit of the judging rounds.
+    pair_batch: int = 64
+    # A group of linked candidate pairs with more pairs than this is judged
+    # in two rounds spread over every worker rather than whole in one unit.
+    whole_component: int = 256
+    # Below this many articles a scan runs in this process whatever ``jobs``
+    # says: starting workers costs more than the work (measured on the seeds
+    # and 400-article synthetic feeds).
+    parallel_from: int = 400
+    # Documents (and their features) a worker keeps between work units.
+    worker_cache: int = 300
+
+    _checks: ClassVar = (
+        ("chunk", "int", (1, 1 << 20)),
+        ("pair_batch", "int", (1, 1 << 20)),
+        ("whole_component", "int", (1, 1 << 30)),
+        ("parallel_from", "int", (1, 1 << 40)),
+        ("worker_cache", "int", (1, 1 << 20)),
+    )
+
+
+#: The sections, by the name a :class:`Settings` gives them.
+SECTIONS: dict[str, type] = {
+    "fingerprint": FingerprintSettings,
+    "candidates": CandidateSettings,
+    "align": AlignSettings,
+    "verdict": VerdictSettings,
+    "direction": DirectionSettings,
+    "stories": StorySettings,
+    "scan": ScanSettings,
+}
+
+#: Flat names that differ from their field's name.
+_ALIASES = {"verdict_method": ("verdict", "method")}
+
+#: flat name -> (section, field), for every field of every section.
+_FLAT: dict[str, tuple[str, str]] = {
+    **{f.name: (section, f.name) for section, kind in SECTIONS.items() for f in fields(kind) if f.name != "method"},
+    **_ALIASES,
+}
+
+#: The settings a scan's JSON report lists, in its order (the judgement's
+#: parameters; how a scan divides its work is not part of the result).
+REPORTED = (
+    "num_perm", "seed", "minhash_scheme", "shingle_hash", "word_shingle_size", "content_shingle_size", "language",
+    "text_version", "word_lsh_threshold", "content_lsh_threshold", "rewrite_threshold", "gap_threshold",
+    "verbatim_share", "min_verbatim_words", "verdict_method", "copy_min_matched", "copy_min_verbatim",
+    "rewrite_min_matched", "partial_min_matched", "partial_min_sentences", "story_similarity",
+)
+
+
+@dataclass(frozen=True, init=False)
+class Settings:
+    """Parameters of the whole pipeline, a section per stage.
+
+    Build with sections (``Settings(align=AlignSettings(...))``) or flat
+    keywords (``Settings(num_perm=64)``), keywords only; every value is
+    checked on construction and a bad one raises
+    :class:`~provenance.errors.ConfigError` naming the setting. Read by
+    section (``settings.align.rewrite_threshold``); a flat read
+    (``settings.rewrite_threshold``) also works.
+    """
+
+    fingerprint: FingerprintSettings
+    candidates: CandidateSettings
+    align: AlignSettings
+    verdict: VerdictSettings
+    direction: DirectionSettings
+    stories: StorySettings
+    scan: ScanSettings
+
+    def __init__(self, **values: Any) -> None:
+        sections: dict[str, Any] = {}
+        flat: dict[str, dict[str, Any]] = {}
+        for name, value in values.items():
+            if name in SECTIONS:
+                if not isinstance(value, SECTIONS[name]):
+                    raise _bad(name, value, f"a {SECTIONS[name].__name__}")
+                sections[name] = value
+            elif name in _FLAT:
+                section, field = _FLAT[name]
+                flat.setdefault(section, {})[field] = value
+            else:
+                raise ConfigError(f"unknown setting {name!r}")
+        for name, kind in SECTIONS.items():
+            section = sections.get(name, None)
+            if name in flat:
+                section = replace(section, **flat[name]) if section is not None else kind(**flat[name])
+            object.__setattr__(self, name, section if section is not None else _DEFAULT_SECTIONS[name])
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for names that are not sections: the flat reads.
+        try:
+            section, field = _FLAT[name]
+        except KeyError:
+            raise AttributeError(f"Settings has no setting {name!r}") from None
+        return getattr(getattr(self, section), field)
+
+    def __reduce__(self) -> tuple:
+        return (_rebuild, (tuple(getattr(self, name) for name in SECTIONS),))
 
     def fingerprint_parameters(self) -> dict[str, Any]:
         """The settings an index must share with any query against it."""
-        return {name: getattr(self, name) for name in FINGERPRINT_FIELDS}
+        return {name: getattr(self.fingerprint, name) for name in FINGERPRINT_FIELDS}
+
+    def flat(self) -> dict[str, Any]:
+        """Every setting by its flat name (``Settings(**s.flat()) == s``)."""
+        return {name: getattr(getattr(self, section), field) for name, (section, field) in _FLAT.items()}
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The reported settings by flat name, in :data:`REPORTED` order (a
+        callable matcher appears by its qualified name)."""
+        out = {name: getattr(self, name) for name in REPORTED}
+        if self.align.matcher != "tfidf":
+            matcher = self.align.matcher
+            out["matcher"] = matcher if isinstance(matcher, str) else getattr(matcher, "__qualname__", repr(matcher))
+        return out
 
     def replace(self, **changes: Any) -> Settings:
-        return replace(self, **changes)
+        """A copy with ``changes`` (flat names or whole sections)."""
+        return Settings(**{**{name: getattr(self, name) for name in SECTIONS}, **changes})
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
+        """Every flat setting name."""
+        return tuple(_FLAT)
+
+
+def _rebuild(sections: tuple) -> Settings:
+    return Settings(**dict(zip(SECTIONS, sections)))
 
 
 def _bad(name: str, value: Any, expected: str) -> ConfigError:
     return ConfigError(f"setting {name}={value!r} is invalid: expected {expected}")
 
 
-def _check_int(settings: Settings, name: str, low: int, high: int) -> None:
-    value = getattr(settings, name)
+def _check_int(name: str, value: Any, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise _bad(name, value, f"an integer from {low} to {high}")
 
 
-def _check_fraction(settings: Settings, name: str) -> None:
-    value = getattr(settings, name)
+def _check_fraction(name: str, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
         raise _bad(name, value, "a number from 0 to 1")
 
 
-def _check_choice(settings: Settings, name: str, choices: tuple[str, ...]) -> None:
-    value = getattr(settings, name)
-    if value not in choices:
-        raise _bad(name, value, "one of " + ", ".join(choices))
-
+_DEFAULT_SECTIONS = {name: kind() for name, kind in SECTIONS.items()}
 
 DEFAULT_SETTINGS = Settings()

@@ -1,4 +1,5 @@
-from provenance.align import ADDED, REWRITE, VERBATIM, align
+from provenance.model import ADDED, REWRITE, VERBATIM
+from provenance.align.ledger import align
 
 SOURCE = (
     "The central bank raised its main interest rate by half a point on Thursday. "

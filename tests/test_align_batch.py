@@ -11,9 +11,15 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from provenance import Article, analyse
-from provenance import align as align_module
-from provenance.align import Vectoriser, _CopiedRuns, _features, _gram_codes, align
-from provenance.text import fast_tokens, sentence_tokens, token_offsets
+from provenance import engine as engine_module
+from provenance import model as model_module
+from provenance.align import ledger as ledger_module
+from provenance.align import runs as runs_module
+from provenance.matching import tfidf as tfidf_module
+from provenance.matching.tfidf import Vectoriser, _features
+from provenance.align.runs import _CopiedRuns, _gram_codes
+from provenance.align.ledger import align
+from provenance.analysis.tokens import fast_tokens, sentence_tokens, token_offsets
 
 from benchmarks.generate import NewsGenerator
 
@@ -119,11 +125,11 @@ def engine(request, monkeypatch):
     the sort-based one, which the compiled one also falls back to when a
     pair would take too many comparisons."""
     if request.param == "numpy":
-        monkeypatch.setattr(align_module, "_native", lambda: None)
-    elif align_module._native() is None:
+        monkeypatch.setattr(engine_module, "_FORCED", ["numpy"])
+    elif not engine_module.compiled_available():
         pytest.skip("numba is not installed")
     elif request.param == "numba-over-budget":
-        monkeypatch.setattr(align_module._native(), "COVER_BUDGET", 0)
+        monkeypatch.setattr(runs_module._native(), "COVER_BUDGET", 0)
     return request.param
 
 
@@ -158,8 +164,7 @@ def test_copied_runs_on_small_vocabularies(compiled, source_words, derived_words
     groups = [tuple(sorted(data.draw(st.sets(st.integers(0, len(source.sentences) - 1), max_size=3))))
               for _ in derived.sentences]
     vectoriser = Vectoriser()
-    native = align_module._native if compiled else (lambda: None)
-    with patch.object(align_module, "_native", native):
+    with engine_module.forced("numba" if compiled else "numpy"):
         runs = _CopiedRuns(vectoriser.features_of(source), vectoriser.features_of(derived), groups, n)
     assert [(runs.spans(i), runs.share(i)) for i, s in enumerate(derived.sentences)] == \
         reference_runs(source, derived, groups, n)
@@ -202,7 +207,7 @@ def test_sentence_tokens_equal_tokenising_each_sentence(texts):
 
 
 def _vocabulary_features(documents, native):
-    with patch.object(align_module, "_native", native):
+    with engine_module.forced(native):
         vectoriser = Vectoriser()
         features = [vectoriser.features_of(d) for d in documents]
         return [(f.tokens.tolist(), f.token_rows.tolist(), f.stems.tolist(), f.spans.tolist(),
@@ -214,32 +219,32 @@ def _vocabulary_features(documents, native):
 def test_compiled_vocabulary_gives_the_ids_of_the_python_one(texts):
     """Token, stem and n-gram ids, spans and cells: the same whichever way
     the vocabulary is kept, for documents read one after another."""
-    if align_module._native() is None:
+    if not engine_module.compiled_available():
         pytest.skip("numba is not installed")
     documents = [analyse(Article(id=str(k), text="\n\n".join(paragraphs))) for k, paragraphs in enumerate(texts)]
-    assert _vocabulary_features(documents, align_module._native) == _vocabulary_features(documents, lambda: None)
+    assert _vocabulary_features(documents, "numba") == _vocabulary_features(documents, "numpy")
 
 
 def test_compiled_vocabulary_on_generated_news(pairs):
-    if align_module._native() is None:
+    if not engine_module.compiled_available():
         pytest.skip("numba is not installed")
     documents = [d for pair in pairs for d in pair]
-    assert _vocabulary_features(documents, align_module._native) == _vocabulary_features(documents, lambda: None)
+    assert _vocabulary_features(documents, "numba") == _vocabulary_features(documents, "numpy")
 
 
 def _pair_matrices(derived, source, native):
-    with patch.object(align_module, "_native", native):
+    with engine_module.forced(native):
         pair = Vectoriser().pair(derived, source)
         return pair.similarity, pair.gram
 
 
 def test_compiled_similarity_and_gram_equal_the_dense_products(pairs):
     """The compiled join of two texts' cells against the dense rows' products."""
-    if align_module._native() is None:
+    if not engine_module.compiled_available():
         pytest.skip("numba is not installed")
     for source, derived in pairs:
-        compiled = _pair_matrices(derived, source, align_module._native)
-        dense = _pair_matrices(derived, source, lambda: None)
+        compiled = _pair_matrices(derived, source, "numba")
+        dense = _pair_matrices(derived, source, "numpy")
         vectors_derived, vectors_source = Vectoriser().vectors(derived, source)
         for got, want, exact in zip(compiled, dense, (vectors_derived @ vectors_source.T, vectors_source @ vectors_source.T)):
             np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
@@ -249,14 +254,14 @@ def test_compiled_similarity_and_gram_equal_the_dense_products(pairs):
 @given(st.lists(_HOSTILE_TEXT, min_size=1, max_size=4), st.lists(_HOSTILE_TEXT, min_size=1, max_size=4))
 @settings(max_examples=150, deadline=None)
 def test_compiled_similarity_on_hostile_text(source_paragraphs, derived_paragraphs):
-    if align_module._native() is None:
+    if not engine_module.compiled_available():
         pytest.skip("numba is not installed")
     source = analyse(Article(id="s", text="\n\n".join(source_paragraphs)))
     derived = analyse(Article(id="d", text="\n\n".join(derived_paragraphs)))
     if not source.sentences or not derived.sentences:
         return
-    for got, want in zip(_pair_matrices(derived, source, align_module._native),
-                         _pair_matrices(derived, source, lambda: None)):
+    for got, want in zip(_pair_matrices(derived, source, "numba"),
+                         _pair_matrices(derived, source, "numpy")):
         np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
 
 
@@ -272,10 +277,10 @@ def test_ledgers_survive_pickling(pairs):
 
 
 def test_sentence_alignment_pickles_every_field():
-    fields = [f.name for f in dataclasses.fields(align_module.SentenceAlignment)]
-    row = align_module.SentenceAlignment(*range(len(fields)))
+    fields = [f.name for f in dataclasses.fields(model_module.SentenceAlignment)]
+    row = model_module.SentenceAlignment(*range(len(fields)))
     constructor, arguments = row.__reduce__()
-    assert constructor is align_module.SentenceAlignment and list(arguments) == list(range(len(fields)))
+    assert constructor is model_module.SentenceAlignment and list(arguments) == list(range(len(fields)))
 
 
 def test_lone_surrogates_align_with_either_engine():
@@ -283,8 +288,8 @@ def test_lone_surrogates_align_with_either_engine():
     source = analyse(Article(id="s", text="Officials said the bridge would close. \ud800 Yes it will."))
     derived = analyse(Article(id="d", text="Officials said the bridge would close on Monday. \ud800 Yes."))
     ledgers = []
-    for native in (align_module._native, lambda: None):
-        with patch.object(align_module, "_native", native):
+    for native in ("numba", "numpy"):
+        with engine_module.forced(native):
             ledgers.append(align(source, derived))
     assert ledgers[0] == ledgers[1] and ledgers[0].sentences[0].label != "added"
 
@@ -305,12 +310,12 @@ def _best_group_reference(i, similarity, gram):
     if row[best] <= 0.0:
         return (), 0.0
     group, score = [best], float(row[best])
-    for j in np.argsort(-row, kind="stable")[1 : align_module._MAX_MERGE + 4]:
-        if len(group) >= align_module._MAX_MERGE or row[j] < align_module._MERGE_FLOOR:
+    for j in np.argsort(-row, kind="stable")[1 : ledger_module._MAX_MERGE + 4]:
+        if len(group) >= ledger_module._MAX_MERGE or row[j] < ledger_module._MERGE_FLOOR:
             break
         merged_square = sum(gram[a, b] for a in group + [j] for b in group + [j])
         merged = (sum(row[group]) + row[j]) / np.sqrt(merged_square) if merged_square > 0 else 0.0
-        if merged >= score + align_module._MERGE_GAIN:
+        if merged >= score + ledger_module._MERGE_GAIN:
             group.append(int(j))
             score = float(merged)
     return tuple(sorted(group)), min(score, 1.0)
@@ -334,18 +339,18 @@ def test_best_groups_follow_the_merge_rule(n_derived, n_source, seed, shape):
         similarity = np.round(similarity, 1)
     elif shape == "tiny":
         similarity = np.where(rng.random(similarity.shape) < 0.5, 0.0, 5e-10)
-    vectors = align_module._PairVectors.__new__(align_module._PairVectors)
+    vectors = tfidf_module._PairVectors.__new__(tfidf_module._PairVectors)
     vectors.gram = gram
-    with patch.object(align_module, "_native", lambda: None):
-        got = align_module._best_groups(similarity, vectors)
+    with engine_module.forced("numpy"):
+        got = ledger_module._best_groups(similarity, vectors)
     want = [_best_group_reference(i, similarity, gram) for i in range(n_derived)]
     assert [g for g, _ in got] == [g for g, _ in want]
     np.testing.assert_allclose([s for _, s in got], [s for _, s in want], rtol=0, atol=1e-12)
-    if align_module._native() is not None:
+    if engine_module.compiled_available():
         # The compiled search: the same groups and the same scores to the last bit.
-        pair = align_module._CompiledPair.__new__(align_module._CompiledPair)
-        pair.native, pair.similarity, pair.gram = align_module._native(), similarity, gram
-        compiled = align_module._best_groups(similarity, pair)
+        pair = tfidf_module._CompiledPair.__new__(tfidf_module._CompiledPair)
+        pair.native, pair.similarity, pair.gram = tfidf_module._native(), similarity, gram
+        compiled = ledger_module._best_groups(similarity, pair)
         assert compiled == got and all(type(s) is float for _, s in compiled)
 
 
@@ -365,11 +370,11 @@ def test_cells_count_each_row_and_feature(compiled, occurrences, wide, repeat):
     """Both engines and both key widths (a feature id of 2**40 needs 64-bit
     keys), against np.unique; a cell seen thousands of times reads the
     log table beyond its first size."""
-    if compiled and align_module._native() is None:
+    if compiled and not engine_module.compiled_available():
         pytest.skip("numba is not installed")
     rows = np.array([r for r, _ in occurrences] + [3] * repeat, dtype=np.int64)
     ids = np.array([i << wide for _, i in occurrences] + [7] * repeat, dtype=np.int64)
-    with patch.object(align_module, "_native", align_module._native if compiled else lambda: None):
-        got = align_module._cells(rows, ids)
+    with engine_module.forced("numba" if compiled else "numpy"):
+        got = tfidf_module._cells(rows, ids)
     for mine, theirs in zip(got, _cells_reference(rows, ids)):
         assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)

@@ -1,7 +1,8 @@
 import pytest
 from hypothesis import example, given, settings, strategies as st
 
-from provenance.attribution import credit_phrases, parse_date_prefix, read_paragraph_head
+from provenance.analysis.attribution import credit_phrases, read_paragraph_head
+from provenance.dates import parse_date_prefix
 
 
 @pytest.mark.parametrize(
@@ -74,7 +75,7 @@ def test_credit_phrase_at_sentence_start_and_short_names_keep_their_case():
 def test_mentions_equals_its_pattern(text, names):
     """The ASCII shortcut before the pattern never changes the answer (the
     long s and the Kelvin sign match s and k when case is ignored)."""
-    from provenance.attribution import mentions, names_pattern
+    from provenance.analysis.attribution import mentions, names_pattern
 
     assert mentions(text, tuple(names)) == (names_pattern(tuple(names)).search(text) is not None)
 
@@ -84,6 +85,6 @@ def test_mentions_equals_its_pattern(text, names):
 @example("by \u017fam", ["Sam"])
 @settings(max_examples=500, deadline=None)
 def test_may_mention_equals_its_loose_pattern(text, names):
-    from provenance.attribution import _loose_pattern, may_mention
+    from provenance.analysis.attribution import _loose_pattern, may_mention
 
     assert may_mention(text, tuple(names)) == (_loose_pattern(tuple(names)).search(text) is not None)

@@ -9,19 +9,9 @@ import pytest
 from conftest import SEEDS, seed_id, synthetic_article
 
 from provenance import Article, read_articles
-from provenance.check import (
-    ALLOWED,
-    FAIL,
-    FROM_INDEX,
-    FROM_INPUT,
-    PASS,
-    AllowRule,
-    Policy,
-    check,
-    check_articles,
-    parse_allow,
-    parse_fail_on,
-)
+from provenance.gate.result import ALLOWED, FAIL, FROM_INDEX, FROM_INPUT, PASS
+from provenance.gate.policy import AllowRule, Policy, parse_allow, parse_fail_on
+from provenance.gate.check import check, check_articles
 from provenance.errors import ConfigError, NoArticlesError, PolicyError, UnreadableInputsError
 from provenance.index import open_index
 from provenance.index.build import add_articles

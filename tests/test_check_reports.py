@@ -10,7 +10,8 @@ import pytest
 from conftest import SEEDS, seed_id
 
 from provenance import read_articles
-from provenance.check import Policy, check, check_articles, parse_allow
+from provenance.gate.policy import Policy, parse_allow
+from provenance.gate.check import check, check_articles
 from provenance.index import open_index
 from provenance.report import github, junit, sarif
 from provenance.report.regions import locate

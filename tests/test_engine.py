@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance import Article, Settings, analyse, read_articles
-from provenance.fingerprint import signature, signatures_of_token_lists, sketch_texts
-from provenance.text import fast_tokens, fold, token_offsets, tokenize
+from provenance.fingerprint.minhash import signature, signatures_of_token_lists, sketch_texts
+from provenance.analysis.tokens import fast_tokens, token_offsets, tokenize
+from provenance.analysis.normalise import fold
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 TRICKY = [
@@ -53,7 +54,7 @@ def test_every_engine_gives_the_same_signatures(options):
     settings_ = Settings(**options)
     texts = [a.text for a in read_articles(["seeds"])] + TRICKY + random_texts(300)
     numpy_path = signatures_of_token_lists([fast_tokens(t) for t in texts], settings_)
-    native = pytest.importorskip("provenance._native")
+    native = pytest.importorskip("provenance.fingerprint.kernels")
     compiled = native.sketch_texts(texts, settings_)
     for granularity in numpy_path:
         assert np.array_equal(numpy_path[granularity], compiled[granularity])
@@ -81,7 +82,7 @@ def test_the_stemmer_in_use_gives_the_pure_python_snowball_stems(seed_documents)
     build; stems, and so fingerprints and indexes, must not depend on that."""
     from snowballstemmer.english_stemmer import EnglishStemmer
 
-    from provenance.text import content_terms, stem
+    from provenance.analysis.tokens import content_terms, stem
 
     reference = EnglishStemmer()
     words = {t for d in seed_documents.values() for s in d.sentences for t in s.tokens}
@@ -98,9 +99,9 @@ _TOKENS = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist
 @given(st.lists(_TOKENS, max_size=20))
 def test_batched_token_and_stem_hashes_equal_the_reference(tokens):
     """New tokens are stemmed and hashed a batch at a time."""
-    native = pytest.importorskip("provenance._native")
-    from provenance.fingerprint import stem_hash_of, token_hash
-    from provenance.text import content_stem, content_stems
+    native = pytest.importorskip("provenance.fingerprint.kernels")
+    from provenance.fingerprint.hashing import stem_hash_of, token_hash
+    from provenance.analysis.tokens import content_stem, content_stems
 
     assert native.token_hashes(tokens).tolist() == [token_hash(t) for t in tokens]
     folded = [fold(t).replace("'", "") for t in tokens] + ["the", "a", "running", "naïve"]

@@ -9,9 +9,11 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from provenance import Settings
 from provenance.errors import ConfigError
-from provenance.fingerprint import permutations, shingle_hash, signature, signatures, signatures_of_token_lists, token_hash
-from provenance.index import RECALL_WEIGHTS, candidate_pairs, lsh_layout
-from provenance.text import document_shingles
+from provenance.fingerprint.hashing import permutations, shingle_hash, token_hash
+from provenance.fingerprint.minhash import signature, signatures, signatures_of_token_lists
+from provenance.candidates.bands import RECALL_WEIGHTS, lsh_layout
+from reference import candidate_pairs
+from provenance.analysis.tokens import document_shingles
 
 TEXT = "The Kremlin on Monday denied reports that the president-elect had spoken to Putin. " * 3
 
@@ -74,7 +76,7 @@ def test_hashes_are_pinned():
 
 def test_signature_is_identical_across_processes_with_different_hash_seeds(tmp_path):
     script = (
-        "from provenance import Article, analyse; from provenance.fingerprint import signature;"
+        "from provenance import Article, analyse; from provenance.fingerprint.minhash import signature;"
         f"s = signature(analyse(Article(id='a', text={TEXT!r})));"
         "print(','.join(str(int(v)) for g in ('words', 'content') for v in s.values[g][:16]))"
     )

@@ -19,7 +19,7 @@ from conftest import SEEDS, seed_id, synthetic_article
 from provenance import Settings, analyse, read_articles
 from provenance.cli import cli
 from provenance.errors import IncompatibleIndexError, IndexStoreError
-from provenance.fingerprint import signature
+from provenance.fingerprint.minhash import signature
 from provenance.index import open_index
 from provenance.index.build import add_articles
 from provenance.index.memory import MemoryIndex
@@ -36,7 +36,7 @@ def redis_url():
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server not found: install it (apt-get install redis-server) to test the Redis index")
-    redis = pytest.importorskip("redis", reason="redis-py not installed: pip install 'provenance[redis]'")
+    redis = pytest.importorskip("redis", reason="redis-py not installed: pip install 'provenance-news[redis]'")
     port = _free_port()
     server = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
@@ -132,7 +132,7 @@ def test_an_unreachable_server_is_a_clear_error():
 
 def test_a_missing_extra_names_the_install_command(monkeypatch):
     monkeypatch.setitem(sys.modules, "redis", None)  # import redis now fails
-    with pytest.raises(IndexStoreError, match=r"pip install 'provenance\[redis\]'"):
+    with pytest.raises(IndexStoreError, match=r"pip install 'provenance-news\[redis\]'"):
         open_index("redis://127.0.0.1:6379/0")
 
 

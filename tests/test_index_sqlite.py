@@ -17,7 +17,7 @@ from conftest import REPO, SEEDS, seed_id, synthetic_article
 
 from provenance import Settings, analyse, read_articles
 from provenance.errors import IncompatibleIndexError, IndexStoreError
-from provenance.fingerprint import signature
+from provenance.fingerprint.minhash import signature
 from provenance.index import open_index
 from provenance.index.build import add_articles
 from provenance.index.memory import MemoryIndex

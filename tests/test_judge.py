@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from provenance.judge import COPY, INDEPENDENT, PARTIAL, REWRITE_VERDICT, judge_pair
+from provenance.model import COPY, INDEPENDENT, PARTIAL, REWRITE_VERDICT
+from provenance.judge.pair import judge_pair
 
 WIRE = (
     "LONDON (Reuters) - The central bank raised its main interest rate by half a point on Thursday. "
@@ -102,12 +103,11 @@ def test_texts_without_content_words_do_not_crash(make_document):
 @settings(max_examples=200, deadline=None)
 def test_shared_count_of_sorted_distinct_values(compiled, a, b, both):
     """Containment and content similarity count the values two sorted sets share."""
-    from unittest.mock import patch
+    from provenance import engine
+    from provenance.judge import runs
 
-    from provenance import _arrays, fingerprint
-
-    if compiled and fingerprint._native() is None:
+    if compiled and not engine.compiled_available():
         pytest.skip("numba is not installed")
     first, second = np.array(sorted(a | both), dtype=np.int64), np.array(sorted(b | both), dtype=np.int64)
-    with patch.object(fingerprint, "_native", fingerprint._native if compiled else lambda: None):
-        assert _arrays.shared_count(first, second) == len((a | both) & (b | both))
+    with engine.forced("numba" if compiled else "numpy"):
+        assert runs.shared_count(first, second) == len((a | both) & (b | both))

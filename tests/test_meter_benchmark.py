@@ -18,7 +18,8 @@ if str(REPO) not in sys.path:
 
 from benchmarks import meter, paraphrase  # noqa: E402
 from provenance import Article, analyse  # noqa: E402
-from provenance.align import ADDED, align  # noqa: E402
+from provenance.model import ADDED
+from provenance.align.ledger import align
 from benchmarks.meter_corpus import (  # noqa: E402
     clean_pa,
     discover_domains,

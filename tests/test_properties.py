@@ -6,11 +6,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from provenance import Article, Settings, analyse
-from provenance.align import ADDED, VERBATIM, align
-from provenance.fingerprint import signature
-from provenance.judge import content_similarity, judge_pair
+from provenance.model import ADDED, VERBATIM
+from provenance.align.ledger import align
+from provenance.fingerprint.minhash import signature
+from provenance.judge.direction import content_similarity
+from provenance.judge.pair import judge_pair
 from provenance.report import json as json_report
-from provenance.scan import scan_articles
+from provenance.pipeline.scan import scan_articles
 
 WORDS = st.sampled_from(
     "minister bank rate rose fell police court judge city council river storm talks deal vote "

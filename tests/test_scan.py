@@ -2,7 +2,7 @@
 
 from conftest import seed_id
 
-from provenance.align import ADDED
+from provenance.model import ADDED
 
 
 def relation_of(result, key):

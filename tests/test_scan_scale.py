@@ -10,13 +10,16 @@ import pytest
 
 from benchmarks.generate import NewsGenerator, corpus
 from provenance import Article, analyse, scan_articles
-from provenance.fingerprint import signatures
-from provenance.index import candidate_pairs
-from provenance.index import memory
+from provenance.fingerprint.minhash import signatures
+from reference import candidate_pairs
+from provenance.candidates import bands as bands_module
+from provenance.candidates import frequency as frequency_module
+from provenance.candidates import search as search_module
 from provenance.report import json as json_report
 from provenance.report import text as text_report
 
-scan_module = importlib.import_module("provenance.scan")
+scan_module = importlib.import_module("provenance.pipeline.scan")
+store_module = importlib.import_module("provenance.pipeline.store")
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +74,8 @@ def test_repeated_ids_given_to_the_api_are_made_unique(small_corpus):
 def codec(request, monkeypatch):
     """Stored documents packed with zstd (the ``fast`` extra) or with zlib."""
     if request.param == "zlib":
-        monkeypatch.setattr(scan_module, "zstandard", None)
-    elif scan_module.zstandard is None:
+        monkeypatch.setattr(store_module, "zstandard", None)
+    elif store_module.zstandard is None:
         pytest.skip("zstandard is not installed")
     return request.param
 
@@ -82,7 +85,7 @@ def test_stored_documents_equal_the_analysed_ones(small_corpus, codec):
     result = scan_articles(articles[:20], jobs=1)
     for article, document in zip(articles, result.documents):
         plain = analyse(article)
-        assert isinstance(document, scan_module.StoredDocument)
+        assert isinstance(document, store_module.StoredDocument)
         assert document == plain and plain == document and hash(document) == hash(plain)
         assert document.word_count == plain.word_count
         assert len(document.sentences) == len(plain.sentences)
@@ -90,22 +93,22 @@ def test_stored_documents_equal_the_analysed_ones(small_corpus, codec):
         assert [document.sentence_text(i) for i in range(len(plain.sentences))] == [s.text for s in plain.sentences]
         loaded = document.load()
         assert loaded == plain and loaded.word_count == plain.word_count
-        assert document._blob.startswith(scan_module._ZSTD_MAGIC) == (codec == "zstd")
+        assert document._blob.startswith(store_module._ZSTD_MAGIC) == (codec == "zstd")
 
 
 def test_a_zlib_blob_reads_with_zstd_installed_and_a_zstd_blob_without_says_what_to_install(monkeypatch):
-    if scan_module.zstandard is None:
+    if store_module.zstandard is None:
         pytest.skip("zstandard is not installed")
     plain = analyse(Article(id="a", text="First sentence here. Second one follows."))
-    packed = scan_module.StoredDocument(plain)
+    packed = store_module.StoredDocument(plain)
     with monkeypatch.context() as patched:
-        patched.setattr(scan_module, "zstandard", None)
-        deflated = scan_module.StoredDocument(plain)
+        patched.setattr(store_module, "zstandard", None)
+        deflated = store_module.StoredDocument(plain)
     assert deflated.text == packed.text == plain.text and deflated.sentences == plain.sentences
-    monkeypatch.setattr(scan_module, "zstandard", None)
-    scan_module._unpack_text.cache_clear()
-    scan_module._unpack.cache_clear()
-    with pytest.raises(scan_module.ProvenanceError, match=r"pip install 'provenance\[fast\]'"):
+    monkeypatch.setattr(store_module, "zstandard", None)
+    store_module._unpack_text.cache_clear()
+    store_module._unpack.cache_clear()
+    with pytest.raises(store_module.ProvenanceError, match=r"pip install 'provenance-news\[fast\]'"):
         packed.text
 
 
@@ -113,12 +116,12 @@ def test_stored_documents_keep_sentences_that_are_not_slices_of_their_text():
     import dataclasses
 
     plain = analyse(Article(id="a", text="First sentence here. Second one follows."))
-    from provenance.text import tokenize
+    from provenance.analysis.tokens import tokenize
 
     tokens, spans = tokenize("Replaced text.")
     odd = dataclasses.replace(plain.sentences[1], text="Replaced text.", tokens=tokens, token_spans=spans)
     document = dataclasses.replace(plain, sentences=(plain.sentences[0], odd))
-    stored = scan_module.StoredDocument(document)
+    stored = store_module.StoredDocument(document)
     assert stored.sentences == document.sentences and stored == document
     assert [stored.sentence_text(i) for i in range(2)] == [plain.sentences[0].text, "Replaced text."]
     texts = [plain.sentences[0].text, "Replaced text."]
@@ -130,9 +133,9 @@ def test_stored_documents_keep_sentences_that_are_not_slices_of_their_text():
 
 def test_corpus_candidates_equal_the_index_query_below_the_floor(small_corpus, monkeypatch):
     articles, _ = small_corpus
-    monkeypatch.setattr(memory, "COMMON_FLOOR", {"words": len(articles), "content": len(articles)})
+    monkeypatch.setattr(frequency_module, "COMMON_FLOOR", {"words": len(articles), "content": len(articles)})
     sigs = signatures([analyse(a) for a in articles])
-    rows = memory.scan_candidates(memory.matrices_of(sigs))
+    rows = search_module.scan_candidates(search_module.matrices_of(sigs))
     ids = [s.id for s in sigs]
     found = {tuple(sorted((ids[i], ids[j]))) for i, j in rows.tolist()}
     assert found == set(candidate_pairs(sigs))
@@ -142,13 +145,13 @@ def test_scale_mode_keeps_copies_and_rewrites(small_corpus, monkeypatch):
     # Pretend the corpus is large: common shingles cut, bands widened.
     articles, truth = small_corpus
     sigs = signatures([analyse(a) for a in articles])
-    matrices = memory.matrices_of(sigs)
-    monkeypatch.setattr(memory, "COMMON_FLOOR", {"words": 5, "content": 5})
-    monkeypatch.setattr(memory, "MIN_COUNTED", 8)
-    monkeypatch.setattr(memory, "COMMON_SHARE", {"words": 0.1, "content": 0.1})
-    monkeypatch.setattr(memory, "PAIR_BUDGET", 10)
+    matrices = search_module.matrices_of(sigs)
+    monkeypatch.setattr(frequency_module, "COMMON_FLOOR", {"words": 5, "content": 5})
+    monkeypatch.setattr(search_module, "MIN_COUNTED", 8)
+    monkeypatch.setattr(frequency_module, "COMMON_SHARE", {"words": 0.1, "content": 0.1})
+    monkeypatch.setattr(bands_module, "PAIR_BUDGET", 10)
     stats: dict = {}
-    rows = memory.scan_candidates(matrices, stats=stats)
+    rows = search_module.scan_candidates(matrices, stats=stats)
     assert stats["content"]["band_rows"] > 1 and stats["content"]["common_cells"] > 0
     ids = [s.id for s in sigs]
     found = {tuple(sorted((ids[i], ids[j]))) for i, j in rows.tolist()}
@@ -161,9 +164,9 @@ def test_document_frequency_estimate_from_signatures(monkeypatch):
     # 300 documents share one word; each also has 40 words of its own.
     texts = [" ".join(["common"] + [f"w{d}x{i}" for i in range(40)]) for d in range(300)]
     sigs = signatures([analyse(Article(id=f"d{d}", text=t)) for d, t in enumerate(texts)])
-    matrix = memory.matrices_of(sigs)["content"]
-    monkeypatch.setattr(memory, "COMMON_FLOOR", {"words": 10, "content": 10})
-    frequencies = memory.cell_frequencies(matrix, scan_module.DEFAULT_SETTINGS)
+    matrix = search_module.matrices_of(sigs)["content"]
+    monkeypatch.setattr(frequency_module, "COMMON_FLOOR", {"words": 10, "content": 10})
+    frequencies = frequency_module.cell_frequencies(matrix, scan_module.DEFAULT_SETTINGS)
     shared = matrix == matrix[0]  # cells where a document's least word is the shared one
     assert shared.sum() > 100
     assert abs(np.median(frequencies[shared]) - 300) < 60
@@ -171,7 +174,7 @@ def test_document_frequency_estimate_from_signatures(monkeypatch):
 
 
 def test_jsonl_is_read_a_line_at_a_time(tmp_path):
-    from provenance.articles import iter_articles
+    from provenance.readers.inputs import iter_articles
 
     feed = tmp_path / "feed.jsonl"
     feed.write_text("\n".join(json.dumps({"id": f"a{i}", "text": f"Text {i}."}) for i in range(3)) + "\n")
@@ -183,7 +186,7 @@ def test_jsonl_is_read_a_line_at_a_time(tmp_path):
 def _frequencies_by_definition(matrix, settings):
     """cell_frequencies written plainly: undo each permutation, group equal
     shingles, add the row weights of the non-empty cells in order of position."""
-    from provenance.fingerprint import permutations
+    from provenance.fingerprint.hashing import permutations
 
     a, b = permutations(settings.num_perm, settings.seed, settings.minhash_scheme)
     inverse = np.array([pow(int(x), -1, 1 << 32) for x in a], dtype=np.uint64)
@@ -204,14 +207,14 @@ def test_document_frequencies_equal_the_definition_exactly(monkeypatch):
     wires = list(generator.stories(150))
     feed = generator.feed(wires, 150, mix={"copy": 1, "rewrite": 1, "partial": 1, "unrelated": 1})
     documents = [analyse(Article(id=a.id, text=a.text)) for a in wires + list(feed.articles)]
-    matrix = memory.matrices_of(signatures(documents))["content"].copy()
+    matrix = search_module.matrices_of(signatures(documents))["content"].copy()
     matrix[:3] = np.iinfo(matrix.dtype).max  # empty signatures
-    monkeypatch.setattr(memory, "COMMON_FLOOR", {"words": 10, "content": 10})
+    monkeypatch.setattr(frequency_module, "COMMON_FLOOR", {"words": 10, "content": 10})
     settings = scan_module.DEFAULT_SETTINGS
     expected = _frequencies_by_definition(matrix, settings)
     for block in (1 << 20, 97):  # the shipped size, and one that cuts inside the matrix
-        monkeypatch.setattr(memory, "_FREQUENCY_BLOCK", block)
-        assert np.array_equal(memory.cell_frequencies(matrix, settings), expected)
+        monkeypatch.setattr(frequency_module, "_FREQUENCY_BLOCK", block)
+        assert np.array_equal(frequency_module.cell_frequencies(matrix, settings), expected)
 
 
 @pytest.mark.parametrize("engine", ["numba", "numpy"])
@@ -248,17 +251,17 @@ def test_a_scan_imports_neither_datasketch_nor_scikit_learn(tmp_path, seeds_dir)
 @pytest.mark.parametrize("granularity", ["words", "content"])
 def test_threaded_estimates_give_the_same_candidates(small_corpus, monkeypatch, granularity):
     articles, _ = small_corpus
-    matrix = memory.matrices_of(signatures([analyse(a) for a in articles]))[granularity]
+    matrix = search_module.matrices_of(signatures([analyse(a) for a in articles]))[granularity]
     # Scale mode (common cells masked) and blocks of a few pairs, so that
     # many blocks run in the threads and are put back in order.
-    monkeypatch.setattr(memory, "COMMON_FLOOR", {"words": 5, "content": 5})
-    monkeypatch.setattr(memory, "MIN_COUNTED", 8)
-    monkeypatch.setattr(memory, "COMMON_SHARE", {"words": 0.1, "content": 0.1})
-    monkeypatch.setattr(memory, "ESTIMATE_BLOCK", 16)
-    alone, figures = memory.granularity_candidates(matrix, granularity, threads=1)
+    monkeypatch.setattr(frequency_module, "COMMON_FLOOR", {"words": 5, "content": 5})
+    monkeypatch.setattr(search_module, "MIN_COUNTED", 8)
+    monkeypatch.setattr(frequency_module, "COMMON_SHARE", {"words": 0.1, "content": 0.1})
+    monkeypatch.setattr(search_module, "ESTIMATE_BLOCK", 16)
+    alone, figures = search_module.granularity_candidates(matrix, granularity, threads=1)
     assert figures["surfaced_pairs"] > 3 * 16 and len(alone) > 10
     for threads in (2, 3):
-        keys, _ = memory.granularity_candidates(matrix, granularity, threads=threads)
+        keys, _ = search_module.granularity_candidates(matrix, granularity, threads=threads)
         assert np.array_equal(keys, alone)
 
 
@@ -272,12 +275,12 @@ _ARTICLE_TEXT = st.lists(_LINE, max_size=6).map("\n\n".join)
 def test_a_document_stored_from_its_read_sentences_equals_the_analysed_one(text, title):
     """A scan stores articles from their sentences' places, without
     sentence objects: the same document, metadata and blob."""
-    from provenance.text import read_sentences
+    from provenance.analysis.document import read_sentences
 
     article = Article(id="a", text=text, title=title, url="https://example.com/a")
     read = read_sentences(article)
-    stored = scan_module.StoredDocument.of_read(read, 7)
-    from_document = scan_module.StoredDocument(analyse(article), 7)
+    stored = store_module.StoredDocument.of_read(read, 7)
+    from_document = store_module.StoredDocument(analyse(article), 7)
     assert stored._blob == from_document._blob and stored._odd == from_document._odd
     assert stored == analyse(article) and stored.word_count == 7
     assert stored.sniffed == from_document.sniffed and stored.title == from_document.title

@@ -3,8 +3,9 @@ import unicodedata
 
 from hypothesis import given, settings, strategies as st
 
-from provenance import text as text_module
-from provenance.text import fold, is_furniture, normalise_display, paragraphs, tokenize
+from provenance.analysis import normalise as text_module
+from provenance.analysis.normalise import fold, is_furniture, normalise_display, paragraphs
+from provenance.analysis.tokens import tokenize
 
 WRAPPED = """Tuesday, November 12, 2024 - The minister denied the reports on Monday.
 The alleged call was first reported by the Washington

@@ -9,19 +9,15 @@ import pytest
 
 from provenance import Settings
 from provenance.errors import ConfigError
-from provenance.judge import COPY, INDEPENDENT, PARTIAL, REWRITE_VERDICT, FeatureCache, decide, judge_pair
+from provenance.model import COPY, INDEPENDENT, PARTIAL, REWRITE_VERDICT
+from provenance.judge.features import FeatureCache
+from provenance.judge.decide import decide
+from provenance.judge.pair import judge_pair
 from provenance.report import json as json_report
 from provenance.report import text as text_report
-from provenance import verdict as verdict_module
-from provenance.verdict import (
-    FEATURE_DESCRIPTIONS,
-    MODEL_CLASSES,
-    MODEL_FORMAT,
-    VerdictModel,
-    body_tokens,
-    builtin_model,
-    run_coverages,
-)
+from provenance import engine as engine_module
+from provenance.judge.model import FEATURE_DESCRIPTIONS, MODEL_CLASSES, MODEL_FORMAT, VerdictModel, builtin_model
+from provenance.judge.runs import body_tokens, run_coverages
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -61,8 +57,8 @@ def test_run_coverage_counts_words_inside_shared_runs(coverage_engine):
 def coverage_engine(request, monkeypatch):
     """Both ways of counting coverage: a compiled hash set, sorted run keys."""
     if request.param == "sorted":
-        monkeypatch.setattr(verdict_module, "_native", lambda: None)
-    elif verdict_module._native() is None:
+        monkeypatch.setattr(engine_module, "_FORCED", ["numpy"])
+    elif not engine_module.compiled_available():
         pytest.skip("numba is not installed")
     return request.param
 

@@ -19,14 +19,9 @@ import numpy as np
 
 from ..config import DEFAULT_SETTINGS, Settings
 from ..errors import ConfigError, IncompatibleIndexError, IndexStoreError, ProvenanceError
-from ..fingerprint import GRANULARITIES, Signature
-from ..text import Document
+from ..candidates.bands import lsh_layout
+from ..model import GRANULARITIES, Document, Signature
 from .codec import StoredArticle
-
-
-#: (false-positive, false-negative) weights for datasketch's choice of LSH
-#: bands: a missed pair is lost for good, a false one costs one estimate.
-RECALL_WEIGHTS = (0.05, 0.95)
 
 
 class CandidateIndex(ABC):
@@ -150,51 +145,6 @@ class CandidateIndex(ABC):
         self.close()
 
 
-def candidate_pairs(signatures: list[Signature], settings: Settings = DEFAULT_SETTINGS) -> Iterator[tuple[str, str]]:
-    """Every unordered pair of ``signatures`` the LSH indexes propose, each once,
-    in a deterministic order."""
-    from .memory import MemoryIndex
-
-    index = MemoryIndex(settings)
-    index.add_all(signatures)
-    seen: set[tuple[str, str]] = set()
-    for sig in signatures:
-        for other, _ in index.query(sig):
-            if other == sig.id:
-                continue
-            pair = (sig.id, other) if sig.id < other else (other, sig.id)
-            if pair not in seen:
-                seen.add(pair)
-                yield pair
-
-
-@lru_cache(maxsize=64)
-def lsh_layout(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) datasketch's ``MinHashLSH`` picks for ``threshold`` with
-    :data:`RECALL_WEIGHTS`: of every layout of at most ``num_perm``
-    permutations, the first (bands ascending, then rows) with the least
-    weighted sum of the areas where a pair below the threshold collides and
-    a pair above it does not. Computed here, as datasketch would, so that a
-    scan does not import it (scipy's integrator costs half a second): the
-    collision probability ``1 - (1 - s**r)**b`` is a polynomial of degree
-    ``r * b <= num_perm``, so Gauss-Legendre quadrature with
-    ``num_perm // 2 + 2`` nodes integrates it exactly. A test holds the
-    choice equal to datasketch's, and its refusal of a single band."""
-    layouts = np.array([(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)], dtype=np.float64)
-    bands, rows = layouts[:, :1], layouts[:, 1:]
-    nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 2)
-    below = (nodes + 1.0) * (threshold / 2.0)
-    above = threshold + (nodes + 1.0) * ((1.0 - threshold) / 2.0)
-    false_positive = (1.0 - (1.0 - below ** rows) ** bands) @ weights * (threshold / 2.0)
-    false_negative = ((1.0 - above ** rows) ** bands) @ weights * ((1.0 - threshold) / 2.0)
-    fp_weight, fn_weight = RECALL_WEIGHTS
-    best = int(np.argmin(false_positive * fp_weight + false_negative * fn_weight))  # the first least
-    if bands[best, 0] < 2:  # as datasketch refuses it
-        raise ConfigError(f"an LSH threshold of {threshold} with num_perm={num_perm} leaves a single band: "
-                          "lower word_lsh_threshold or content_lsh_threshold, or raise num_perm")
-    return int(bands[best, 0]), int(rows[best, 0])
-
-
 @dataclass(frozen=True)
 class AddReport:
     """What one add transaction did, by article id."""
@@ -280,8 +230,6 @@ __all__ = [
     "GRANULARITIES",
     "IndexEntry",
     "IndexInfo",
-    "candidate_pairs",
     "check_parameters",
-    "lsh_layout",
     "open_index",
 ]

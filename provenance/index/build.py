@@ -15,10 +15,10 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from ..articles import Article
+from ..model import Article
 from ..config import Settings
-from ..fingerprint import signature
-from ..text import analyse
+from ..fingerprint.minhash import signature
+from ..analysis.document import analyse
 from . import AddReport, CandidateIndex
 from .codec import StoredArticle, stored_article
 from .sqlite import text_digest
@@ -44,7 +44,7 @@ def add_articles(
     worker processes (0: one per CPU). Text that cannot be analysed raises
     :class:`~provenance.errors.InputError` before anything is stored.
     """
-    from ..check import text_problem
+    from ..gate.check import text_problem
 
     articles = list(articles)
     for article in articles:

@@ -17,9 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from ..attribution import Attribution
-from ..fingerprint import GRANULARITIES, Signature
-from ..text import Document, Sentence, tokenize
+from ..model import Attribution
+from ..model import GRANULARITIES, Signature
+from ..model import Document, Sentence
+from ..analysis.tokens import tokenize
 
 #: Version of the document encoding below; bump on any incompatible change.
 DOCUMENT_ENCODING = 1

@@ -32,12 +32,13 @@ import json
 import urllib.parse
 from collections.abc import Iterable, Iterator
 
-from .. import __version__
+from ..version import __version__
 from ..config import DEFAULT_SETTINGS, Settings
 from ..errors import IncompatibleIndexError, IndexStoreError
-from ..fingerprint import GRANULARITIES, Signature
-from ..text import Document
-from . import RECALL_WEIGHTS, AddReport, CandidateIndex, IndexEntry, IndexInfo, check_parameters
+from ..model import GRANULARITIES, Signature
+from ..model import Document
+from ..candidates.bands import RECALL_WEIGHTS
+from . import AddReport, CandidateIndex, IndexEntry, IndexInfo, check_parameters
 from .codec import StoredArticle, decode_document, decode_signature, encode_signature, stored_article
 
 FORMAT_VERSION = 1

@@ -52,11 +52,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import __version__
+from ..version import __version__
 from ..config import DEFAULT_SETTINGS, Settings
 from ..errors import IndexStoreError
-from ..fingerprint import GRANULARITIES, Signature
-from ..text import Document
+from ..model import Signature
+from ..model import Document
 from . import AddReport, CandidateIndex, IndexEntry, IndexInfo, check_parameters
 from .codec import StoredArticle, decode_document, decode_signature, encode_signature, signature_dtype, stored_article
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..check import ALLOWED, FAIL, PASS, CheckResult
+from ..gate.result import ALLOWED, FAIL, PASS, CheckResult
 from .regions import locate
 
 _MARK = {FAIL: "FAIL", PASS: "pass", ALLOWED: "allowed"}

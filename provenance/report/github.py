@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..check import ALLOWED, FAIL, PASS, ArticleCheck, CheckResult
+from ..gate.result import ALLOWED, FAIL, PASS, ArticleCheck, CheckResult
 from .regions import locate
 
 

@@ -30,9 +30,9 @@ from markupsafe import Markup
 from .json import compare_document, scan_document
 
 if TYPE_CHECKING:
-    from ..judge import Relation
-    from ..scan import ScanResult
-    from ..text import Document
+    from ..model import Relation
+    from ..model import ScanResult
+    from ..model import Document
 
 VERDICTS = ("copy", "rewrite", "partial", "independent")
 LABELS = ("verbatim", "rewrite", "added")

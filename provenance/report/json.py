@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .. import __version__
-from ..judge import Relation
-from ..scan import ScanResult
-from ..text import Document
+from ..version import __version__
+from ..model import Relation
+from ..model import ScanResult
+from ..model import Document
 from . import SCHEMA_VERSION
 
 

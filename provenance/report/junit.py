@@ -15,7 +15,7 @@ import os
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
-from ..check import ALLOWED, FAIL, ArticleCheck, CheckResult
+from ..gate.result import ALLOWED, FAIL, ArticleCheck, CheckResult
 from .regions import locate
 from .sarif import rule_id
 from .xmltext import xml_safe

@@ -19,10 +19,11 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from ..align import ADDED, VERBATIM
-from ..articles import JSONL_SUFFIXES, Article
-from ..judge import Relation
-from ..text import Document
+from ..model import ADDED, VERBATIM
+from ..readers.inputs import JSONL_SUFFIXES
+from ..model import Article
+from ..model import Relation
+from ..model import Document
 
 _JSONL_ORIGIN = re.compile(r"^(?P<path>.+):(?P<line>\d+)$")
 _JSON_ITEM_ORIGIN = re.compile(r"^(?P<path>.+) item \d+$")

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import textwrap
 
-from ..align import ADDED
-from ..judge import Relation
-from ..scan import ScanResult
-from ..text import Document
+from ..model import ADDED
+from ..model import Relation
+from ..model import ScanResult
+from ..model import Document
 
 _WIDTH = 100
 _LABEL_MARK = {"verbatim": "=", "rewrite": "~", "added": "+"}

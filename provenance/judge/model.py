@@ -1,58 +1,44 @@
-"""The figures a verdict reads, and the learned model that weighs them.
-
-**Copied-run coverage.** ``run_coverage(source, derived, n)`` is the share of
-the derived text's words that lie inside a run of at least ``n`` consecutive
-words occurring in the same order *anywhere* in the source (not only in the
-sentence the aligner matched). Runs may cross sentence boundaries on either
-side, so a quotation split differently by the two texts still counts. At
-``n = 1`` it is the share of the derived words the source uses at all; at 3,
-short copied phrases; at 8, copied passages, which independent writers almost
-never produce by chance. The n-grams are hashed from per-pair token ids
-(polynomial hash modulo 2**64) and looked up with numpy.
-
-**The verdict model.** A multinomial logistic regression over standardised
-figures (``provenance/data/verdict_model.json``, written by
-``benchmarks/train_verdict.py``): which of *whole*, *partial* or
-*independent* reuse the copied-run coverage and the text's length point to.
-It is stored as plain numbers (feature names, means, scales, the range seen
-in training, coefficients, intercepts, class order) plus how it was trained
-and cross-validated; nothing is unpickled. Each prediction carries the
-per-feature contributions to the margin between the chosen class and the
-runner-up, so a report can say which figures drove it.
+"""The verdict model: a multinomial logistic regression over a pair's
+figures, its coefficients shipped as JSON.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from ._arrays import sorted_unique
-from .errors import ConfigError
-from .fingerprint import _native
-from .text import Document
-
-#: Run lengths whose coverage goes into ``Scores`` (``run_coverage_<n>``).
-RUN_LENGTHS = (1, 3, 8)
+from ..errors import ConfigError
+from ..model import Prediction
 
 #: Classes a verdict model may predict, weakest reuse first.
 WHOLE = "whole"
+
+
 PARTIAL = "partial"
+
+
 INDEPENDENT = "independent"
+
+
 MODEL_CLASSES = (INDEPENDENT, PARTIAL, WHOLE)
 
+
 MODEL_FORMAT = "provenance-verdict-model/1"
+
+
 #: Free-form parts of a model file kept with it: how it was trained, how it
 #: cross-validated, the ledger bars chosen with it.
 ABOUT_KEYS = ("note", "trained", "cross_validation", "ledger_bars")
+
+
 BUILTIN_MODEL = "verdict_model.json"
+
 
 #: Figures a model may read, with how a report names them.
 FEATURE_DESCRIPTIONS = {
@@ -61,98 +47,6 @@ FEATURE_DESCRIPTIONS = {
     "run_coverage_8": "of its words in copied runs of 8+ words",
     "log_words": "words long",
 }
-
-_HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
-
-
-# --- copied-run coverage ------------------------------------------------------------------
-
-
-def body_tokens(document: Document) -> list[str]:
-    """The folded word tokens of the document's body, in order."""
-    return [t for s in document.sentences for t in s.tokens]
-
-
-def run_coverages(source: Sequence[str], derived: Sequence[str], lengths: Sequence[int] = RUN_LENGTHS) -> dict[int, float]:
-    """For each ``n`` in ``lengths``: the share of ``derived``'s tokens inside
-    a run of ``n`` or more consecutive tokens that also occurs in ``source``
-    (0 when ``derived`` is empty)."""
-    vocabulary: dict[str, int] = {}
-    source_ids = np.array([vocabulary.setdefault(t, len(vocabulary)) for t in source], dtype=np.int64)
-    unknown = len(vocabulary)  # no run holding a word the source lacks can match
-    derived_ids = np.array([vocabulary.get(t, unknown) for t in derived], dtype=np.int64)
-    return {n: run_coverage(source_ids, derived_ids, n) for n in lengths}
-
-
-def run_keys(ids: np.ndarray, n: int) -> np.ndarray:
-    """The sorted distinct hashes of every run of ``n`` token ids in ``ids``."""
-    return sorted_unique(_gram_keys(ids, n))
-
-
-def covered_share(ids: np.ndarray, keys: np.ndarray, n: int) -> float:
-    """Share of the tokens ``ids`` inside a run of ``n`` whose hash is in the
-    sorted ``keys`` (see :func:`run_keys`)."""
-    if n < 1:
-        raise ValueError(f"run length must be at least 1, got {n}")
-    if len(ids) == 0:
-        return 0.0
-    grams = _gram_keys(ids, n)
-    if len(grams) == 0 or len(keys) == 0:
-        return 0.0
-    at = np.searchsorted(keys, grams)
-    hits = keys[np.minimum(at, len(keys) - 1)] == grams
-    # A token is covered when one of the n windows holding it is a hit.
-    covered = np.convolve(hits.astype(np.int64), np.ones(n, dtype=np.int64))[: len(ids)]
-    return float(np.count_nonzero(covered)) / len(ids)
-
-
-def run_coverage(source_ids: np.ndarray, derived_ids: np.ndarray, n: int,
-                 source_keys: Callable[[], np.ndarray] | None = None) -> float:
-    """``covered_share(derived_ids, run_keys(source_ids, n), n)``; with the
-    compiled engine, without sorting. ``source_keys`` may give the source's
-    run keys from a cache."""
-    if n < 1:
-        raise ValueError(f"run length must be at least 1, got {n}")
-    if len(derived_ids) == 0:
-        return 0.0
-    native = _native()
-    if native is not None:
-        return native.run_coverage(source_ids, derived_ids, n, _HASH_MULTIPLIER) / len(derived_ids)
-    keys = source_keys() if source_keys is not None else run_keys(source_ids, n)
-    return covered_share(derived_ids, keys, n)
-
-
-def _gram_keys(ids: np.ndarray, n: int) -> np.ndarray:
-    """A 64-bit polynomial hash of every window of ``n`` ids (ids are offset
-    by one so that a zero id still counts)."""
-    count = len(ids) - n + 1
-    if count <= 0:
-        return np.zeros(0, dtype=np.uint64)
-    ids = ids.astype(np.uint64) + np.uint64(1)
-    keys = ids[:count].copy()
-    with np.errstate(over="ignore"):
-        for k in range(1, n):
-            keys = keys * _HASH_MULTIPLIER + ids[k : k + count]
-    return keys
-
-
-# --- the model ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Prediction:
-    """What the model made of one pair."""
-
-    label: str
-    #: Class probabilities, in the model's class order.
-    probabilities: tuple[tuple[str, float], ...]
-    #: Per feature: its raw value and its share of the margin between the
-    #: chosen class and the runner-up (positive: toward the chosen class).
-    contributions: tuple[tuple[str, float, float], ...]
-    runner_up: str
-
-    def probability(self, label: str) -> float:
-        return dict(self.probabilities).get(label, 0.0)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
-"""Datelines, bylines, credit lines, site names and dates.
+"""Datelines, bylines, credit lines and site names.
 
-Pure functions over one paragraph or sentence at a time: the text stage uses
+Pure functions over one paragraph or sentence at a time: analysis uses
 them to separate an article's attribution lines from its body and to sniff
-metadata, the judge uses them to decide whether a derived text credits its
-source in its own words.
+metadata, the judge to decide whether a derived text credits its source in
+its own words.
 """
 
 from __future__ import annotations
@@ -11,53 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from datetime import date
 
-#: Wire agencies and the names they go by. Used to recognise a wire dateline
-#: and to credit a wire under any of its names.
-WIRE_AGENCIES: dict[str, tuple[str, ...]] = {
-    "Reuters": ("Reuters", "Thomson Reuters"),
-    "AP": ("AP", "Associated Press"),
-    "AFP": ("AFP", "Agence France-Presse", "Agence France Presse"),
-    "PA": ("PA", "Press Association", "PA Media", "PA News"),
-    "Bloomberg": ("Bloomberg",),
-    "dpa": ("dpa", "Deutsche Presse-Agentur"),
-    "TASS": ("TASS", "ITAR-TASS"),
-    "Interfax": ("Interfax",),
-    "RIA Novosti": ("RIA Novosti", "RIA"),
-    "Xinhua": ("Xinhua",),
-    "Kyodo": ("Kyodo", "Kyodo News"),
-    "Yonhap": ("Yonhap",),
-    "UPI": ("UPI", "United Press International"),
-    "ANSA": ("ANSA",),
-    "EFE": ("EFE",),
-    "PTI": ("PTI", "Press Trust of India"),
-    "AAP": ("AAP", "Australian Associated Press"),
-    "Ukrinform": ("Ukrinform",),
-}
+from ..dates import _MONTH, _WEEKDAY, parse_date_prefix
+from ..model import Attribution
+from ..outlets import _ALIAS_TO_WIRE, WIRE_AGENCIES, canonical_outlet, is_wire
 
-_ALIAS_TO_WIRE = {alias.casefold(): name for name, aliases in WIRE_AGENCIES.items() for alias in aliases}
-
-_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_DATE_PREFIX = re.compile(
-    rf"""^\s*(?P<label>(?:date|published|updated|posted|last\s+updated)(?:\s+on)?\s*:?\s+)?(?:{_WEEKDAY},?\s*)?
-    (?:
-        (?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}}))(?:[T\s]\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\.\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?
-      | (?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})
-      | (?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH}),?\s+(?P<y2>\d{{4}})
-    )
-    (?:,?\s+\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{{2,4}})?)?
-    (?P<end>\s*[-–—|:]+\s*|\s*$|\s+)""",
-    re.IGNORECASE | re.VERBOSE,
-)
 _DATELINE = re.compile(
     r"""^(?P<place>[A-Z][A-Z'’.\-]+(?:\s[A-Z][A-Z'’.\-]+){0,3}(?:,\s*[A-Z][A-Za-z.\-]+(?:\s[A-Z][A-Za-z.\-]+){0,2})?)
     (?:,\s*(?P<when>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?
@@ -86,16 +44,6 @@ _AGENCY_LINE = re.compile(r"^\(\s*(?P<name>[A-Z][\w.&' -]{0,40}?)\s*\)\.?$")
 _SITE_LINE = re.compile(r"^(?:https?://)?(?:www\.)?(?P<domain>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?$", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Attribution:
-    """An attribution element found in an article's own text."""
-
-    kind: str  # "date" | "dateline" | "byline" | "credit" | "site"
-    text: str
-    #: Outlet, agency or person names the element mentions.
-    names: tuple[str, ...] = ()
-
-
 @dataclass(frozen=True)
 class ParagraphHead:
     """What :func:`read_paragraph_head` found at the start of a paragraph."""
@@ -109,27 +57,6 @@ class ParagraphHead:
 #: A paragraph that opens with no attribution (most of them): one shared,
 #: immutable answer rather than a new one each.
 _BODY_ONLY = ParagraphHead((), 0)
-
-
-def parse_date_prefix(text: str) -> tuple[str, int] | None:
-    """An ISO date and the offset after it, when ``text`` starts with a date."""
-    match = _DATE_PREFIX.match(text)
-    if not match:
-        return None
-    if not match["label"] and match["end"].strip() == "" and text[match.end():].strip():
-        # "March 3, 2020 was the day ...": a sentence that opens with a date.
-        return None
-    if match.group("iso"):
-        year, month, day = int(match["iy"]), int(match["im"]), int(match["id"])
-    else:
-        year = int(match["y1"] or match["y2"])
-        day = int(match["d1"] or match["d2"])
-        month = _MONTHS[(match["m1"] or match["m2"]).lower()[:3]]
-    try:
-        when = date(year, month, day)
-    except ValueError:
-        return None
-    return (when.isoformat(), match.end()) if 1800 <= year <= 2200 else None
 
 
 def read_paragraph_head(paragraph: str, *, near_top: bool) -> ParagraphHead:
@@ -210,15 +137,6 @@ def _split_names(names: str) -> list[str]:
     return out
 
 
-def canonical_outlet(name: str) -> str:
-    """The canonical name of a wire agency, or ``name`` itself."""
-    return _ALIAS_TO_WIRE.get(name.strip().casefold(), name.strip())
-
-
-def is_wire(outlet: str | None) -> bool:
-    return outlet is not None and outlet.strip().casefold() in _ALIAS_TO_WIRE
-
-
 def wire_names_in(text: str) -> list[str]:
     """Wire agencies named anywhere in ``text``, canonical, in order of appearance."""
     found = []
@@ -240,19 +158,6 @@ def _any_wire_pattern() -> re.Pattern[str]:
             [a for name, group in WIRE_AGENCIES.items() for a in group if a.casefold() in aliases]
         )
     return _WIRE_PATTERN
-
-
-@lru_cache(maxsize=4096)  # a scan asks it for the same few outlets, pair after pair
-def aliases_of(outlet: str) -> tuple[str, ...]:
-    """Every name under which ``outlet`` may be credited."""
-    canonical = canonical_outlet(outlet)
-    names = list(WIRE_AGENCIES.get(canonical, (outlet,)))
-    if outlet not in names:
-        names.append(outlet)
-    domain = re.match(r"^(?:www\.)?([a-z0-9-]+)\.[a-z.]+$", outlet.lower())
-    if domain:
-        names.append(domain.group(1))
-    return tuple(dict.fromkeys(names))
 
 
 def names_pattern(names: list[str] | tuple[str, ...]) -> re.Pattern[str]:

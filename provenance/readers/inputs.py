@@ -1,9 +1,4 @@
-"""Reading articles from files, folders, JSON/JSONL and standard input.
-
-Readers never raise on one bad file or line: they report an
-:class:`~provenance.errors.InputError` to the caller's ``on_error`` and go on,
-so a scan over many inputs loses only what it cannot read. ``strict=True``
-in :func:`read_articles` turns the first problem into an exception.
+"""Articles from files, folders, JSON, JSONL and standard input.
 """
 
 from __future__ import annotations
@@ -11,39 +6,37 @@ from __future__ import annotations
 import json
 import stat
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .attribution import parse_date_prefix
-from .errors import InputError, NoArticlesError
+from ..dates import parse_date_prefix
+from ..errors import InputError, NoArticlesError
+from ..model import Article
 
 TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
+
+
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+
 JSON_SUFFIXES = (".json",)
+
+
 KNOWN_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + JSON_SUFFIXES
+
+
 METADATA_FIELDS = ("title", "outlet", "published", "url")
+
+
 STDIN = "-"
+
+
 #: A larger input is refused rather than read into memory (a device such as
 #: /dev/zero would otherwise be read until memory runs out).
 MAX_FILE_BYTES = 512 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Article:
-    """One article as given: its text untouched and whatever metadata came with it."""
-
-    id: str
-    text: str
-    title: str | None = None
-    outlet: str | None = None
-    published: str | None = None
-    url: str | None = None
-    #: Where it came from: a path, ``path:line`` for JSONL, or ``<stdin>``.
-    origin: str = ""
 
 
 ErrorHandler = Callable[[InputError], None]
@@ -93,7 +86,7 @@ def iter_articles(
         detail = f" ({len(problems)} input problem(s) reported)" if problems else ""
         raise NoArticlesError(
             "no articles found in the inputs" + detail
-            + f"; give .txt/.md files, folders of them, or JSON/JSONL with a 'text' field"
+            + "; give .txt/.md files, folders of them, or JSON/JSONL with a 'text' field"
         )
 
 
@@ -414,4 +407,3 @@ def unique_ids(articles: Iterable[Article]) -> Iterator[Article]:
             article = Article(**{**article.__dict__, "id": new_id})
         seen.add(article.id)
         yield article
-

@@ -1,4 +1,5 @@
-"""Array helpers shared by the pipeline's stages."""
+"""Small numpy helpers over sorted integer arrays.
+"""
 
 from __future__ import annotations
 
@@ -16,13 +17,3 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     keep[0] = True
     np.not_equal(values[1:], values[:-1], out=keep[1:])
     return values[keep]
-
-
-def shared_count(a: np.ndarray, b: np.ndarray) -> int:
-    """How many values two sorted arrays of distinct values share."""
-    from .fingerprint import _native  # (the compiled engine imports this module's users)
-
-    native = _native()
-    if native is not None:
-        return int(native.shared_count(a, b))
-    return len(np.intersect1d(a, b, assume_unique=True))

@@ -1,0 +1,153 @@
+"""LSH bands over a signature matrix: the layout for a threshold, the band
+keys, and the pairs that share a band.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from ..arrays import sorted_unique
+from ..errors import ConfigError
+
+#: (false-positive, false-negative) weights for datasketch's choice of LSH
+#: bands: a missed pair is lost for good, a false one costs one estimate.
+RECALL_WEIGHTS = (0.05, 0.95)
+
+
+@lru_cache(maxsize=64)
+def lsh_layout(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) datasketch's ``MinHashLSH`` picks for ``threshold`` with
+    :data:`RECALL_WEIGHTS`: of every layout of at most ``num_perm``
+    permutations, the first (bands ascending, then rows) with the least
+    weighted sum of the areas where a pair below the threshold collides and
+    a pair above it does not. Computed here, as datasketch would, so that a
+    scan does not import it (scipy's integrator costs half a second): the
+    collision probability ``1 - (1 - s**r)**b`` is a polynomial of degree
+    ``r * b <= num_perm``, so Gauss-Legendre quadrature with
+    ``num_perm // 2 + 2`` nodes integrates it exactly. A test holds the
+    choice equal to datasketch's, and its refusal of a single band."""
+    layouts = np.array([(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)], dtype=np.float64)
+    bands, rows = layouts[:, :1], layouts[:, 1:]
+    nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 2)
+    below = (nodes + 1.0) * (threshold / 2.0)
+    above = threshold + (nodes + 1.0) * ((1.0 - threshold) / 2.0)
+    false_positive = (1.0 - (1.0 - below ** rows) ** bands) @ weights * (threshold / 2.0)
+    false_negative = ((1.0 - above ** rows) ** bands) @ weights * ((1.0 - threshold) / 2.0)
+    fp_weight, fn_weight = RECALL_WEIGHTS
+    best = int(np.argmin(false_positive * fp_weight + false_negative * fn_weight))  # the first least
+    if bands[best, 0] < 2:  # as datasketch refuses it
+        raise ConfigError(f"an LSH threshold of {threshold} with num_perm={num_perm} leaves a single band: "
+                          "lower word_lsh_threshold or content_lsh_threshold, or raise num_perm")
+    return int(bands[best, 0]), int(rows[best, 0])
+
+
+def band_layout(matrix: np.ndarray, usable: np.ndarray | None, threshold: float, budget: int = 30_000_000
+                ) -> tuple[int, int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """(bands, rows) for this granularity: datasketch's recall-weighted
+    layout for the threshold while its collisions fit ``budget`` pairs
+    (``CandidateSettings.pair_budget``),
+    else bands of more rows over all permutations until they fit; and each
+    band's runs (see :func:`_band_runs`), found in counting the collisions
+    and kept for making the pairs (only the articles in runs: at 100,000
+    articles a few tens of MB for the word search's 128 bands)."""
+    num_perm = matrix.shape[1]
+    bands, rows = lsh_layout(threshold, num_perm)
+    while True:
+        runs = None  # a refused layout's runs go before the next one's are found
+        runs = [_band_runs(matrix, usable, band, rows) for band in range(bands)]
+        volume = sum(int((lengths * (lengths - 1) // 2).sum()) for _, _, lengths in runs)
+        if volume <= budget or num_perm // (rows + 1) < 8:
+            return bands, rows, runs
+        rows += 1
+        bands = num_perm // rows
+
+
+def _band_keys(matrix: np.ndarray, usable: np.ndarray | None, band: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """(article rows, key) of every article whose band ``band`` counts."""
+    columns = range(band * rows, band * rows + rows)
+    empty_value = np.iinfo(matrix.dtype).max
+    ok = np.ones(len(matrix), dtype=bool)
+    for c in columns:
+        ok &= matrix[:, c] != empty_value
+        if usable is not None:
+            ok &= usable[:, c]
+    members = np.flatnonzero(ok)
+    if rows == 1:
+        return members, matrix[members, band].astype(np.uint64)
+    key = np.zeros(len(members), dtype=np.uint64)
+    for c in columns:
+        key = (key * np.uint64(0x9E3779B97F4A7C15)) ^ matrix[members, c].astype(np.uint64)
+        key ^= key >> np.uint64(29)
+    return members, key
+
+
+def _runs(members: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Members grouped by key (in no particular order within a group: the
+    pairs made of a run do not depend on it), the start of each run of
+    equal keys of length two or more, and the runs' lengths."""
+    order = np.argsort(key)
+    members, key = members[order], key[order]
+    if len(key) < 2:
+        return members, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    boundary = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    lengths = np.diff(np.concatenate([boundary, [len(key)]]))
+    keep = lengths >= 2
+    return members, boundary[keep], lengths[keep]
+
+
+def _band_runs(matrix: np.ndarray, usable: np.ndarray | None, band: int, rows: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The articles that collide in band ``band``, grouped in runs of equal
+    keys: (members, each run's start in them, each run's length)."""
+    members, starts, lengths = _runs(*_band_keys(matrix, usable, band, rows))
+    # Only the members in runs are kept (the layout's runs are kept for every band).
+    members = members[np.repeat(starts, lengths) + _ramp(lengths)]
+    return members, np.cumsum(lengths) - lengths, lengths
+
+
+def _run_pairs(members: np.ndarray, starts: np.ndarray, lengths: np.ndarray, n: int) -> np.ndarray:
+    """Every pair inside each run, as ``low * n + high``."""
+    out = []
+    position = np.repeat(starts, lengths) + _ramp(lengths)
+    run_end = np.repeat(starts + lengths, lengths)
+    for step in range(1, int(lengths.max(initial=1))):
+        valid = position + step < run_end
+        if not valid.any():
+            break
+        position, run_end = position[valid], run_end[valid]
+        first, second = members[position], members[position + step]
+        out.append(np.minimum(first, second).astype(np.int64) * n + np.maximum(first, second))
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+
+def _ramp(lengths: np.ndarray) -> np.ndarray:
+    """0..len-1 for each length, concatenated."""
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.arange(total, dtype=np.int64) - starts
+
+
+def surfaced_pairs(matrix: np.ndarray, usable: np.ndarray | None, bands: int, rows: int,
+                   runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None) -> np.ndarray:
+    """Sorted unique ``low * n + high`` keys of pairs colliding in at least
+    one of the first ``bands`` bands of ``rows`` rows (whose runs may be given)."""
+    n = len(matrix)
+    found: list[np.ndarray] = []
+    pending: list[np.ndarray] = []
+    pending_size = 0
+    for band in range(bands):
+        members, starts, lengths = runs[band] if runs is not None else _band_runs(matrix, usable, band, rows)
+        if len(starts):
+            pairs = _run_pairs(members, starts, lengths, n)
+            pending.append(pairs)
+            pending_size += len(pairs)
+        if pending_size > 4_000_000:
+            found.append(sorted_unique(np.concatenate(pending)))
+            pending, pending_size = [], 0
+    if pending:
+        found.append(sorted_unique(np.concatenate(pending)))
+    return sorted_unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)

@@ -1,0 +1,143 @@
+"""The candidate search of a whole scan: surfaced pairs estimated and kept
+when they pass a threshold at either granularity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from ..arrays import sorted_unique
+from ..config import DEFAULT_SETTINGS, CandidateSettings, Settings
+from ..fingerprint.hashing import scheme_width
+from ..model import GRANULARITIES, Signature
+from .bands import band_layout, surfaced_pairs
+from .frequency import cell_frequencies, common_df
+from ..engine import kernels
+
+
+def _native():
+    """The candidate search's compiled kernels, or None (the numpy engine)."""
+    return kernels("provenance.candidates.kernels")
+
+
+def pair_estimates(matrix: np.ndarray, usable: np.ndarray | None, low: np.ndarray, high: np.ndarray,
+                   min_counted: int = 32) -> np.ndarray:
+    """Jaccard estimate of each pair (over the permutations whose least
+    shingle of the pair is uncommon; 0 where fewer than ``min_counted`` are)."""
+    out = np.zeros(len(low))
+    native = _native()
+    if native is not None and len(low):
+        mask = usable if usable is not None else np.zeros((0, 0), dtype=bool)
+        native.pair_estimates(matrix, mask, low.astype(np.int64), high.astype(np.int64), min_counted, out)
+        return out
+    for lo in range(0, len(low), 65_536):
+        i, j = low[lo : lo + 65_536], high[lo : lo + 65_536]
+        a, b = matrix[i], matrix[j]
+        equal = a == b
+        if usable is None:
+            out[lo : lo + len(i)] = equal.mean(axis=1)
+        else:
+            # The pair's least shingle in a permutation is the lesser value's.
+            counted = np.where(a <= b, usable[i], usable[j])
+            denominator = counted.sum(axis=1)
+            out[lo : lo + len(i)] = np.where(denominator >= min_counted,
+                                             (equal & counted).sum(axis=1) / np.maximum(denominator, 1), 0.0)
+    return out
+
+
+#: Surfaced pairs estimated at a time by :func:`granularity_candidates`.
+ESTIMATE_BLOCK = 1 << 20
+
+
+def _passing(matrix: np.ndarray, usable: np.ndarray | None, keys: np.ndarray, threshold: float,
+             knobs: CandidateSettings) -> np.ndarray:
+    """The pair keys whose estimate reaches ``threshold`` (or, with common
+    cells left out, whose plain estimate shows a near-duplicate)."""
+    n = len(matrix)
+    low, high = keys // n, keys % n
+    passed = pair_estimates(matrix, usable, low, high, knobs.min_counted) >= threshold - 1e-12
+    if usable is not None:
+        passed |= pair_estimates(matrix, None, low, high, knobs.min_counted) >= knobs.near_duplicate
+    return keys[passed]
+
+
+def _all_passing(matrix: np.ndarray, usable: np.ndarray | None, keys: np.ndarray, threshold: float,
+                 threads: int, knobs: CandidateSettings) -> np.ndarray:
+    """:func:`_passing` of ``keys``, a block at a time: the surfaced pairs
+    can run to millions, and a block's row numbers and estimates are not
+    kept. The compiled estimate releases the GIL, so blocks may run in
+    threads (a scan's other search often ends first and leaves its core
+    idle); the blocks are smaller then, to hold memory level."""
+    threads = max(1, threads) if _native() is not None else 1
+    size = max(1, ESTIMATE_BLOCK // threads)
+    blocks = [keys[at : at + size] for at in range(0, len(keys), size)]
+    if threads > 1 and len(blocks) > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            parts = list(pool.map(lambda block: _passing(matrix, usable, block, threshold, knobs), blocks))
+    else:
+        parts = [_passing(matrix, usable, block, threshold, knobs) for block in blocks]
+    return np.concatenate([np.zeros(0, dtype=np.int64)] + parts)
+
+
+def merge_candidates(found: dict[str, tuple[np.ndarray, dict | None]], n: int, stats: dict | None = None) -> np.ndarray:
+    """The ``(m, 2)`` candidate rows from each granularity's :func:`granularity_candidates`."""
+    chosen = []
+    for granularity, (keys, figures) in found.items():
+        chosen.append(keys)
+        if stats is not None and figures is not None:
+            stats[granularity] = figures
+    if not chosen:
+        return np.zeros((0, 2), dtype=np.int64)
+    keys = sorted_unique(np.concatenate(chosen))
+    return np.stack([keys // n, keys % n], axis=1)
+
+
+def granularity_candidates(matrix: np.ndarray, granularity: str, settings: Settings = DEFAULT_SETTINGS, *,
+                           threads: int = 1) -> tuple[np.ndarray, dict | None]:
+    """The pair keys (``low * n + high``) one granularity's signatures
+    propose, and figures on how they were found (None for under two articles).
+    With the compiled engine, up to ``threads`` threads estimate the
+    surfaced pairs (the same keys for any number)."""
+    knobs = settings.candidates
+    threshold = {"words": knobs.word_lsh_threshold, "content": knobs.content_lsh_threshold}[granularity]
+    n = len(matrix)
+    if n < 2:
+        return np.zeros(0, dtype=np.int64), None
+    frequencies = cell_frequencies(matrix, settings, granularity)
+    usable = None if frequencies is None else frequencies <= common_df(n, granularity, knobs)
+    bands, rows, runs = band_layout(matrix, usable, threshold, knobs.pair_budget)
+    keys = surfaced_pairs(matrix, usable, bands, rows, runs)
+    del runs
+    if usable is not None:
+        extra = [keys]
+        if rows > 1:
+            # Wide bands miss pairs of modest overlap; a single shared
+            # rare shingle (a name, a quote) still surfaces them, cheaply.
+            extra.append(surfaced_pairs(matrix, frequencies <= knobs.rare_df, matrix.shape[1], 1))
+        # Near-duplicates of a widely republished story share shingles
+        # that are common for that very reason: surface them by whole
+        # bands of all cells.
+        extra.append(surfaced_pairs(matrix, None, matrix.shape[1] // knobs.near_rows, knobs.near_rows))
+        keys = sorted_unique(np.concatenate(extra))
+    del frequencies
+    passed = _all_passing(matrix, usable, keys, threshold, threads, knobs)
+    figures = {
+        "bands": bands,
+        "band_rows": rows,
+        "common_cells": 0 if usable is None else int((~usable).sum()),
+        "surfaced_pairs": int(len(keys)),
+        "candidate_pairs": int(len(passed)),
+    }
+    return passed, figures
+
+
+def matrices_of(signatures: Iterable[Signature], settings: Settings = DEFAULT_SETTINGS) -> dict[str, np.ndarray]:
+    signatures = list(signatures)
+    dtype = np.uint64 if scheme_width(settings.fingerprint.minhash_scheme) == 64 else np.uint32
+    return {
+        g: (np.stack([s.values[g] for s in signatures]) if signatures else np.zeros((0, settings.fingerprint.num_perm), dtype))
+        for g in GRANULARITIES
+    }

@@ -1,0 +1,57 @@
+"""Whether a derived text credits its source in its own words.
+"""
+
+from __future__ import annotations
+
+from ..analysis.attribution import credit_phrases, may_mention, mentions
+from ..model import ADDED, Document, Ledger
+from ..outlets import aliases_of
+
+
+def _credit_names(source: Document) -> tuple[str, ...]:
+    names: list[str] = []
+    if source.outlet:
+        names.extend(aliases_of(source.outlet))
+    for attribution in source.attributions:
+        if attribution.kind == "dateline":
+            for name in attribution.names:
+                names.extend(aliases_of(name))
+    if source.url:
+        host = source.url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
+        if host:
+            names.extend(aliases_of(host))
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+def _credits_in_attribution(derived: Document, names: tuple[str, ...]) -> list[str]:
+    return [
+        a.text for a in derived.attributions
+        if a.kind in ("credit", "dateline", "byline") and mentions(a.text, names)
+    ]
+
+
+def credit_evidence(source: Document, derived: Document, ledger: Ledger) -> tuple[str, ...]:
+    """Lines and phrases in which ``derived`` credits ``source`` in its own words.
+
+    Attribution lines (Source:, datelines, credit trailers) are the outlet's
+    own. A credit phrase in a sentence ("according to Reuters") counts only
+    when the source sentences it was matched to do not already name the
+    source: a sentence copied or paraphrased from the wire that mentions the
+    wire is reporting, not crediting.
+    """
+    names = _credit_names(source)
+    authors = source.author_names()
+    found = _credits_in_attribution(derived, names)
+    if authors:
+        found += [a.text for a in derived.attributions if a.kind in ("credit", "byline")
+                  and mentions(a.text, authors) and a.text not in found]
+    # Most derived texts name the source in no sentence: one search decides.
+    if names and may_mention("\n".join(derived.sentence_texts()), names):
+        for row in ledger.sentences:
+            phrases = credit_phrases(derived.sentence_text(row.index), names)
+            if not phrases:
+                continue
+            inherited = any(mentions(source.sentence_text(j), names) for j in row.source_indexes)
+            if row.label == ADDED or not inherited:
+                found.extend(phrases)
+    return tuple(dict.fromkeys(found))

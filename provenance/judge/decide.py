@@ -1,0 +1,138 @@
+"""From a pair's figures to its verdict, with the reasons a person can read.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..config import DEFAULT_SETTINGS, Settings
+from ..model import (
+    COPY,
+    INDEPENDENT,
+    PARTIAL,
+    REWRITE_VERDICT,
+    Ledger,
+    Prediction,
+    Scores,
+)
+from .model import INDEPENDENT as MODEL_INDEPENDENT
+from .model import MODEL_CLASSES, WHOLE, VerdictModel, builtin_model, describe_feature
+from .model import PARTIAL as MODEL_PARTIAL
+
+#: The model's classes, weakest reuse first (verdict.MODEL_CLASSES).
+_LEVEL = {label: rank for rank, label in enumerate(MODEL_CLASSES)}
+
+
+def model_inputs(scores: Scores, words: int) -> dict[str, float]:
+    """The figures a verdict model may read, from a pair's scores and the
+    derived text's word count."""
+    return {
+        "run_coverage_1": scores.run_coverage_1,
+        "run_coverage_3": scores.run_coverage_3,
+        "run_coverage_8": scores.run_coverage_8,
+        "log_words": math.log1p(words),
+    }
+
+
+def decide(
+    ledger: Ledger, scores: Scores, settings: Settings = DEFAULT_SETTINGS, model: VerdictModel | None = None
+) -> tuple[str, tuple[str, ...], Prediction | None]:
+    """The verdict, the reasons for it, and the model's prediction.
+
+    Under ``verdict_method="model"`` two kinds of evidence are weighed:
+
+    * copying: the verdict model (trained on METER, where newspapers reuse
+      wire copy mostly by copying it) reads how much of the text lies in
+      runs copied from anywhere in the source, and its length, and names
+      whole, partial or independent reuse;
+    * paraphrase: the sentence ledger. A text can reuse its source while
+      copying few runs (a paraphrase, a translation); the model cannot see
+      that, so the ledger may raise its verdict -- to whole reuse when at
+      least ``rewrite_min_matched`` of the words are in matched sentences, to
+      partial when ``partial_min_matched`` of them and
+      ``partial_min_sentences`` sentences are -- but never lower it.
+
+    Whole reuse is a ``copy`` when at least ``copy_min_verbatim`` of the
+    words lie in copied runs of 3+ words, else a ``rewrite``.
+    ``verdict_method="rules"`` uses the ledger's shares alone (:func:`verdict`).
+    """
+    words = sum(row.words for row in ledger.sentences)
+    if settings.verdict.method == "rules":
+        decided = verdict(ledger, settings)
+        return decided, _rule_reasons(decided, ledger, settings), None
+    model = model if model is not None else builtin_model()
+    prediction = model.predict(model_inputs(scores, words))
+    level = prediction.label
+    reasons = [_model_reason(prediction, model)]
+    aligned = _alignment_level(ledger, settings)
+    if _LEVEL[aligned] > _LEVEL[level]:
+        level = aligned
+        reasons.append(_alignment_reason(aligned, ledger, settings))
+    if level == WHOLE:
+        copied = scores.run_coverage_3
+        if copied >= settings.verdict.copy_min_verbatim:
+            reasons.append(f"a copy: {copied:.0%} of its words in copied runs of 3+ words "
+                           f"(bar {settings.verdict.copy_min_verbatim:.0%})")
+            return COPY, tuple(reasons), prediction
+        reasons.append(f"a rewrite: {copied:.0%} of its words in copied runs of 3+ words "
+                       f"(copy bar {settings.verdict.copy_min_verbatim:.0%})")
+        return REWRITE_VERDICT, tuple(reasons), prediction
+    return (PARTIAL if level == MODEL_PARTIAL else INDEPENDENT), tuple(reasons), prediction
+
+
+def _alignment_level(ledger: Ledger, settings: Settings) -> str:
+    matched = ledger.matched_share
+    if matched >= settings.verdict.rewrite_min_matched:
+        return WHOLE
+    if matched >= settings.verdict.partial_min_matched and ledger.matched_sentences >= settings.verdict.partial_min_sentences:
+        return MODEL_PARTIAL
+    return MODEL_INDEPENDENT
+
+
+_REUSE = {WHOLE: "whole reuse", MODEL_PARTIAL: "partial reuse", MODEL_INDEPENDENT: "no reuse"}
+
+
+def _model_reason(prediction: Prediction, model: VerdictModel) -> str:
+    """'copy model: partial reuse (p 0.62, no reuse 0.30); weighed most: ...'
+    with the two figures that moved the margin over the runner-up most, each
+    beside its mean in training."""
+    label, other = prediction.label, prediction.runner_up
+    head = (f"copy model: {_REUSE[label]} (p {prediction.probability(label):.2f}, "
+            f"{_REUSE[other]} {prediction.probability(other):.2f})")
+    means = dict(zip(model.features, model.mean))
+    ranked = sorted(prediction.contributions, key=lambda c: (-abs(c[2]), c[0]))[:2]
+    weighed = [f"{describe_feature(name, value)} (mean {_mean_text(name, means[name])}) {c:+.1f}"
+               for name, value, c in ranked if abs(c) >= 0.05]
+    return head + ("; weighed most: " + ", ".join(weighed) if weighed else "")
+
+
+def _mean_text(name: str, mean: float) -> str:
+    return f"{round(math.expm1(mean))}" if name == "log_words" else f"{mean:.0%}"
+
+
+def _alignment_reason(level: str, ledger: Ledger, settings: Settings) -> str:
+    matched = ledger.matched_share
+    if level == WHOLE:
+        return (f"sentence alignment raises it to whole reuse: {matched:.0%} of its words in matched "
+                f"sentences (bar {settings.verdict.rewrite_min_matched:.0%})")
+    return (f"sentence alignment raises it to partial reuse: {ledger.matched_sentences} matched sentences "
+            f"with {matched:.0%} of its words (bars {settings.verdict.partial_min_sentences} and "
+            f"{settings.verdict.partial_min_matched:.0%})")
+
+
+def _rule_reasons(decided: str, ledger: Ledger, settings: Settings) -> tuple[str, ...]:
+    return (f"rules: {ledger.matched_share:.0%} of its words in matched sentences, "
+            f"{ledger.verbatim_word_share:.0%} copied word for word, {ledger.matched_sentences} sentences matched",)
+
+
+def verdict(ledger: Ledger, settings: Settings = DEFAULT_SETTINGS) -> str:
+    """copy / rewrite / partial / independent from the ledger's shares alone
+    (``verdict_method="rules"``)."""
+    matched = ledger.matched_share
+    if matched >= settings.verdict.copy_min_matched and ledger.verbatim_word_share >= settings.verdict.copy_min_verbatim:
+        return COPY
+    if matched >= settings.verdict.rewrite_min_matched:
+        return REWRITE_VERDICT
+    if matched >= settings.verdict.partial_min_matched and ledger.matched_sentences >= settings.verdict.partial_min_sentences:
+        return PARTIAL
+    return INDEPENDENT

@@ -1,0 +1,129 @@
+"""The sentence-matcher door: how alike each derived sentence is to each
+source sentence, for the ledger to match, merge and label.
+
+A matcher takes the two documents and returns a :class:`SentenceMatch`: the
+similarity of every derived sentence with every source sentence (0 to 1,
+cosine-like) and, optionally, the products of the source sentences' vectors
+with each other, which let the ledger merge neighbouring source sentences
+that one derived sentence condenses (without them, no merging). Matchers are
+chosen by name or given as a factory (``Settings(matcher=...)``), like
+scikit-learn's ``analyzer``; the TF-IDF matcher is the first, registered as
+``tfidf``. Third-party matchers register through the entry-point group
+``provenance.matchers`` (a factory taking the shared vocabulary).
+
+>>> from provenance.matching.tfidf import Vectoriser
+>>> type(make_matcher("tfidf", Vectoriser())).__name__
+'TfidfMatcher'
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar, Protocol
+
+import numpy as np
+
+from ..errors import ConfigError
+from ..model import Document
+from ..plugins import entry_point_factories
+from .tfidf import Vectoriser
+
+#: The entry-point group third-party matchers register in.
+ENTRY_POINT_GROUP = "provenance.matchers"
+
+
+class SentenceMatch(Protocol):
+    """What the ledger reads of a matcher's answer for one pair."""
+
+    #: (derived sentences x source sentences) similarities from 0 to 1.
+    similarity: np.ndarray
+    #: (source x source) products of the source sentences' unit vectors, or
+    #: None: merging source sentences is then not tried.
+    gram: np.ndarray | None
+    #: Made by the compiled engine (the ledger may then use its own kernels).
+    compiled: bool
+
+
+@dataclass(frozen=True)
+class Match:
+    """A :class:`SentenceMatch` for matchers to return."""
+
+    similarity: np.ndarray
+    gram: np.ndarray | None = None
+    compiled: bool = False
+
+
+class SentenceMatcher(ABC):
+    """Scores every derived sentence against every source sentence."""
+
+    #: The name it is registered under.
+    name: ClassVar[str] = ""
+
+    @abstractmethod
+    def match(self, derived: Document, source: Document) -> SentenceMatch:
+        """The similarity of each of ``derived``'s sentences with each of ``source``'s."""
+
+    def forget(self, document: Document) -> None:  # noqa: B027 - most matchers keep nothing
+        """Drop whatever is kept about ``document`` (it will not be asked for again)."""
+
+
+class TfidfMatcher(SentenceMatcher):
+    """Cosine of TF-IDF vectors of word and character n-grams, weighted over
+    the two texts (see :mod:`provenance.matching.tfidf`)."""
+
+    name = "tfidf"
+
+    def __init__(self, vocabulary: Vectoriser):
+        self.vectoriser = vocabulary
+
+    def match(self, derived: Document, source: Document) -> SentenceMatch:
+        return self.vectoriser.pair(derived, source)
+
+    def forget(self, document: Document) -> None:
+        self.vectoriser.forget(document)
+
+
+MatcherFactory = Callable[[Vectoriser], SentenceMatcher]
+
+_MATCHERS: dict[str, MatcherFactory] = {"tfidf": TfidfMatcher}
+
+
+def register_matcher(name: str, factory: MatcherFactory, *, replace: bool = False) -> None:
+    """Make ``factory`` (called with the shared :class:`Vectoriser`)
+    available as ``Settings(matcher=name)``."""
+    if name in _MATCHERS and not replace:
+        raise ConfigError(f"a sentence matcher named {name!r} is registered already")
+    _MATCHERS[name] = factory
+
+
+def matcher_names() -> tuple[str, ...]:
+    """The registered matchers' names, the built-in first."""
+    _load_entry_points()
+    return tuple(_MATCHERS)
+
+
+def make_matcher(spec: str | MatcherFactory, vocabulary: Vectoriser) -> SentenceMatcher:
+    """The matcher ``spec`` names (or makes, when it is a factory), sharing ``vocabulary``."""
+    if callable(spec):
+        made = spec(vocabulary)
+    else:
+        if spec not in _MATCHERS:
+            _load_entry_points()
+        if spec not in _MATCHERS:
+            raise ConfigError(f"no sentence matcher named {spec!r}; known: {', '.join(matcher_names())}")
+        made = _MATCHERS[spec](vocabulary)
+    if not callable(getattr(made, "match", None)):
+        raise ConfigError(f"sentence matcher {spec!r} made {type(made).__name__}, which has no match() method")
+    return made
+
+
+_LOADED: list[bool] = []
+
+
+def _load_entry_points() -> None:
+    if not _LOADED:
+        _LOADED.append(True)
+        for name, factory in entry_point_factories(ENTRY_POINT_GROUP):
+            _MATCHERS.setdefault(name, factory)

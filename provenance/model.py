@@ -1,0 +1,330 @@
+"""The plain data that flows between stages: what a reader gives (Article),
+what analysis makes (Attribution, Sentence, Document), what fingerprinting
+makes (Signature), what alignment and judging make (SentenceAlignment,
+Ledger, Scores, Relation) and what a scan or a check returns (Story,
+ScanResult, CheckResult). Frozen dataclasses; no stage logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .config import Settings
+from .errors import InputError
+from .outlets import is_wire
+
+if TYPE_CHECKING:  # importing datasketch costs a scan half a second (scipy): only where its objects are made
+    from datasketch import LeanMinHash
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as given: its text untouched and whatever metadata came with it."""
+
+    id: str
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    url: str | None = None
+    #: Where it came from: a path, ``path:line`` for JSONL, or ``<stdin>``.
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """An attribution element found in an article's own text."""
+
+    kind: str  # "date" | "dateline" | "byline" | "credit" | "site"
+    text: str
+    #: Outlet, agency or person names the element mentions.
+    names: tuple[str, ...] = ()
+
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a document's body."""
+
+    #: Its place among the document's sentences (ledgers and reports read
+    #: sentence ``i`` as ``sentences[i]``).
+    index: int
+    text: str
+    #: Offsets of ``text`` in :attr:`Document.text`.
+    start: int
+    end: int
+    #: Folded word tokens used for matching, with their offsets in ``text``.
+    tokens: tuple[str, ...]
+    token_spans: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article ready for matching: display text, sentences and metadata."""
+
+    id: str
+    text: str
+    sentences: tuple[Sentence, ...]
+    attributions: tuple[Attribution, ...]
+    title: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    origin: str
+    #: Metadata fields that were sniffed from the text rather than given.
+    sniffed: tuple[str, ...] = ()
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(s.tokens) for s in self.sentences)
+
+    @property
+    def is_wire(self) -> bool:
+        """Carries a wire dateline or is published by a wire agency."""
+        return is_wire(self.outlet) or any(
+            a.kind == "dateline" and any(is_wire(n) for n in a.names) for a in self.attributions
+        )
+
+    def author_names(self) -> tuple[str, ...]:
+        return tuple(n for a in self.attributions if a.kind == "byline" for n in a.names)
+
+    def sentence_text(self, index: int) -> str:
+        """``sentences[index].text`` (a stored document answers without
+        rebuilding every sentence)."""
+        return self.sentences[index].text
+
+    @property
+    def sentence_count(self) -> int:
+        return len(self.sentences)
+
+    def sentence_texts(self) -> list[str]:
+        """Every sentence's text (a stored or loaded document answers
+        without making sentence objects)."""
+        return [s.text for s in self.sentences]
+
+
+GRANULARITIES = ("words", "content")
+
+
+@dataclass(frozen=True)
+class Signature:
+    """MinHash values of one document per granularity, and what made them."""
+
+    id: str
+    #: granularity -> array of ``num_perm`` hash values (uint32 for the
+    #: ``affine32`` scheme, uint64 for ``affine64``)
+    values: dict[str, np.ndarray]
+    num_perm: int
+    seed: int
+    scheme: str
+
+    def minhash(self, granularity: str) -> LeanMinHash:
+        """The values as a datasketch object, for LSH and Jaccard estimates."""
+        from datasketch import LeanMinHash
+
+        return LeanMinHash(seed=self.seed, hashvalues=self.values[granularity], scheme=self.scheme)
+
+    def jaccard(self, other: Signature, granularity: str) -> float:
+        mine, theirs = self.values[granularity], other.values[granularity]
+        return float(np.count_nonzero(mine == theirs)) / len(mine)
+
+
+VERBATIM = "verbatim"
+
+
+REWRITE = "rewrite"
+
+
+ADDED = "added"
+
+
+LABELS = (VERBATIM, REWRITE, ADDED)
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceAlignment:
+    """One derived sentence and where it came from. (Slotted, as are the
+    relation's other parts: a large scan holds one per derived sentence.)"""
+
+    index: int
+    label: str
+    #: Indexes of the source sentences it was matched to (empty when added).
+    source_indexes: tuple[int, ...]
+    #: Cosine similarity with the matched source sentence(s), 0..1.
+    score: float
+    #: Character spans of ``text`` copied word for word from the source.
+    verbatim_spans: tuple[Span, ...]
+    #: Share of the sentence's words inside copied runs.
+    verbatim_share: float
+    #: Number of word tokens (the weight of this sentence in shares).
+    words: int
+
+    def __reduce__(self) -> tuple:
+        # Pickled as the constructor's arguments, which is twice as quick to
+        # write as the slots' state: a scan's workers send one per derived sentence.
+        return (SentenceAlignment, (self.index, self.label, self.source_indexes, self.score, self.verbatim_spans,
+                                    self.verbatim_share, self.words))
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """The derived text's sentences, labelled, and the source sentences it dropped."""
+
+    source: str
+    derived: str
+    sentences: tuple[SentenceAlignment, ...]
+    dropped: tuple[int, ...]
+    source_sentence_count: int
+
+    def share(self, label: str) -> float:
+        """Share of the derived text's words in sentences with ``label``."""
+        total = sum(s.words for s in self.sentences)
+        return sum(s.words for s in self.sentences if s.label == label) / total if total else 0.0
+
+    @property
+    def matched_share(self) -> float:
+        return 1.0 - self.share(ADDED) if self.sentences else 0.0
+
+    @property
+    def verbatim_word_share(self) -> float:
+        """Share of the derived text's words copied word for word."""
+        total = sum(s.words for s in self.sentences)
+        return sum(s.verbatim_share * s.words for s in self.sentences) / total if total else 0.0
+
+    @property
+    def matched_sentences(self) -> int:
+        return sum(1 for s in self.sentences if s.label != ADDED)
+
+    @property
+    def source_used_share(self) -> float:
+        if not self.source_sentence_count:
+            return 0.0
+        return 1.0 - len(self.dropped) / self.source_sentence_count
+
+
+COPY = "copy"
+
+
+REWRITE_VERDICT = "rewrite"
+
+
+PARTIAL = "partial"
+
+
+INDEPENDENT = "independent"
+
+
+VERDICTS = (COPY, REWRITE_VERDICT, PARTIAL, INDEPENDENT)
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """The figures behind a verdict. Shares are of the derived text's words."""
+
+    #: Share of the derived text's word trigrams found in the source, and the reverse.
+    containment_derived_in_source: float
+    containment_source_in_derived: float
+    #: Jaccard of the two texts' stemmed content words (topic overlap).
+    content_similarity: float
+    matched: float
+    verbatim: float
+    rewrite: float
+    added: float
+    #: Share of the derived text's words inside word-for-word copied runs.
+    copied_words: float
+    #: Share of the source's sentences the derived text uses.
+    source_used: float
+    #: Share of the derived text's words inside runs of at least 1, 3 and 8
+    #: consecutive words found, in the same order, anywhere in the source
+    #: (see verdict.run_coverages): what the verdict model reads.
+    run_coverage_1: float
+    run_coverage_3: float
+    run_coverage_8: float
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """How ``derived`` relates to ``source``."""
+
+    source: str
+    derived: str
+    verdict: str
+    scores: Scores
+    #: Why ``source`` was taken to be the source, one reason per item.
+    direction_reasons: tuple[str, ...]
+    credited: bool
+    #: The credit lines or phrases found (empty when not credited).
+    credit_evidence: tuple[str, ...]
+    ledger: Ledger
+    #: Why this verdict: the figures that drove it, one reason per item.
+    verdict_reasons: tuple[str, ...] = ()
+    #: The verdict model's prediction (None when ``verdict_method`` is "rules").
+    verdict_model: Prediction | None = None
+
+    @property
+    def reuses_text(self) -> bool:
+        return self.verdict != INDEPENDENT
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles on one story: its source and the articles related to it."""
+
+    id: str
+    source: str
+    members: tuple[str, ...]
+    source_reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything a report needs: the documents, stories and relations found."""
+
+    documents: tuple[Document, ...]
+    stories: tuple[Story, ...]
+    #: One relation per story member, against the story's source.
+    relations: tuple[Relation, ...]
+    problems: tuple[InputError, ...]
+    settings: Settings
+
+    @cached_property
+    def _documents_by_id(self) -> dict[str, Document]:
+        return {d.id: d for d in self.documents}
+
+    @cached_property
+    def _relations_by_derived(self) -> dict[str, Relation]:
+        found: dict[str, Relation] = {}
+        for relation in self.relations:
+            found.setdefault(relation.derived, relation)
+        return found
+
+    def document(self, key: str) -> Document:
+        try:
+            return self._documents_by_id[key]
+        except KeyError:
+            raise StopIteration from None
+
+    def relation(self, derived: str) -> Relation | None:
+        return self._relations_by_derived.get(derived)
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """What the model made of one pair."""
+
+    label: str
+    #: Class probabilities, in the model's class order.
+    probabilities: tuple[tuple[str, float], ...]
+    #: Per feature: its raw value and its share of the margin between the
+    #: chosen class and the runner-up (positive: toward the chosen class).
+    contributions: tuple[tuple[str, float, float], ...]
+    runner_up: str
+
+    def probability(self, label: str) -> float:
+        return dict(self.probabilities).get(label, 0.0)

@@ -1,0 +1,169 @@
+"""The scan's stage functions, run by an executor: each takes and returns
+plain data.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..analysis.document import read_sentences
+from ..config import Settings
+from ..fingerprint.minhash import sketch_texts_counted
+from ..judge.direction import orient
+from ..judge.features import FeatureCache
+from ..judge.pair import judge_oriented, judge_pair
+from ..model import Article, Document, Relation
+from ..stories import choose_source, cluster
+from .store import StoredDocument, _plain
+
+
+def _prepare(articles: list[Article], settings: Settings) -> tuple[list[StoredDocument], dict[str, np.ndarray]]:
+    """Analyse and fingerprint a chunk of articles."""
+    reads = [read_sentences(a, settings) for a in articles]
+    matrices, counts = sketch_texts_counted([r.matching_text() for r in reads], settings)
+    stored = [StoredDocument.of_read(r, int(c)) for r, c in zip(reads, counts)]
+    return stored, matrices
+
+
+@dataclass(frozen=True)
+class _Link:
+    """What clustering reads of a candidate pair's relation."""
+
+    source: str
+    derived: str
+    reuses_text: bool
+    scores: Any
+    #: The full relation when the pair had to be aligned.
+    relation: Relation | None
+
+
+@dataclass(frozen=True)
+class _Similarity:
+    content_similarity: float
+
+
+class _WorkerState:
+    """What a process keeps between work units of one scan: the documents it
+    analysed last and their features (ids are unique within a scan)."""
+
+    CAPACITY = 300
+
+    def __init__(self) -> None:
+        self.features = FeatureCache(capacity=self.CAPACITY)
+        self._documents: OrderedDict[str, Document] = OrderedDict()
+
+    def documents(self, stored: list[Document]) -> dict[str, Document]:
+        out = {}
+        for document in stored:
+            plain = self._documents.get(document.id)
+            if plain is None:
+                plain = self._documents[document.id] = _plain(document)
+                if len(self._documents) > self.CAPACITY:
+                    self._documents.popitem(last=False)
+            else:
+                self._documents.move_to_end(document.id)
+            out[document.id] = plain
+        return out
+
+
+_STATE = _WorkerState()
+
+
+def _link_pairs(documents: list[Document], pairs: list[tuple[str, str, bool]], settings: Settings) -> list[_Link]:
+    """Round 1 (large groups): what clustering needs of each candidate pair;
+    the whole relation for pairs marked ``full``."""
+    return _link(_STATE.documents(documents), pairs, settings, _STATE.features)
+
+
+def _link(by_id: dict[str, Document], pairs: list[tuple[str, str, bool]], settings: Settings,
+          features: FeatureCache) -> list[_Link]:
+    out = []
+    for a, b, full in pairs:
+        first, second = by_id[a], by_id[b]
+        source, derived, reasons, containment = orient(first, second, features)
+        similarity = round(features.content_similarity(source, derived), 4)
+        if similarity >= settings.story_similarity and not full:
+            # Linked whatever the verdict: the alignment can wait until the
+            # story's source is known.
+            out.append(_Link(source.id, derived.id, False, _Similarity(similarity), None))
+        else:
+            relation = judge_oriented(source, derived, reasons, containment, settings, features)
+            out.append(_Link(relation.source, relation.derived, relation.reuses_text, relation.scores, relation))
+    return out
+
+
+def _relate(documents: list[Document], tasks: list[tuple[str, str, str | None]], settings: Settings) -> list[Relation]:
+    """Round 2 (large groups): ``judge_pair(first, second, source_id=...)`` for each task."""
+    by_id = _STATE.documents(documents)
+    features = _STATE.features
+    return [judge_pair(by_id[a], by_id[b], settings, source_id=fixed, features=features) for a, b, fixed in tasks]
+
+
+@dataclass(frozen=True)
+class _Group:
+    """One story as judged: its members (sorted), source, and a relation per other member."""
+
+    members: tuple[str, ...]
+    source: str
+    reasons: tuple[str, ...]
+    others: tuple[str, ...]
+    relations: tuple[Relation, ...]
+
+
+#: What a story member's relation is still to come from: ``judge_pair(first,
+#: second, source_id=fixed)`` as (first, second, fixed).
+_Task = tuple[str, str, "str | None"]
+
+
+def _stories_of(pairs: list[tuple[str, str]], links: list[_Link], stored: dict[str, Document], settings: Settings
+                ) -> list[tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...], list[Relation | _Task]]]:
+    """Cluster linked documents and pick each story's source; per other
+    member, its relation with the source when a link already holds it, else
+    the task that gives it."""
+    by_pair = dict(zip(pairs, links))
+    ids = sorted({x for pair in pairs for x in pair})
+    out = []
+    for members, wins in cluster([stored[i] for i in ids], links, settings):
+        source, reasons = choose_source(members, wins, stored)
+        others = tuple(m for m in members if m != source)
+        todo: list[Relation | _Task] = []
+        for member in others:
+            key = (source, member) if source < member else (member, source)
+            link = by_pair.get(key)
+            if link is not None and link.source == source:
+                todo.append(link.relation if link.relation is not None else (key[0], key[1], None))
+            else:
+                todo.append((source, member, source))
+        out.append((tuple(members), source, reasons, others, todo))
+    return out
+
+
+def _judge_components(documents: list[StoredDocument], components: list[list[tuple[str, str]]],
+                      settings: Settings) -> tuple[list[_Group], int]:
+    """Whole groups of linked candidate pairs, each judged start to finish
+    in this one work unit (its documents are analysed once): link the pairs,
+    cluster, pick sources, relate members. Also returns how many pairs were aligned."""
+    by_id = _STATE.documents(documents)
+    stored = {d.id: d for d in documents}
+    features = _STATE.features
+    groups, aligned = [], 0
+    for pairs in components:
+        # Two documents alone: their pair is the story if it links at all,
+        # and its relation the one reported; judge it fully at once.
+        links = _link(by_id, [(a, b, len(pairs) == 1) for a, b in pairs], settings, features)
+        aligned += sum(1 for link in links if link.relation is not None)
+        for members, source, reasons, others, todo in _stories_of(pairs, links, stored, settings):
+            relations = []
+            for task in todo:
+                if isinstance(task, tuple):
+                    a, b, fixed = task
+                    relations.append(judge_pair(by_id[a], by_id[b], settings, source_id=fixed, features=features))
+                    aligned += 1
+                else:
+                    relations.append(task)
+            groups.append(_Group(members, source, reasons, others, tuple(relations)))
+    return groups, aligned

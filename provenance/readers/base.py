@@ -1,0 +1,197 @@
+"""The reader door: the :class:`Reader` interface and the registry of readers.
+
+A reader turns one input kind into articles. It claims file suffixes (a
+folder walk takes every file whose suffix some reader claims), may recognise
+the content of standard input (:meth:`Reader.sniff`), and gives each article
+an origin that reports point back to (:meth:`Reader.origin`).
+
+The built-in readers (text, JSON lines, JSON) register themselves when
+:mod:`provenance.readers` is imported; a third-party package adds one with
+:func:`register_reader`, or by declaring an entry point in the group
+``provenance.readers`` naming a :class:`Reader` instance or subclass::
+
+    [project.entry-points."provenance.readers"]
+    toy = "toy_reader:ToyReader"
+
+Entry points are loaded the first time the registry is consulted, once a
+process.
+
+>>> from provenance.readers import reader_for
+>>> reader_for("feed.ndjson").name
+'jsonl'
+>>> reader_for("notes.csv") is None
+True
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from importlib.metadata import entry_points
+from pathlib import Path, PurePath
+
+from ..errors import InputError, ProvenanceError
+from ..model import Article
+
+#: The entry-point group third-party readers are declared in.
+ENTRY_POINT_GROUP = "provenance.readers"
+
+#: A larger input is refused rather than read into memory (a device such as
+#: /dev/zero would otherwise be read until memory runs out).
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+#: Where a reader sends each problem: it is reported (or raised, under
+#: ``strict``) and the reader goes on with what it can still read.
+ErrorHandler = Callable[[InputError], None]
+
+
+class Reader(ABC):
+    """One input kind: the suffixes it claims, how it reads, the origins it gives.
+
+    A reader holds no state between inputs, so one instance serves a whole
+    process (and every thread of it).
+    """
+
+    @property
+    @abstractmethod
+    def name(self) -> str:
+        """A short unique name (``"jsonl"``); registering the same name again replaces the reader."""
+
+    @property
+    @abstractmethod
+    def suffixes(self) -> tuple[str, ...]:
+        """The file suffixes it reads, lower-case with their dot (``(".jsonl", ".ndjson")``)."""
+
+    def sniff(self, head: bytes) -> bool:
+        """Whether ``head`` (for standard input, the whole stream) is this reader's kind."""
+        return False
+
+    @abstractmethod
+    def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str) -> Iterator[Article]:
+        """The articles of ``source`` (a file, or standard input's bytes), problems sent to ``report``.
+
+        ``origin`` is the printable name of the input (the path as given, or
+        ``<stdin>``) and ``stem`` the id of an article that names none (the
+        file's stem, or ``stdin``).
+        """
+
+    def origin(self, source: str, position: int | None = None) -> str:
+        """The origin of the article at ``position`` (a line or item number) of ``source``, or of the whole input."""
+        return source if position is None else f"{source}:{position}"
+
+
+def printable(name: str) -> str:
+    """A file name as text: undecodable bytes shown as U+FFFD and control
+    characters as escapes, so messages stay one line and JSON stays UTF-8.
+
+    >>> printable("a\\nb.txt")
+    'a\\\\nb.txt'
+    """
+    if name.isprintable():  # nearly always: nothing to replace or escape
+        return name
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def read_bytes(source: Path | bytes, origin: str, report: ErrorHandler) -> bytes | None:
+    """The bytes of ``source`` (bytes are given back as they are); None, reported, if the file cannot be read."""
+    if not isinstance(source, Path):
+        return source
+    try:
+        return source.read_bytes()
+    except OSError as exc:
+        report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
+        return None
+
+
+# The registry. Readers in registration order (a name registered again moves
+# to the end); a suffix goes to the last reader that claims it, and standard
+# input is offered to the last registered first, so a plug-in can take over
+# a built-in's suffix or content. The derived tables are rebuilt on every
+# change (rare) so that looking a file up stays one dict lookup.
+_READERS: dict[str, Reader] = {}
+_BY_SUFFIX: dict[str, Reader] = {}
+_SNIFF_ORDER: tuple[Reader, ...] = ()
+_SUFFIXES: tuple[str, ...] = ()
+_PLUGINS_LOADED = False
+_PLUGINS_LOCK = threading.Lock()
+
+
+def register_reader(reader: Reader) -> Reader:
+    """Add ``reader`` to the registry (replacing one of the same name) and return it."""
+    if not isinstance(reader, Reader):
+        raise TypeError(f"not a Reader: {reader!r}")
+    for suffix in reader.suffixes:
+        if not (suffix.startswith(".") and suffix.count(".") == 1 and suffix == suffix.lower()):
+            raise ValueError(f"reader {reader.name!r}: a suffix is one lower-case '.ext', not {suffix!r}")
+    _READERS.pop(reader.name, None)
+    _READERS[reader.name] = reader
+    _rebuild()
+    return reader
+
+
+def unregister_reader(name: str) -> Reader | None:
+    """Take the reader called ``name`` out of the registry; the removed reader, or None."""
+    reader = _READERS.pop(name, None)
+    _rebuild()
+    return reader
+
+
+def _rebuild() -> None:
+    # New tables replace the old whole, so a lookup in another thread never
+    # sees one half built.
+    global _BY_SUFFIX, _SNIFF_ORDER, _SUFFIXES
+    _BY_SUFFIX = {suffix: each for each in _READERS.values() for suffix in each.suffixes}
+    _SUFFIXES = tuple(dict.fromkeys(s for each in _READERS.values() for s in each.suffixes))
+    _SNIFF_ORDER = tuple(reversed(_READERS.values()))
+
+
+def readers() -> tuple[Reader, ...]:
+    """Every registered reader, in registration order (entry points loaded first)."""
+    load_plugins()
+    return tuple(_READERS.values())
+
+
+def reader_for(path: str | PurePath) -> Reader | None:
+    """The reader that claims ``path``'s suffix (case-insensitive), or None."""
+    if not _PLUGINS_LOADED:
+        load_plugins()
+    return _BY_SUFFIX.get(PurePath(path).suffix.lower())
+
+
+def known_suffixes() -> tuple[str, ...]:
+    """Every suffix some registered reader claims: the files a folder walk takes."""
+    if not _PLUGINS_LOADED:
+        load_plugins()
+    return _SUFFIXES
+
+
+def sniffers() -> tuple[Reader, ...]:
+    """The readers in the order standard input is offered to them (the last registered first)."""
+    if not _PLUGINS_LOADED:
+        load_plugins()
+    return _SNIFF_ORDER
+
+
+def load_plugins() -> None:
+    """Register the readers declared in the ``provenance.readers`` entry-point group (once a process)."""
+    global _PLUGINS_LOADED
+    if _PLUGINS_LOADED:
+        return
+    with _PLUGINS_LOCK:
+        if _PLUGINS_LOADED:
+            return
+        for point in entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                found = point.load()
+                reader = found() if isinstance(found, type) and issubclass(found, Reader) else found
+            except Exception as exc:  # noqa: BLE001 - any failure of a plug-in is named, not swallowed
+                raise ProvenanceError(
+                    f"reader plug-in {point.name!r} ({point.value}) cannot be loaded: {type(exc).__name__}: {exc}"
+                ) from exc
+            if not isinstance(reader, Reader):
+                raise ProvenanceError(
+                    f"reader plug-in {point.name!r} ({point.value}) is not a provenance.readers.Reader")
+            register_reader(reader)
+        _PLUGINS_LOADED = True

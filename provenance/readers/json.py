@@ -1,0 +1,248 @@
+"""Articles from JSON: JSON lines (one object a line, read a line at a time)
+and JSON documents (an object, an array of them, or ``{"articles": [...]}``).
+
+Each record needs a non-empty ``text``; ``id``, ``title``, ``outlet``,
+``published`` and ``url`` are taken when present. Origins point back into
+the file: ``path:line`` for a JSON line, ``path item N`` for an element of
+a JSON array, the path for a single object (reports parse these back, see
+:mod:`provenance.report.regions`).
+
+>>> from provenance.readers.json import JSON, JSONL
+>>> JSONL.origin("feed.jsonl", 3), JSON.origin("list.json", 2), JSON.origin("one.json")
+('feed.jsonl:3', 'list.json item 2', 'one.json')
+>>> normalise_published("Mon, 11 Nov 2024 23:30:00 -0500")
+'2024-11-12'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+from ..dates import parse_date_prefix
+from ..errors import InputError
+from ..model import Article
+from .base import ErrorHandler, Reader, printable, read_bytes, register_reader
+from .text import decode
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+JSON_SUFFIXES = (".json",)
+
+METADATA_FIELDS = ("title", "outlet", "published", "url")
+
+
+class JsonLinesReader(Reader):
+    """One JSON object a line. Files are read a line at a time, so a scan
+    holds no more text than it is working on."""
+
+    name = "jsonl"
+    suffixes = JSONL_SUFFIXES
+
+    def sniff(self, head: bytes) -> bool:
+        """An object, then another at the start of a later line."""
+        return head.lstrip()[:1] == b"{" and b"\n{" in head.strip()
+
+    def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str) -> Iterator[Article]:
+        """An article for each line holding a JSON object with a ``text``; blank lines are skipped."""
+        if not isinstance(source, Path):
+            yield from self._lines(source[:8192], source.split(b"\n"), origin, report)
+            return
+        try:
+            stream = source.open("rb")
+        except OSError as exc:
+            report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
+            return
+        with stream:
+            try:
+                head = stream.read(8192)
+                stream.seek(0)
+            except OSError as exc:
+                report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
+                return
+            lines = (line[:-1] if line.endswith(b"\n") else line for line in stream)
+            yield from self._lines(head, lines, origin, report)
+
+    def _lines(self, head: bytes, lines: Iterable[bytes], origin: str, report: ErrorHandler) -> Iterator[Article]:
+        if b"\x00" in head:
+            report(InputError(origin, "binary file (contains NUL bytes), not JSON lines"))
+            return
+        found = False
+        for number, raw in enumerate(lines, start=1):
+            if not raw.strip():
+                continue
+            found = True
+            try:
+                record = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+            except UnicodeDecodeError as exc:
+                report(InputError(origin, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line=number))
+                continue
+            except json.JSONDecodeError as exc:
+                report(InputError(origin, f"malformed JSON: {exc.msg} at column {exc.colno}", line=number))
+                continue
+            except (ValueError, RecursionError) as exc:
+                report(InputError(origin, f"malformed JSON: {_json_limit(exc)}", line=number))
+                continue
+            # The line's origin is also the id of a record that gives none.
+            where = self.origin(origin, number)
+            article = from_record(record, where, report, where=origin, origin=where, line=number)
+            if article is not None:
+                yield article
+        if not found:
+            report(InputError(origin, "empty file: no JSON lines"))
+
+
+class JsonReader(Reader):
+    """One JSON document: an object, an array of objects, or ``{"articles": [...]}``."""
+
+    name = "json"
+    suffixes = JSON_SUFFIXES
+
+    def __init__(self) -> None:
+        # The document :meth:`sniff` parsed, kept for the :meth:`read` that
+        # follows, so standard input is not parsed twice: (bytes, document).
+        self._sniffed: tuple[bytes, Any] | None = None
+
+    def sniff(self, head: bytes) -> bool:
+        """A whole JSON object or array (standard input is given whole)."""
+        if head.lstrip()[:1] not in (b"{", b"["):
+            return False
+        try:
+            document = json.loads(head.decode("utf-8-sig"))
+        except (ValueError, RecursionError):
+            return False
+        if not isinstance(document, (list, dict)):
+            return False
+        self._sniffed = (head, document)
+        return True
+
+    def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str) -> Iterator[Article]:
+        """An article for each record of the document (default ids ``stem`` or ``stem:N``)."""
+        sniffed, self._sniffed = self._sniffed, None
+        if sniffed is not None and sniffed[0] is source:
+            yield from self._records(sniffed[1], origin, stem, report)
+            return
+        data = read_bytes(source, origin, report)
+        if data is None:
+            return
+        text = decode(data, origin, report)
+        if text is None:
+            return
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            report(InputError(origin, f"malformed JSON: {exc.msg}", line=exc.lineno))
+            return
+        except (ValueError, RecursionError) as exc:
+            report(InputError(origin, f"malformed JSON: {_json_limit(exc)}"))
+            return
+        yield from self._records(document, origin, stem, report)
+
+    def origin(self, source: str, position: int | None = None) -> str:
+        """``path item N`` for the Nth element of an array; the path for a single object."""
+        return source if position is None else f"{source} item {position}"
+
+    def _records(self, document: Any, origin: str, stem: str, report: ErrorHandler) -> Iterator[Article]:
+        if isinstance(document, dict) and isinstance(document.get("articles"), list):
+            document = document["articles"]
+        if isinstance(document, list) and not document:
+            report(InputError(origin, "no articles: the JSON array is empty"))
+            return
+        if not isinstance(document, list):
+            article = from_record(document, stem, report, where=origin, origin=origin, line=None)
+            if article is not None:
+                yield article
+            return
+        for number, record in enumerate(document, start=1):
+            where = self.origin(origin, number)
+            article = from_record(record, f"{stem}:{number}", report, where=where, origin=where, line=None)
+            if article is not None:
+                yield article
+
+
+def _json_limit(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).split(";")[0]
+
+
+def from_record(
+    record: Any, default_id: str, report: ErrorHandler, *, where: str, origin: str, line: int | None,
+) -> Article | None:
+    """The article of one parsed JSON record, or None (reported) when it is not one.
+
+    ``where`` names the record in messages (with ``line``), ``origin`` is the
+    article's origin and ``default_id`` its id when the record gives none.
+    """
+    if not isinstance(record, dict):
+        report(InputError(where, "expected a JSON object with a 'text' field", line=line))
+        return None
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        problem = "missing 'text' field" if text is None else "'text' must be a non-empty string"
+        report(InputError(where, problem, line=line))
+        return None
+    for name, value in record.items():
+        surrogate = _lone_surrogate(value) if isinstance(value, str) else None
+        if surrogate is not None:
+            report(InputError(where, f"'{name}' holds a lone surrogate U+{surrogate:04X} "
+                                     "(an invalid \\u escape in JSON): not valid Unicode text", line=line))
+            return None
+    metadata: dict[str, str | None] = {}
+    for name in METADATA_FIELDS:
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            report(InputError(where, f"'{name}' must be a string", line=line))
+            return None
+        metadata[name] = printable(value.strip()) or None if value is not None else None
+    if metadata["published"] is not None:
+        published = normalise_published(metadata["published"])
+        if published is None:
+            report(InputError(where, f"'published' is not a date: {metadata['published']!r} "
+                                     "(use YYYY-MM-DD, ISO 8601 or an RFC 2822 date)", line=line))
+            return None
+        metadata["published"] = published
+    raw_id = record.get("id")
+    if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, (str, int))):
+        report(InputError(where, "'id' must be a string or an integer", line=line))
+        return None
+    article_id = printable(str(raw_id).strip()) if raw_id is not None and str(raw_id).strip() else default_id
+    return Article(id=article_id, text=text, origin=origin, **metadata)
+
+
+def _lone_surrogate(value: str) -> int | None:
+    # JSON may escape half of a UTF-16 pair; such a string cannot be encoded
+    # or written anywhere, so it is refused here with the line it came from.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return ord(value[exc.start])
+    return None
+
+
+def normalise_published(value: str) -> str | None:
+    """A publication date as ``YYYY-MM-DD`` (UTC for times with an offset),
+    from ISO 8601, RFC 2822 or a written date; None if it is none of these."""
+    value = value.strip()
+    for parse in (datetime.fromisoformat, parsedate_to_datetime):
+        try:
+            moment = parse(value)
+        except (ValueError, TypeError, IndexError):
+            continue
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(timezone.utc)
+        return moment.date().isoformat()
+    written = parse_date_prefix(value)
+    if written is not None and not value[written[1]:].strip():
+        return written[0]
+    return None
+
+
+# JSON lines first, so that standard input is offered to the JSON reader (a
+# whole document) before JSON lines, as it always was.
+JSONL = register_reader(JsonLinesReader())
+JSON = register_reader(JsonReader())

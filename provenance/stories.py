@@ -1,0 +1,72 @@
+"""Stories: linked articles grouped, each story's source chosen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .config import DEFAULT_SETTINGS, Settings
+from .judge.direction import _wire_mark
+from .model import Document, Relation
+
+
+def cluster(
+    documents: Iterable[Document], relations: Iterable[Relation], settings: Settings = DEFAULT_SETTINGS
+) -> list[tuple[list[str], dict[str, int]]]:
+    """Group articles linked by text reuse or same-story similarity.
+
+    Returns each group's member ids (sorted) with how often each member was
+    judged the source in the group's relations.
+    """
+    ids = [d.id for d in documents]
+    wins = {i: 0 for i in ids}
+    links = []
+    for relation in relations:
+        linked = relation.reuses_text or relation.scores.content_similarity >= settings.stories.story_similarity
+        if not linked:
+            continue
+        wins[relation.source] += 1
+        links.append((relation.source, relation.derived))
+    roots = connected_roots(links, ids)
+    groups: dict[str, list[str]] = {}
+    for i in ids:
+        groups.setdefault(roots[i], []).append(i)
+    return [(sorted(members), {m: wins[m] for m in members}) for _, members in sorted(groups.items())]
+
+
+def connected_roots(links: Iterable[tuple[str, str]], ids: Iterable[str] = ()) -> dict[str, str]:
+    """Each id (of ``ids`` and of the links) mapped to the smallest id of its
+    group of linked ids, which names the group."""
+    parent = {i: i for i in ids}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in links:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            # The larger root joins the smaller, so every root is its group's smallest id.
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in list(parent)}
+
+
+def choose_source(members: list[str], wins: dict[str, int], documents: dict[str, Document]) -> tuple[str, tuple[str, ...]]:
+    """The story's source: the member judged the source most often, then the
+    earliest dated, then wire copy, then the longest."""
+
+    def rank(i: str) -> tuple:
+        d = documents[i]
+        return (-wins[i], d.published or "9999", not d.is_wire, -d.word_count, i)
+
+    best = min(members, key=rank)
+    document = documents[best]
+    reasons = [f"judged the source in {wins[best]} of its pairs" if wins[best] else "no pair decided the direction"]
+    if document.published:
+        reasons.append(f"published {document.published}")
+    if document.is_wire:
+        reasons.append(f"wire copy ({_wire_mark(document)})")
+    return best, tuple(reasons)
