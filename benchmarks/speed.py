@@ -26,9 +26,12 @@ reused. Figures (all printed, and written to ``--json``):
 * ``alignment_pairs_per_s``: planted pairs judged (aligned) one after the
   other with a shared feature cache, one core.
 * ``scan_s``, ``scan_cpu_s``, ``scan_peak_rss_mb``: ``provenance scan
-  corpus.jsonl`` as a subprocess: wall time, CPU time of it and its workers,
-  and the largest summed resident memory of the process tree (sampled from
-  /proc every 50 ms). ``machine.load_before`` records the load average.
+  corpus.jsonl`` as a subprocess (:mod:`benchmarks.scan_runner`: the
+  command's work through the library, which also writes the scan's
+  ``ScanStats`` and candidate pairs): wall time, CPU time of it and its
+  workers, and the largest summed resident memory of the process tree
+  (sampled from /proc every 50 ms). ``machine.load_before`` records the
+  load average.
 """
 
 from __future__ import annotations
@@ -156,11 +159,11 @@ def engine_figures(texts: list[str], settings: Settings, subset: int, update_sub
 def floor_seconds(texts: list[str]) -> float:
     """Reading and tokenising only, with the engine's own tokeniser."""
     if engine_name() == "numba":
-        from provenance import _native
+        from provenance.fingerprint import kernels
 
         def tokenise() -> None:
             for start in range(0, len(texts), 512):
-                _native.tokenize_only(texts[start : start + 512])
+                kernels.tokenize_only(texts[start : start + 512])
 
         tokenise()  # compile
         return timed(tokenise)[1]
@@ -255,14 +258,14 @@ def tree_rss_kb(pid: int) -> int:
 def scan_figures(path: Path, jobs: int | None, workdir: Path) -> dict:
     pairs_path = workdir / "pairs.json"
     stats_path = workdir / "scan-stats.json"
-    env = {**os.environ, "PROVENANCE_SCAN_PAIRS": str(pairs_path), "PROVENANCE_SCAN_STATS": str(stats_path)}
-    command = [sys.executable, "-m", "provenance", "scan", str(path), "-o", str(workdir / "report.txt")]
+    command = [sys.executable, str(REPO / "benchmarks" / "scan_runner.py"), str(path),
+               "-o", str(workdir / "report.txt"), "--stats", str(stats_path), "--pairs", str(pairs_path)]
     if jobs:
         command += ["--jobs", str(jobs)]
     peak = 0
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env)
+    process = subprocess.Popen(command)
     stop = threading.Event()
 
     def sample() -> None:

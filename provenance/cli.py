@@ -20,20 +20,22 @@ from pathlib import Path
 
 import click
 
-from .version import __version__
-from .readers.inputs import read_articles
 from .errors import InputError, ProvenanceError
-from .report import html as html_report
-from .report import json as json_report
-from .report import text as text_report
-from .pipeline.scan import compare as compare_articles
-from .pipeline.scan import scan as scan_inputs
+from .report import CHECK, COMPARE, SCAN, Comparison, renderer, renderer_names
+from .version import __version__
+
+# The stages and the report formats are imported inside the commands that
+# use them, so that this module adds nothing heavy to --version and --help.
 
 EXIT_CODES = """\b
 Exit codes:
   0  report written
   1  data problem: no readable article, or a bad input under --strict
   2  usage mistake: unknown option, missing argument, bad value"""
+
+
+#: check and index: an input, index, output or set-up error.
+EXIT_INPUT = 3
 
 
 OVERVIEW_EXIT_CODES = """\b
@@ -44,25 +46,129 @@ Exit codes (each command's --help has the details):
   3  check/index: an input, index or output error"""
 
 
+class FormatChoice(click.Choice):
+    """``--format``'s choices: the formats registered for one kind of result,
+    read when first needed, so that a plug-in's format is one of them."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        """The registered format names, the built-ins first (loads the plug-ins)."""
+        return _format_names(self.kind)
+
+    def convert(self, value, param, ctx):
+        """``value`` when it names a format; a usage error listing them otherwise."""
+        # A registered name is taken without loading the plug-ins (most runs).
+        try:
+            renderer(value, self.kind)
+        except LookupError:
+            return super().convert(value, param, ctx)
+        except ProvenanceError as exc:
+            raise _plugin_error(exc, self.kind) from None
+        return value
+
+
+def _format_names(kind: str) -> tuple[str, ...]:
+    try:
+        return renderer_names(kind)
+    except ProvenanceError as exc:
+        raise _plugin_error(exc, kind) from None
+
+
+def _plugin_error(exc: ProvenanceError, kind: str) -> click.ClickException:
+    """A renderer plug-in that cannot be loaded: one line, and check's exit code for a setup error."""
+    error = click.ClickException(str(exc))
+    error.exit_code = EXIT_INPUT if kind == CHECK else 1
+    return error
+
+
+def _format_option(kind: str):
+    return click.option("--format", "fmt", type=FormatChoice(kind), default="text", show_default=True,
+                        help="Report format.")
+
+
+def _matcher_settings(ctx: click.Context, param: click.Parameter, value: str):
+    """The settings for ``--matcher NAME`` (a usage error when no matcher has that name)."""
+    from .config import DEFAULT_SETTINGS
+    from .errors import ConfigError
+    from .matching.matcher import matcher_names
+
+    if value == "tfidf":
+        return DEFAULT_SETTINGS
+    if value not in matcher_names():
+        raise click.BadParameter(f"no sentence matcher named {value!r}; known: {', '.join(matcher_names())}")
+    try:
+        return DEFAULT_SETTINGS.replace(matcher=value)
+    except ConfigError as exc:  # pragma: no cover - a registered name is a valid setting
+        raise click.BadParameter(str(exc)) from None
+
+
+def _matcher_option(function):
+    return click.option("--matcher", "settings", default="tfidf", show_default=True, callback=_matcher_settings,
+                        metavar="NAME", help="Sentence matcher: tfidf, or one a plug-in registers.")(function)
+
+
+def _output_option(*, writable: bool):
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, writable=writable, path_type=Path),
+                        help="Write the report to this file instead of standard output.")
+
+
+def _version_lines() -> str:
+    from .engine import describe
+
+    return f"provenance {__version__}\n{describe()}"
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_version_lines())
+        ctx.exit()
+
+
 @click.group(epilog=OVERVIEW_EXIT_CODES)
-@click.version_option(__version__, prog_name="provenance")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 def cli() -> None:
     """Find which news articles derive from which: copies, rewrites and
     partial reuse of a source, with the source's credit checked and every
     sentence accounted for."""
 
 
+#: Optional extras: (name, the module it provides).
+EXTRAS = (("redis", "redis"),)
+
+
+@cli.command()
+def info() -> None:
+    """Print the version, engine, extras and report formats.
+
+    The two lines of --version, then whether each optional extra is
+    installed, then the --format choices of each command (plug-ins included).
+    """
+    import importlib.util
+
+    click.echo(_version_lines())
+    for extra, module in EXTRAS:
+        found = importlib.util.find_spec(module) is not None
+        click.echo(f"extra {extra}: " + ("installed" if found else
+                                         f"not installed (pip install 'provenance-news[{extra}]')"))
+    for kind in (SCAN, COMPARE, CHECK):
+        click.echo(f"{kind} formats: {', '.join(_format_names(kind))}")
+
+
 @cli.command(epilog=EXIT_CODES)
 @click.argument("inputs", nargs=-1, required=True, metavar="PATH...")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
-              help="Report format.")
+@_format_option(SCAN)
+@_matcher_option
 @click.option("--show-all", is_flag=True, help="Print every sentence's label, not only the added ones.")
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable input instead of skipping it.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Write the report to this file instead of standard output.")
+@_output_option(writable=True)
 @click.option("--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes (0, the default: one per core). The report is the same for any number.")
-def scan(inputs: tuple[str, ...], fmt: str, show_all: bool, strict: bool, output: Path | None,
+def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, strict: bool, output: Path | None,
          jobs: int) -> None:
     """Scan articles for copies, rewrites and partial reuse.
 
@@ -70,47 +176,40 @@ def scan(inputs: tuple[str, ...], fmt: str, show_all: bool, strict: bool, output
     .jsonl file of objects with a "text" field, or - for standard input.
     Unreadable inputs are reported on standard error and skipped.
     """
+    from .pipeline import scan as scan_inputs
+
     try:
-        result = scan_inputs(inputs, strict=strict, on_error=_warn, jobs=jobs or None)
+        result = scan_inputs(inputs, settings=settings, strict=strict, on_error=_warn, jobs=jobs or None)
     except ProvenanceError as exc:
         raise click.ClickException(str(exc)) from None
-    if fmt == "json":
-        rendered = json_report.dumps(json_report.scan_document(result))
-    elif fmt == "html":
-        rendered = html_report.render_scan(result)
-    else:
-        rendered = text_report.render_scan(result, show_all=show_all)
-    _emit(rendered, output)
+    _emit(renderer(fmt, SCAN).render(result, show_all=show_all), output)
 
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("source", metavar="SOURCE")
 @click.argument("derived", metavar="DERIVED")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
-              help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Write the report to this file instead of standard output.")
-def compare(source: str, derived: str, fmt: str, output: Path | None) -> None:
+@_format_option(COMPARE)
+@_matcher_option
+@_output_option(writable=True)
+def compare(source: str, derived: str, fmt: str, settings, output: Path | None) -> None:
     """Print the sentence ledger of DERIVED against SOURCE.
 
     Each is one article: a .txt/.md file, a JSON/JSONL file holding exactly
     one article, or - for standard input.
     """
+    from .pipeline import compare as compare_articles
+
     try:
         first, second = _single_article(source), _single_article(derived)
-        relation, first_doc, second_doc = compare_articles(first, second)
+        result = Comparison(*compare_articles(first, second, settings=settings))
     except ProvenanceError as exc:
         raise click.ClickException(str(exc)) from None
-    if fmt == "json":
-        rendered = json_report.dumps(json_report.compare_document(relation, first_doc, second_doc))
-    elif fmt == "html":
-        rendered = html_report.render_compare(relation, first_doc, second_doc)
-    else:
-        rendered = text_report.render_compare(relation, first_doc, second_doc)
-    _emit(rendered, output)
+    _emit(renderer(fmt, COMPARE).render(result), output)
 
 
 def _single_article(path: str):
+    from .readers import read_articles
+
     articles = read_articles([path], strict=True)
     if len(articles) != 1:
         raise InputError(path, f"holds {len(articles)} articles; compare takes one article per input")
@@ -164,9 +263,6 @@ Exit codes:
   3  input or index error: an unreadable source, a missing, locked or
      incompatible index"""
 
-EXIT_INPUT = 3
-
-
 def _index_options(function):
     function = click.option(
         "--prefix", metavar="NAME",
@@ -201,10 +297,10 @@ def index_add(location: str, prefix: str | None, sources: tuple[str, ...], repla
     index is left as it was. Articles already indexed with the same text are
     skipped, so re-adding a growing folder only analyses what is new.
     """
+    from .gate.check import text_problem
     from .index import open_index
     from .index.build import add_articles
-
-    from .gate.check import text_problem
+    from .readers import read_articles
 
     problems: list[InputError] = []
     try:
@@ -312,12 +408,10 @@ def index_remove(location: str, prefix: str | None, ids: tuple[str, ...]) -> Non
                    "uncredited (only when the article does not credit its source).")
 @click.option("--allow", "allow_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Licensed syndication: lines 'OUTLET -> SOURCE' (* for any) that never fail.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "sarif", "junit", "github"]),
-              default="text", show_default=True, help="Report format.")
+@_format_option(CHECK)
 @click.option("--max-candidates", type=click.IntRange(min=1), default=3, show_default=True,
               help="Most similar candidates aligned per article.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to this file instead of standard output.")
+@_output_option(writable=False)
 def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, within: bool, fail_on: str,
           allow_file: Path | None, fmt: str, max_candidates: int, output: Path | None) -> None:
     """Check incoming articles against an index of sources: fail on
@@ -331,7 +425,6 @@ def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, wit
     from .gate.policy import Policy, parse_fail_on, read_allow_file
     from .gate.check import check as check_inputs
     from .errors import UnreadableInputsError
-    from .report import check_json, check_text, github, junit, sarif
 
     if location is None and not within:
         raise click.UsageError("give --index LOCATION, --within, or both")
@@ -358,10 +451,8 @@ def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, wit
     finally:
         if store is not None:
             store.close()
-    renderers = {"text": check_text.render, "json": check_json.dumps, "jsonl": check_json.dumps_lines,
-                 "sarif": sarif.dumps, "junit": junit.dumps, "github": github.render}
     try:
-        _emit(renderers[fmt](result), output)
+        _emit(renderer(fmt, CHECK).render(result), output)
     except click.ClickException as exc:
         _fail(exc.message)
     raise click.exceptions.Exit(1 if result.failed else 0)

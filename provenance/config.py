@@ -304,7 +304,8 @@ class ScanSettings(_Section):
     # Candidate pairs per work unit of the judging rounds.
     pair_batch: int = 64
     # A group of linked candidate pairs with more pairs than this is judged
-    # in two rounds spread over every worker rather than whole in one unit.
+    # in two rounds spread over every worker rather than whole in one unit
+    # (0: every group in two rounds).
     whole_component: int = 256
     # Below this many articles a scan runs in this process whatever ``jobs``
     # says: starting workers costs more than the work (measured on the seeds
@@ -316,7 +317,7 @@ class ScanSettings(_Section):
     _checks: ClassVar = (
         ("chunk", "int", (1, 1 << 20)),
         ("pair_batch", "int", (1, 1 << 20)),
-        ("whole_component", "int", (1, 1 << 30)),
+        ("whole_component", "int", (0, 1 << 30)),
         ("parallel_from", "int", (1, 1 << 40)),
         ("worker_cache", "int", (1, 1 << 20)),
     )
@@ -388,7 +389,10 @@ class Settings:
         for name, kind in SECTIONS.items():
             section = sections.get(name, None)
             if name in flat:
-                section = replace(section, **flat[name]) if section is not None else kind(**flat[name])
+                try:
+                    section = replace(section, **flat[name]) if section is not None else kind(**flat[name])
+                except ConfigError as exc:  # name the setting as it was given
+                    raise _as_given(exc, name, values) from None
             object.__setattr__(self, name, section if section is not None else _DEFAULT_SECTIONS[name])
 
     def __getattr__(self, name: str) -> Any:
@@ -427,6 +431,14 @@ class Settings:
     def field_names(cls) -> tuple[str, ...]:
         """Every flat setting name."""
         return tuple(_FLAT)
+
+
+def _as_given(exc: ConfigError, section: str, given: dict[str, Any]) -> ConfigError:
+    message = str(exc)
+    for alias, (where, field) in _ALIASES.items():
+        if where == section and alias in given:
+            message = message.replace(f"setting {field}=", f"setting {alias}=", 1)
+    return ConfigError(message)
 
 
 def _rebuild(sections: tuple) -> Settings:

@@ -31,16 +31,16 @@ WIRE_AGENCIES: dict[str, tuple[str, ...]] = {
 }
 
 
-_ALIAS_TO_WIRE = {alias.casefold(): name for name, aliases in WIRE_AGENCIES.items() for alias in aliases}
+ALIAS_TO_WIRE = {alias.casefold(): name for name, aliases in WIRE_AGENCIES.items() for alias in aliases}
 
 
 def canonical_outlet(name: str) -> str:
     """The canonical name of a wire agency, or ``name`` itself."""
-    return _ALIAS_TO_WIRE.get(name.strip().casefold(), name.strip())
+    return ALIAS_TO_WIRE.get(name.strip().casefold(), name.strip())
 
 
 def is_wire(outlet: str | None) -> bool:
-    return outlet is not None and outlet.strip().casefold() in _ALIAS_TO_WIRE
+    return outlet is not None and outlet.strip().casefold() in ALIAS_TO_WIRE
 
 
 @lru_cache(maxsize=4096)  # a scan asks it for the same few outlets, pair after pair

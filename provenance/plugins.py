@@ -10,18 +10,21 @@ A distribution declares, in its ``pyproject.toml``::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from importlib.metadata import entry_points
 from typing import Any
 
+from .errors import ProvenanceError
+
 
 def entry_point_factories(group: str) -> Iterator[tuple[str, Any]]:
-    """(name, loaded object) of every entry point in ``group``, by name; one
-    that fails to load is reported on stderr and skipped, not fatal."""
+    """(name, loaded object) of every entry point in ``group``, by name. One
+    that fails to load is a :class:`~provenance.errors.ProvenanceError`
+    naming it: a plug-in the user installed is never skipped in silence."""
     for point in sorted(entry_points(group=group), key=lambda p: p.name):
         try:
-            yield point.name, point.load()
-        except Exception as exc:  # noqa: BLE001 - a broken plug-in must not break the tool
-            print(f"provenance: plug-in {point.name!r} of {group} could not be loaded "
-                  f"({type(exc).__name__}: {exc}); skipped", file=sys.stderr)
+            loaded = point.load()
+        except Exception as exc:  # noqa: BLE001 - any failure of a plug-in is named, not swallowed
+            raise ProvenanceError(f"plug-in {point.name!r} of {group} ({point.value}) cannot be loaded: "
+                                  f"{type(exc).__name__}: {exc}") from exc
+        yield point.name, loaded

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .config import DEFAULT_SETTINGS, Settings
-from .judge.direction import _wire_mark
+from .judge.direction import wire_mark
 from .model import Document, Relation
 
 
@@ -68,5 +68,5 @@ def choose_source(members: list[str], wins: dict[str, int], documents: dict[str,
     if document.published:
         reasons.append(f"published {document.published}")
     if document.is_wire:
-        reasons.append(f"wire copy ({_wire_mark(document)})")
+        reasons.append(f"wire copy ({wire_mark(document)})")
     return best, tuple(reasons)

@@ -11,13 +11,14 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from provenance import Article, analyse
+from provenance.config import DEFAULT_SETTINGS
 from provenance import engine as engine_module
 from provenance import model as model_module
 from provenance.align import ledger as ledger_module
 from provenance.align import runs as runs_module
 from provenance.matching import tfidf as tfidf_module
 from provenance.matching.tfidf import Vectoriser, _features
-from provenance.align.runs import _CopiedRuns, _gram_codes
+from provenance.align.runs import CopiedRuns, _gram_codes
 from provenance.align.ledger import align
 from provenance.analysis.tokens import fast_tokens, sentence_tokens, token_offsets
 
@@ -147,7 +148,7 @@ def test_copied_runs_of_a_whole_pair_equal_the_per_sentence_reference(pairs, n, 
         for i, ledger_row in enumerate(align(source, derived).sentences):
             if i % 2 == 0:
                 groups[i] = ledger_row.source_indexes
-        runs = _CopiedRuns(vectoriser.features_of(source), vectoriser.features_of(derived), groups, n)
+        runs = CopiedRuns(vectoriser.features_of(source), vectoriser.features_of(derived), groups, n)
         expected = reference_runs(source, derived, groups, n)
         assert [(runs.spans(i), runs.share(i)) for i, s in enumerate(derived.sentences)] == expected
 
@@ -165,7 +166,7 @@ def test_copied_runs_on_small_vocabularies(compiled, source_words, derived_words
               for _ in derived.sentences]
     vectoriser = Vectoriser()
     with engine_module.forced("numba" if compiled else "numpy"):
-        runs = _CopiedRuns(vectoriser.features_of(source), vectoriser.features_of(derived), groups, n)
+        runs = CopiedRuns(vectoriser.features_of(source), vectoriser.features_of(derived), groups, n)
     assert [(runs.spans(i), runs.share(i)) for i, s in enumerate(derived.sentences)] == \
         reference_runs(source, derived, groups, n)
 
@@ -310,12 +311,12 @@ def _best_group_reference(i, similarity, gram):
     if row[best] <= 0.0:
         return (), 0.0
     group, score = [best], float(row[best])
-    for j in np.argsort(-row, kind="stable")[1 : ledger_module._MAX_MERGE + 4]:
-        if len(group) >= ledger_module._MAX_MERGE or row[j] < ledger_module._MERGE_FLOOR:
+    for j in np.argsort(-row, kind="stable")[1 : DEFAULT_SETTINGS.align.max_merge + 4]:
+        if len(group) >= DEFAULT_SETTINGS.align.max_merge or row[j] < DEFAULT_SETTINGS.align.merge_floor:
             break
         merged_square = sum(gram[a, b] for a in group + [j] for b in group + [j])
         merged = (sum(row[group]) + row[j]) / np.sqrt(merged_square) if merged_square > 0 else 0.0
-        if merged >= score + ledger_module._MERGE_GAIN:
+        if merged >= score + DEFAULT_SETTINGS.align.merge_gain:
             group.append(int(j))
             score = float(merged)
     return tuple(sorted(group)), min(score, 1.0)

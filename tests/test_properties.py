@@ -9,7 +9,7 @@ from provenance import Article, Settings, analyse
 from provenance.model import ADDED, VERBATIM
 from provenance.align.ledger import align
 from provenance.fingerprint.minhash import signature
-from provenance.judge.direction import content_similarity
+from reference import content_similarity
 from provenance.judge.pair import judge_pair
 from provenance.report import json as json_report
 from provenance.pipeline.scan import scan_articles

@@ -9,10 +9,10 @@ from hypothesis import given, settings, strategies as st
 import pytest
 
 from benchmarks.generate import NewsGenerator, corpus
-from provenance import Article, analyse, scan_articles
+from provenance import Article, Settings, analyse, scan_articles
+from provenance.errors import ProvenanceError
 from provenance.fingerprint.minhash import signatures
-from reference import candidate_pairs
-from provenance.candidates import bands as bands_module
+from reference import candidate_pairs, scan_candidates
 from provenance.candidates import frequency as frequency_module
 from provenance.candidates import search as search_module
 from provenance.report import json as json_report
@@ -20,6 +20,7 @@ from provenance.report import text as text_report
 
 scan_module = importlib.import_module("provenance.pipeline.scan")
 store_module = importlib.import_module("provenance.pipeline.store")
+codec_module = importlib.import_module("provenance.codec")
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +39,8 @@ def test_parallel_scan_is_byte_identical_to_one_process(small_corpus, monkeypatc
     articles, truth = small_corpus
     one = scan_articles(articles, jobs=1)
     # Small work units, so chunking, batching and ordering are all exercised.
-    monkeypatch.setattr(scan_module, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(scan_module, "CHUNK", 7)
-    monkeypatch.setattr(scan_module, "PAIR_BATCH", 3)
-    many = scan_articles(iter(articles), jobs=2)
+    small_units = Settings(parallel_from=10, chunk=7, pair_batch=3)
+    many = scan_articles(iter(articles), settings=small_units, jobs=2)
     assert rendered(one) == rendered(many)
     derived = [t for t in truth if t.kind in ("copy", "rewrite")]
     assert derived and all(one.relation(t.article) is not None for t in derived)
@@ -55,11 +54,10 @@ def test_groups_judged_in_two_rounds_give_what_whole_groups_give(small_corpus, m
     articles, _ = small_corpus
     default = scan_articles(articles, jobs=1)
     assert any(len(s.members) > 1 for s in default.stories)  # groups of more than one pair exist
-    monkeypatch.setattr(scan_module, "WHOLE_COMPONENT", whole)
-    monkeypatch.setattr(scan_module, "PAIR_BATCH", 3)
-    assert rendered(scan_articles(articles, jobs=1)) == rendered(default)
-    monkeypatch.setattr(scan_module, "PARALLEL_FROM", 10)
-    assert rendered(scan_articles(articles, jobs=2)) == rendered(default)
+    split = Settings(whole_component=whole, pair_batch=3)
+    assert rendered(scan_articles(articles, settings=split, jobs=1)) == rendered(default)
+    split = Settings(whole_component=whole, pair_batch=3, parallel_from=10)
+    assert rendered(scan_articles(articles, settings=split, jobs=2)) == rendered(default)
 
 
 def test_repeated_ids_given_to_the_api_are_made_unique(small_corpus):
@@ -74,8 +72,8 @@ def test_repeated_ids_given_to_the_api_are_made_unique(small_corpus):
 def codec(request, monkeypatch):
     """Stored documents packed with zstd (the ``fast`` extra) or with zlib."""
     if request.param == "zlib":
-        monkeypatch.setattr(store_module, "zstandard", None)
-    elif store_module.zstandard is None:
+        monkeypatch.setattr(codec_module, "zstandard", None)
+    elif codec_module.zstandard is None:
         pytest.skip("zstandard is not installed")
     return request.param
 
@@ -93,22 +91,22 @@ def test_stored_documents_equal_the_analysed_ones(small_corpus, codec):
         assert [document.sentence_text(i) for i in range(len(plain.sentences))] == [s.text for s in plain.sentences]
         loaded = document.load()
         assert loaded == plain and loaded.word_count == plain.word_count
-        assert document._blob.startswith(store_module._ZSTD_MAGIC) == (codec == "zstd")
+        assert document._blob.startswith(codec_module.ZSTD_MAGIC) == (codec == "zstd")
 
 
 def test_a_zlib_blob_reads_with_zstd_installed_and_a_zstd_blob_without_says_what_to_install(monkeypatch):
-    if store_module.zstandard is None:
+    if codec_module.zstandard is None:
         pytest.skip("zstandard is not installed")
     plain = analyse(Article(id="a", text="First sentence here. Second one follows."))
     packed = store_module.StoredDocument(plain)
     with monkeypatch.context() as patched:
-        patched.setattr(store_module, "zstandard", None)
+        patched.setattr(codec_module, "zstandard", None)
         deflated = store_module.StoredDocument(plain)
     assert deflated.text == packed.text == plain.text and deflated.sentences == plain.sentences
-    monkeypatch.setattr(store_module, "zstandard", None)
+    monkeypatch.setattr(codec_module, "zstandard", None)
     store_module._unpack_text.cache_clear()
     store_module._unpack.cache_clear()
-    with pytest.raises(store_module.ProvenanceError, match=r"pip install 'provenance-news\[fast\]'"):
+    with pytest.raises(ProvenanceError, match=r"pip install 'provenance-news\[fast\]'"):
         packed.text
 
 
@@ -133,9 +131,9 @@ def test_stored_documents_keep_sentences_that_are_not_slices_of_their_text():
 
 def test_corpus_candidates_equal_the_index_query_below_the_floor(small_corpus, monkeypatch):
     articles, _ = small_corpus
-    monkeypatch.setattr(frequency_module, "COMMON_FLOOR", {"words": len(articles), "content": len(articles)})
+    below_the_floor = Settings(common_floor_words=len(articles), common_floor_content=len(articles))
     sigs = signatures([analyse(a) for a in articles])
-    rows = search_module.scan_candidates(search_module.matrices_of(sigs))
+    rows = scan_candidates(search_module.matrices_of(sigs), below_the_floor)
     ids = [s.id for s in sigs]
     found = {tuple(sorted((ids[i], ids[j]))) for i, j in rows.tolist()}
     assert found == set(candidate_pairs(sigs))
@@ -146,12 +144,10 @@ def test_scale_mode_keeps_copies_and_rewrites(small_corpus, monkeypatch):
     articles, truth = small_corpus
     sigs = signatures([analyse(a) for a in articles])
     matrices = search_module.matrices_of(sigs)
-    monkeypatch.setattr(frequency_module, "COMMON_FLOOR", {"words": 5, "content": 5})
-    monkeypatch.setattr(search_module, "MIN_COUNTED", 8)
-    monkeypatch.setattr(frequency_module, "COMMON_SHARE", {"words": 0.1, "content": 0.1})
-    monkeypatch.setattr(bands_module, "PAIR_BUDGET", 10)
+    large = Settings(common_floor_words=5, common_floor_content=5, min_counted=8,
+                     common_share_words=0.1, common_share_content=0.1, pair_budget=10)
     stats: dict = {}
-    rows = search_module.scan_candidates(matrices, stats=stats)
+    rows = scan_candidates(matrices, large, stats=stats)
     assert stats["content"]["band_rows"] > 1 and stats["content"]["common_cells"] > 0
     ids = [s.id for s in sigs]
     found = {tuple(sorted((ids[i], ids[j]))) for i, j in rows.tolist()}
@@ -165,8 +161,7 @@ def test_document_frequency_estimate_from_signatures(monkeypatch):
     texts = [" ".join(["common"] + [f"w{d}x{i}" for i in range(40)]) for d in range(300)]
     sigs = signatures([analyse(Article(id=f"d{d}", text=t)) for d, t in enumerate(texts)])
     matrix = search_module.matrices_of(sigs)["content"]
-    monkeypatch.setattr(frequency_module, "COMMON_FLOOR", {"words": 10, "content": 10})
-    frequencies = frequency_module.cell_frequencies(matrix, scan_module.DEFAULT_SETTINGS)
+    frequencies = frequency_module.cell_frequencies(matrix, Settings(common_floor_words=10, common_floor_content=10))
     shared = matrix == matrix[0]  # cells where a document's least word is the shared one
     assert shared.sum() > 100
     assert abs(np.median(frequencies[shared]) - 300) < 60
@@ -209,8 +204,7 @@ def test_document_frequencies_equal_the_definition_exactly(monkeypatch):
     documents = [analyse(Article(id=a.id, text=a.text)) for a in wires + list(feed.articles)]
     matrix = search_module.matrices_of(signatures(documents))["content"].copy()
     matrix[:3] = np.iinfo(matrix.dtype).max  # empty signatures
-    monkeypatch.setattr(frequency_module, "COMMON_FLOOR", {"words": 10, "content": 10})
-    settings = scan_module.DEFAULT_SETTINGS
+    settings = Settings(common_floor_words=10, common_floor_content=10)
     expected = _frequencies_by_definition(matrix, settings)
     for block in (1 << 20, 97):  # the shipped size, and one that cuts inside the matrix
         monkeypatch.setattr(frequency_module, "_FREQUENCY_BLOCK", block)
@@ -254,14 +248,13 @@ def test_threaded_estimates_give_the_same_candidates(small_corpus, monkeypatch, 
     matrix = search_module.matrices_of(signatures([analyse(a) for a in articles]))[granularity]
     # Scale mode (common cells masked) and blocks of a few pairs, so that
     # many blocks run in the threads and are put back in order.
-    monkeypatch.setattr(frequency_module, "COMMON_FLOOR", {"words": 5, "content": 5})
-    monkeypatch.setattr(search_module, "MIN_COUNTED", 8)
-    monkeypatch.setattr(frequency_module, "COMMON_SHARE", {"words": 0.1, "content": 0.1})
+    large = Settings(common_floor_words=5, common_floor_content=5, min_counted=8,
+                     common_share_words=0.1, common_share_content=0.1)
     monkeypatch.setattr(search_module, "ESTIMATE_BLOCK", 16)
-    alone, figures = search_module.granularity_candidates(matrix, granularity, threads=1)
+    alone, figures = search_module.granularity_candidates(matrix, granularity, large, threads=1)
     assert figures["surfaced_pairs"] > 3 * 16 and len(alone) > 10
     for threads in (2, 3):
-        keys, _ = search_module.granularity_candidates(matrix, granularity, threads=threads)
+        keys, _ = search_module.granularity_candidates(matrix, granularity, large, threads=threads)
         assert np.array_equal(keys, alone)
 
 

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..dates import _MONTH, _WEEKDAY, parse_date_prefix
+from ..dates import MONTH, WEEKDAY, parse_date_prefix
 from ..model import Attribution
-from ..outlets import _ALIAS_TO_WIRE, WIRE_AGENCIES, canonical_outlet, is_wire
+from ..outlets import ALIAS_TO_WIRE, WIRE_AGENCIES, canonical_outlet, is_wire
 
 _DATELINE = re.compile(
     r"""^(?P<place>[A-Z][A-Z'’.\-]+(?:\s[A-Z][A-Z'’.\-]+){0,3}(?:,\s*[A-Z][A-Za-z.\-]+(?:\s[A-Z][A-Za-z.\-]+){0,2})?)
@@ -24,7 +24,7 @@ _DATELINE = re.compile(
 )
 _BYLINE = re.compile(r"^By\s+(?P<names>[A-Z][\w.'’-]*(?:[\s,;&/]+(?:and\s+)?[A-Z][\w.'’-]*)*)\s*$")
 _NOT_A_NAME = re.compile(
-    rf"^(?:the|a|an|this|that|our|{_WEEKDAY}|{_MONTH}|noon|midnight|now|then)$", re.IGNORECASE
+    rf"^(?:the|a|an|this|that|our|{WEEKDAY}|{MONTH}|noon|midnight|now|then)$", re.IGNORECASE
 )
 # "Source:" and its kin need their colon or dash ("Sources close to the
 # minister said" is a sentence); "Reporting by" reads as a credit without one;
@@ -133,7 +133,7 @@ def _split_names(names: str) -> list[str]:
     for part in parts:
         part = part.strip()
         if part:
-            out.append(canonical_outlet(part) if part.casefold() in _ALIAS_TO_WIRE else part)
+            out.append(canonical_outlet(part) if part.casefold() in ALIAS_TO_WIRE else part)
     return out
 
 
@@ -153,7 +153,7 @@ _WIRE_PATTERN: re.Pattern[str] | None = None
 def _any_wire_pattern() -> re.Pattern[str]:
     global _WIRE_PATTERN
     if _WIRE_PATTERN is None:
-        aliases = sorted(_ALIAS_TO_WIRE, key=len, reverse=True)
+        aliases = sorted(ALIAS_TO_WIRE, key=len, reverse=True)
         _WIRE_PATTERN = names_pattern(
             [a for name, group in WIRE_AGENCIES.items() for a in group if a.casefold() in aliases]
         )

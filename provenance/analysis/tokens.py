@@ -66,7 +66,7 @@ def tokenize(text: str) -> tuple[tuple[str, ...], tuple[Span, ...]]:
     if ascii_only:
         tokens = tuple(t.replace("'", "") for t in raw) if "'" in text else tuple(raw)
     else:
-        tokens = tuple(_fold_token(t) for t in raw)
+        tokens = tuple(fold_token(t) for t in raw)
     return tokens, spans
 
 
@@ -82,7 +82,7 @@ def fast_tokens(text: str) -> list[str]:
         lowered = text.lower()
         tokens = _TOKEN.findall(lowered)
         return [t.replace("'", "") for t in tokens] if "'" in lowered else tokens
-    return [_fold_token(t) for t in _TOKEN.findall(text)]
+    return [fold_token(t) for t in _TOKEN.findall(text)]
 
 
 def sentence_tokens(texts: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -102,7 +102,7 @@ def sentence_tokens(texts: Sequence[str]) -> tuple[list[str], np.ndarray, np.nda
 
 
 @lru_cache(maxsize=65_536)
-def _fold_token(raw: str) -> str:
+def fold_token(raw: str) -> str:
     return raw.lower().replace("'", "") if raw.isascii() else fold(raw).replace("'", "")
 
 

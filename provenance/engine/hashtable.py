@@ -9,7 +9,7 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
-def _slot(keys, h, mask):
+def table_slot(keys, h, mask):
     """Where hash ``h`` is, or would go, in the open-addressing table ``keys`` (0: empty)."""
     j = (h >> np.uint64(17)) & mask
     while keys[j] != 0 and keys[j] != h:
@@ -18,13 +18,13 @@ def _slot(keys, h, mask):
 
 
 @njit(cache=True, nogil=True)
-def _lookup(keys, values, hashes, out, misses):
+def table_lookup(keys, values, hashes, out, misses):
     """Stem hash of each token hash from the table; indexes of unknown ones
     go to ``misses``. Returns how many were unknown."""
     mask = np.uint64(len(keys) - 1)
     m = 0
     for i in range(len(hashes)):
-        j = _slot(keys, hashes[i], mask)
+        j = table_slot(keys, hashes[i], mask)
         if keys[j] == 0:
             misses[m] = i
             m += 1
@@ -34,15 +34,15 @@ def _lookup(keys, values, hashes, out, misses):
 
 
 @njit(cache=True, nogil=True)
-def _insert(keys, values, new_keys, new_values):
+def table_insert(keys, values, new_keys, new_values):
     mask = np.uint64(len(keys) - 1)
     for i in range(len(new_keys)):
-        j = _slot(keys, new_keys[i], mask)
+        j = table_slot(keys, new_keys[i], mask)
         keys[j] = new_keys[i]
         values[j] = new_values[i]
 
 
-class _HashTable:
+class HashTable:
     """64-bit hash -> value, open addressing, at most half full."""
 
     def __init__(self, capacity: int, dtype) -> None:
@@ -62,4 +62,4 @@ class _HashTable:
         old_keys, old_values = self.keys[occupied], self.values[occupied]
         self.keys = np.zeros(capacity, dtype=np.uint64)
         self.values = np.zeros(capacity, dtype=self.values.dtype)
-        _insert(self.keys, self.values, old_keys, old_values)
+        table_insert(self.keys, self.values, old_keys, old_values)

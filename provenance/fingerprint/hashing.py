@@ -11,39 +11,47 @@ import numpy as np
 
 from ..analysis.tokens import content_stem
 
-_MASK64 = (1 << 64) - 1
+MASK64 = (1 << 64) - 1
 
 
-_FNV_OFFSET = 0xCBF29CE484222325
+FNV_OFFSET = 0xCBF29CE484222325
 
 
-_FNV_PRIME = 0x100000001B3
+FNV_PRIME = 0x100000001B3
 
 
 # Chaining constants for n-grams of token hashes: an odd multiplier (the
 # 64-bit golden ratio) and a non-zero start.
-_CHAIN_OFFSET = 0x243F6A8885A308D3
+CHAIN_OFFSET = 0x243F6A8885A308D3
 
 
-_CHAIN_PRIME = 0x9E3779B97F4A7C15
+CHAIN_PRIME = 0x9E3779B97F4A7C15
 
 
-def _fmix64(x: int) -> int:
-    x ^= x >> 33
-    x = (x * 0xFF51AFD7ED558CCD) & _MASK64
-    x ^= x >> 33
-    x = (x * 0xC4CEB9FE1A85EC53) & _MASK64
-    return x ^ (x >> 33)
+def fmix64(x):
+    """MurmurHash3's 64-bit finaliser of numpy uint64 values: an array here,
+    a scalar where the compiled kernels use this same function
+    (``njit(fmix64)``), and one integer through :func:`_fmix64_int`."""
+    x = x ^ (x >> np.uint64(33))
+    x = x * np.uint64(0xFF51AFD7ED558CCD)
+    x = x ^ (x >> np.uint64(33))
+    x = x * np.uint64(0xC4CEB9FE1A85EC53)
+    return x ^ (x >> np.uint64(33))
+
+
+def _fmix64_int(x: int) -> int:
+    # A one-element array: numpy warns of (wanted) overflow in scalar arithmetic.
+    return int(fmix64(np.array([x], dtype=np.uint64))[0])
 
 
 @lru_cache(maxsize=1 << 18)
 def token_hash(token: str) -> int:
     """64-bit hash of one folded token (or stem): FNV-1a of its UTF-8 bytes,
     finished with the MurmurHash3 finaliser. Never 0."""
-    h = _FNV_OFFSET
+    h = FNV_OFFSET
     for byte in token.encode("utf-8"):
-        h = ((h ^ byte) * _FNV_PRIME) & _MASK64
-    return _fmix64(h) or 1
+        h = ((h ^ byte) * FNV_PRIME) & MASK64
+    return _fmix64_int(h) or 1
 
 
 def shingle_hash(shingle: Sequence[str] | str, width: int = 32) -> int:
@@ -51,25 +59,20 @@ def shingle_hash(shingle: Sequence[str] | str, width: int = 32) -> int:
     text (tokens never contain spaces). Pass as datasketch's ``hashfunc`` to
     reproduce a signature with datasketch."""
     tokens = shingle.split(" ") if isinstance(shingle, str) else shingle
-    h = _CHAIN_OFFSET
+    h = CHAIN_OFFSET
     for token in tokens:
-        h = ((h ^ token_hash(token)) * _CHAIN_PRIME) & _MASK64
-    h = _fmix64(h)
+        h = ((h ^ token_hash(token)) * CHAIN_PRIME) & MASK64
+    h = _fmix64_int(h)
     return h >> 32 if width == 32 else h
 
 
 _U64 = np.uint64
 
-
-def fmix64_array(x: np.ndarray) -> np.ndarray:
-    x = x ^ (x >> _U64(33))
-    x = x * _U64(0xFF51AFD7ED558CCD)
-    x = x ^ (x >> _U64(33))
-    x = x * _U64(0xC4CEB9FE1A85EC53)
-    return x ^ (x >> _U64(33))
+#: The finaliser over arrays (the numpy engine's name for it).
+fmix64_array = fmix64
 
 
-def _fmix32_array(x: np.ndarray) -> np.ndarray:
+def fmix32_array(x: np.ndarray) -> np.ndarray:
     x = x ^ (x >> np.uint32(16))
     x = x * np.uint32(0x85EBCA6B)
     x = x ^ (x >> np.uint32(13))

@@ -10,14 +10,15 @@ from collections.abc import Sequence
 import numpy as np
 from numba import njit
 
-from ..analysis.tokens import _fold_token, content_stems, fast_tokens
+from ..analysis.tokens import fold_token, content_stems, fast_tokens
 from ..config import Settings
-from ..engine.hashtable import _HashTable, _insert, _lookup
+from ..engine.hashtable import HashTable, table_insert, table_lookup
+from . import hashing
 from .hashing import (
-    _CHAIN_OFFSET,
-    _CHAIN_PRIME,
-    _FNV_OFFSET,
-    _FNV_PRIME,
+    CHAIN_OFFSET,
+    CHAIN_PRIME,
+    FNV_OFFSET,
+    FNV_PRIME,
     permutations,
     scheme_width,
 )
@@ -49,10 +50,10 @@ def stem_hashes(folded: Sequence[str]) -> np.ndarray:
 def _utf8_hashes(data, ends, out):
     start = 0
     for t in range(len(ends)):
-        h = np.uint64(_FNV_OFFSET)
+        h = np.uint64(FNV_OFFSET)
         for i in range(start, ends[t]):
-            h = (h ^ np.uint64(data[i])) * np.uint64(_FNV_PRIME)
-        h = _fmix64(h)
+            h = (h ^ np.uint64(data[i])) * np.uint64(FNV_PRIME)
+        h = fmix64(h)
         out[t] = h if h != 0 else np.uint64(1)
         start = ends[t] + 1
 
@@ -70,14 +71,8 @@ def _classes() -> np.ndarray:
 _CLASSES = _classes()
 
 
-@njit(cache=True, nogil=True)
-def _fmix64(x):
-    x ^= x >> np.uint64(33)
-    x *= np.uint64(0xFF51AFD7ED558CCD)
-    x ^= x >> np.uint64(33)
-    x *= np.uint64(0xC4CEB9FE1A85EC53)
-    x ^= x >> np.uint64(33)
-    return x
+#: The finaliser compiled: the very function the numpy engine runs on arrays.
+fmix64 = njit(cache=True, nogil=True)(hashing.fmix64)
 
 
 @njit(cache=True, nogil=True)
@@ -85,8 +80,8 @@ def _tokenize(codes, starts, ends, classes, out_hash, out_start, out_end, out_sl
     """Tokens of each text ``codes[starts[t]:ends[t]]``: hash (for ASCII
     tokens), offsets, and whether Python must fold it. Returns the count."""
     k = 0
-    offset = np.uint64(_FNV_OFFSET)
-    prime = np.uint64(_FNV_PRIME)
+    offset = np.uint64(FNV_OFFSET)
+    prime = np.uint64(FNV_PRIME)
     for t in range(len(starts)):
         token_offsets[t] = k
         i = starts[t]
@@ -118,7 +113,7 @@ def _tokenize(codes, starts, ends, classes, out_hash, out_start, out_end, out_sl
                         i += 1
                         continue
                 break
-            h = _fmix64(h)
+            h = fmix64(h)
             if h == 0:
                 h = np.uint64(1)
             out_hash[k] = h
@@ -142,10 +137,10 @@ def _mixed_ngrams(hashes, lo, hi, size, width, out):
     span = size if n >= size else n
     mask32 = np.uint64(0xFFFFFFFF)
     for s in range(count):
-        h = np.uint64(_CHAIN_OFFSET)
+        h = np.uint64(CHAIN_OFFSET)
         for j in range(span):
-            h = (h ^ hashes[lo + s + j]) * np.uint64(_CHAIN_PRIME)
-        h = _fmix64(h)
+            h = (h ^ hashes[lo + s + j]) * np.uint64(CHAIN_PRIME)
+        h = fmix64(h)
         if width == 32:
             x = h >> np.uint64(32)
             x ^= x >> np.uint64(16)
@@ -155,7 +150,7 @@ def _mixed_ngrams(hashes, lo, hi, size, width, out):
             x ^= x >> np.uint64(16)
             out[s] = x
         else:
-            out[s] = _fmix64(h)
+            out[s] = fmix64(h)
     return count
 
 
@@ -218,7 +213,7 @@ def _sketch(token_hashes, stem_hashes, token_offsets, word_size, content_size, a
                 _min64(mixed, count, a, b, row)
 
 
-class _StemTable(_HashTable):
+class _StemTable(HashTable):
     """token hash -> stem hash (0: not a content word)."""
 
     def __init__(self) -> None:
@@ -226,7 +221,7 @@ class _StemTable(_HashTable):
 
     def add(self, keys: np.ndarray, values: np.ndarray) -> None:
         self.reserve(len(keys))
-        _insert(self.keys, self.values, keys, values)
+        table_insert(self.keys, self.values, keys, values)
         self.size += len(keys)
 
 
@@ -244,13 +239,13 @@ def sketch_texts(texts: Sequence[str], settings: Settings, counted: bool = False
     counts = np.zeros(n, dtype=np.int64)
     groups: dict[str, list[int]] = {"ascii": [], "bmp": [], "python": []}
     for i, text in enumerate(texts):
-        groups[_text_kind(text)].append(i)
+        groups[text_kind(text)].append(i)
     for kind, chosen in groups.items():
         if not chosen:
             continue
         batch = [texts[i] for i in chosen]
         if kind == "python":
-            from .fingerprint import signatures_of_token_lists
+            from .minhash import signatures_of_token_lists
 
             token_lists = [fast_tokens(t) for t in batch]
             result = signatures_of_token_lists(token_lists, settings)
@@ -266,7 +261,7 @@ def sketch_texts(texts: Sequence[str], settings: Settings, counted: bool = False
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _text_kind(text: str) -> str:
+def text_kind(text: str) -> str:
     """How the compiled tokeniser reads ``text``: "ascii" (a byte a
     character), "bmp" (UTF-16 code units, which are its code points), or
     "python" (characters beyond the BMP, or a lone surrogate that no codec
@@ -276,13 +271,13 @@ def _text_kind(text: str) -> str:
     return "python" if max(text) > "\uffff" or _SURROGATE.search(text) else "bmp"
 
 
-def _code_units(joined: str, kind: str) -> np.ndarray:
+def code_units(joined: str, kind: str) -> np.ndarray:
     if kind == "ascii":
         return np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
     return np.frombuffer(joined.encode("utf-16-le"), dtype=np.uint16)
 
 
-def _hashed_tokens(texts: Sequence[str], joined: str, codes: np.ndarray):
+def hashed_tokens(texts: Sequence[str], joined: str, codes: np.ndarray):
     """The tokens of ``texts`` (``joined`` by newlines, as ``codes``):
     their hashes (tokens with non-ASCII letters folded and hashed by
     Python), starts and ends in ``joined``, where each text's tokens begin
@@ -300,26 +295,26 @@ def _hashed_tokens(texts: Sequence[str], joined: str, codes: np.ndarray):
     folded = np.flatnonzero(slow[:count])
     if len(folded):
         pieces = zip(token_start[folded].tolist(), token_end[folded].tolist())
-        hashes[folded] = token_hashes([_fold_token(joined[a:b]) for a, b in pieces])
+        hashes[folded] = token_hashes([fold_token(joined[a:b]) for a, b in pieces])
     return hashes, token_start, token_end, offsets, starts
 
 
 def _sketch_batch(batch: list[str], kind: str, settings: Settings, dtype, width: int):
     a, b = permutations(settings.fingerprint.num_perm, settings.fingerprint.seed, settings.fingerprint.minhash_scheme)
     joined = "\n".join(batch)
-    hashes, token_start, token_end, offsets, _ = _hashed_tokens(batch, joined, _code_units(joined, kind))
+    hashes, token_start, token_end, offsets, _ = hashed_tokens(batch, joined, code_units(joined, kind))
     count = len(hashes)
     stems = np.zeros(count, dtype=np.uint64)
     misses = np.empty(count, dtype=np.int64)
-    missed = _lookup(_TABLE.keys, _TABLE.values, hashes, stems, misses)
+    missed = table_lookup(_TABLE.keys, _TABLE.values, hashes, stems, misses)
     if missed:
         keys, first = np.unique(hashes[misses[:missed]], return_index=True)
         firsts = misses[first]
         pieces = zip(token_start[firsts].tolist(), token_end[firsts].tolist())
-        _TABLE.add(keys, stem_hashes([_fold_token(joined[a:b]) for a, b in pieces]))
+        _TABLE.add(keys, stem_hashes([fold_token(joined[a:b]) for a, b in pieces]))
         again = misses[:missed]
         found = np.zeros(missed, dtype=np.uint64)
-        _lookup(_TABLE.keys, _TABLE.values, hashes[again], found, np.empty(missed, dtype=np.int64))
+        table_lookup(_TABLE.keys, _TABLE.values, hashes[again], found, np.empty(missed, dtype=np.int64))
         stems[again] = found
     sub_words = np.full((len(batch), settings.fingerprint.num_perm), np.iinfo(dtype).max, dtype=dtype)
     sub_content = sub_words.copy()
@@ -333,13 +328,13 @@ def tokenize_only(texts: Sequence[str]) -> int:
     nothing more (the floor the engine is measured against). Returns the
     number of tokens."""
     total = 0
-    kinds = [_text_kind(t) for t in texts]
+    kinds = [text_kind(t) for t in texts]
     for kind in ("ascii", "bmp"):
         batch = [t for t, k in zip(texts, kinds) if k == kind]
         if not batch:
             continue
         joined = "\n".join(batch)
-        codes = _code_units(joined, kind)
+        codes = code_units(joined, kind)
         lengths = np.fromiter((len(t) + 1 for t in batch), dtype=np.int64, count=len(batch))
         starts = np.zeros(len(batch), dtype=np.int64)
         np.cumsum(lengths[:-1], out=starts[1:])

@@ -13,10 +13,10 @@ from ..analysis.tokens import content_stem, fast_tokens
 from ..config import DEFAULT_SETTINGS, Settings
 from ..model import GRANULARITIES, Document, Signature
 from .hashing import (
-    _CHAIN_OFFSET,
-    _CHAIN_PRIME,
+    CHAIN_OFFSET,
+    CHAIN_PRIME,
     _U64,
-    _fmix32_array,
+    fmix32_array,
     fmix64_array,
     permutations,
     scheme_width,
@@ -91,10 +91,10 @@ def ngram_hashes(token_hashes: np.ndarray, offsets: np.ndarray, size: int, width
     # Start token of each shingle and how many tokens it spans.
     starts = np.repeat(offsets[:-1] - out_offsets[:-1], counts) + np.arange(total, dtype=np.int64)
     spans = np.repeat(np.minimum(lengths, size), counts)
-    h = np.full(total, _CHAIN_OFFSET, dtype=np.uint64)
+    h = np.full(total, CHAIN_OFFSET, dtype=np.uint64)
     padded = np.concatenate([token_hashes.astype(np.uint64, copy=False), np.zeros(size, dtype=np.uint64)])
     for j in range(size):
-        step = (h ^ padded[starts + j]) * _U64(_CHAIN_PRIME)
+        step = (h ^ padded[starts + j]) * _U64(CHAIN_PRIME)
         h = np.where(spans > j, step, h)
     h = fmix64_array(h)
     if width == 32:
@@ -109,7 +109,7 @@ def minhash_matrix(shingles: np.ndarray, offsets: np.ndarray, num_perm: int, see
     dtype = np.uint32 if width == 32 else np.uint64
     n = len(offsets) - 1
     out = np.full((n, num_perm), np.iinfo(dtype).max, dtype=dtype)
-    mixed = _fmix32_array(shingles.astype(np.uint32)) if width == 32 else fmix64_array(shingles.astype(np.uint64))
+    mixed = fmix32_array(shingles.astype(np.uint32)) if width == 32 else fmix64_array(shingles.astype(np.uint64))
     lengths = np.diff(offsets)
     # Blocks of whole documents, about _BLOCK shingles each, so the
     # (shingles x num_perm) product stays a few MB.

@@ -24,15 +24,13 @@ first.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import functools
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 from ..analysis.document import analyse
+from ..analysis.validate import text_problem
 from ..config import DEFAULT_SETTINGS, Settings
 from ..errors import ConfigError, InputError, NoArticlesError, UnreadableInputsError
 from ..fingerprint.minhash import signature
@@ -50,6 +48,7 @@ from ..model import (
     Relation,
     Signature,
 )
+from ..pipeline.executors import one_blas_thread
 from ..readers.inputs import read_articles
 from .policy import _VERDICT_RANK, DEFAULT_POLICY, Policy
 from .result import (
@@ -75,21 +74,6 @@ DEFAULT_MAX_CANDIDATES = 3
 
 
 # --- the check --------------------------------------------------------------------
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def text_problem(article: Article) -> InputError | None:
-    """Why ``article`` cannot be checked, if it cannot: a JSON string may carry
-    an escaped lone surrogate (``"\\ud800"``), which is not Unicode text and
-    breaks analysis and every UTF-8 report."""
-    for field in ("text", "id", "title", "outlet", "published", "url"):
-        found = _SURROGATE.search(getattr(article, field) or "")
-        if found is not None:
-            return InputError(article.origin, f"'{field}' holds a lone surrogate U+{ord(found.group()):04X} "
-                                              "(an invalid \\u escape in JSON): not valid Unicode text")
-    return None
-
 
 def check(
     inputs: Iterable[str | Path],
@@ -144,9 +128,10 @@ def check_articles(
     signatures = [signature(d, settings) for d in documents]
     peers = _Peers(documents, signatures, settings) if within else None
     sources = _IndexSources(index, settings) if index is not None else None
-    floors = {"words": settings.word_lsh_threshold, "content": settings.story_similarity}
+    floors = {"words": settings.candidates.word_lsh_threshold, "content": settings.stories.story_similarity}
     outcomes = []
-    with _single_threaded_blas():
+    # Alignment multiplies matrices of a few dozen rows: see one_blas_thread.
+    with one_blas_thread():
         for article, document, sig in zip(articles, documents, signatures):
             candidates: list[tuple[Candidate, Document]] = []
             if sources is not None:
@@ -159,24 +144,6 @@ def check_articles(
     if index is not None:
         summary = IndexSummary(getattr(index, "location", "<memory>"), index.backend, len(index))
     return CheckResult(tuple(outcomes), policy, summary, within, settings)
-
-
-def _single_threaded_blas():
-    """Alignment multiplies matrices of a few dozen rows: BLAS threads only add
-    overhead, and on a busy CI runner their spinning cost ~15x the CPU time
-    per pair (measured: 185 ms against 12 ms on a loaded 2-core machine)."""
-    controller = _blas_controller()
-    return contextlib.nullcontext() if controller is None else controller.limit(limits=1, user_api="blas")
-
-
-@functools.lru_cache(maxsize=1)
-def _blas_controller():
-    # Made once: building a controller scans the loaded libraries (~7 ms).
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:  # pragma: no cover - installed with scikit-learn
-        return None
-    return ThreadpoolController()
 
 
 class _IndexSources:

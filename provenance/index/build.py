@@ -15,13 +15,13 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from ..model import Article
+from ..analysis.document import analyse
+from ..analysis.validate import text_problem
 from ..config import Settings
 from ..fingerprint.minhash import signature
-from ..analysis.document import analyse
-from . import AddReport, CandidateIndex
-from .codec import StoredArticle, stored_article
-from .sqlite import text_digest
+from ..model import Article
+from .base import AddReport, CandidateIndex, StoredArticle, stored_article, text_digest
+
 # Articles per task sent to a worker: large enough to amortise the pickling.
 _TASK_SIZE = 64
 
@@ -44,8 +44,6 @@ def add_articles(
     worker processes (0: one per CPU). Text that cannot be analysed raises
     :class:`~provenance.errors.InputError` before anything is stored.
     """
-    from ..gate.check import text_problem
-
     articles = list(articles)
     for article in articles:
         problem = text_problem(article)

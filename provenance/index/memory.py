@@ -1,4 +1,5 @@
-"""The in-process index, and candidate pairs for a whole scan, at scale.
+"""The in-process index; and how a whole scan finds its candidate pairs, at
+scale, from the same signature matrices (the code is in :mod:`provenance.candidates`).
 
 Signatures live in one ``(articles x num_perm)`` matrix per granularity
 (4 bytes a value: 1M articles at 128 permutations and two granularities take
@@ -47,24 +48,33 @@ estimate, exactly as before.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 import numpy as np
 
+from ..codec import decode_document
 from ..config import DEFAULT_SETTINGS, Settings
+from ..errors import IndexStoreError
 from ..fingerprint.hashing import scheme_width
-from ..model import GRANULARITIES, Signature
-from . import CandidateIndex
+from ..model import GRANULARITIES, Document, Signature
+from .base import AddReport, CandidateIndex, IndexEntry, IndexInfo, StoredArticle
 
 
 class MemoryIndex(CandidateIndex):
-    """Signatures held in this process as matrices; gone when it ends."""
+    """Signatures (and the documents added with them) held in this process
+    as matrices; gone when it ends. ``open_index("memory://")`` makes one."""
+
+    location = "<memory>"
 
     def __init__(self, settings: Settings = DEFAULT_SETTINGS):
         super().__init__(settings)
         self._ids: list[str] = []
         self._rows: dict[str, int] = {}
         self._signatures: dict[str, Signature] = {}
-        dtype = np.uint64 if scheme_width(settings.minhash_scheme) == 64 else np.uint32
-        self._matrix = {g: np.empty((0, settings.num_perm), dtype=dtype) for g in GRANULARITIES}
+        #: What add_documents stored, by id (an id added by add() has none).
+        self._stored: dict[str, StoredArticle] = {}
+        dtype = np.uint64 if scheme_width(settings.fingerprint.minhash_scheme) == 64 else np.uint32
+        self._matrix = {g: np.empty((0, settings.fingerprint.num_perm), dtype=dtype) for g in GRANULARITIES}
         self._pending: dict[str, list[np.ndarray]] = {g: [] for g in GRANULARITIES}
 
     def add(self, signature: Signature) -> None:
@@ -76,7 +86,48 @@ class MemoryIndex(CandidateIndex):
         for granularity in GRANULARITIES:
             self._pending[granularity].append(signature.values[granularity])
 
-    def matrix(self, granularity: str) -> np.ndarray:
+    def add_documents(self, entries: Iterable[StoredArticle], *, replace: bool = False) -> AddReport:
+        """As the persistent backends do; all or nothing only in that a
+        signature of other parameters is refused before anything is stored."""
+        entries = list(entries)
+        wanted = (self.settings.fingerprint.num_perm, self.settings.fingerprint.seed, self.settings.fingerprint.minhash_scheme)
+        for entry in entries:
+            if (entry.signature.num_perm, entry.signature.seed, entry.signature.scheme) != wanted:
+                raise IndexStoreError(f"signature of {entry.id!r} does not match the index's parameters")
+        added, replaced, unchanged, conflicts = [], [], [], []
+        for entry in entries:
+            if entry.id in self._rows:
+                known = self._stored.get(entry.id)
+                if entry.digest and known is not None and known.digest == entry.digest:
+                    unchanged.append(entry.id)
+                    continue
+                if not replace:
+                    conflicts.append(entry.id)
+                    continue
+                self.remove([entry.id])
+                replaced.append(entry.id)
+            else:
+                added.append(entry.id)
+            self.add(entry.signature)
+            self._stored[entry.id] = entry
+        return AddReport(tuple(added), tuple(replaced), tuple(unchanged), tuple(conflicts))
+
+    def remove(self, keys: Iterable[str]) -> tuple[str, ...]:
+        removed = tuple(k for k in dict.fromkeys(keys) if k in self._rows)
+        if removed:
+            keep = np.ones(len(self._ids), dtype=bool)
+            keep[[self._rows[k] for k in removed]] = False
+            for granularity in GRANULARITIES:
+                self._matrix[granularity] = self._values(granularity)[keep]
+            for key in removed:
+                del self._signatures[key]
+                self._stored.pop(key, None)
+            self._ids = [key for key, kept in zip(self._ids, keep.tolist()) if kept]
+            self._rows = {key: row for row, key in enumerate(self._ids)}
+        return removed
+
+    def _values(self, granularity: str) -> np.ndarray:
+        """The stored signatures' values at ``granularity``, one row per article."""
         pending = self._pending[granularity]
         if pending:
             self._matrix[granularity] = np.concatenate([self._matrix[granularity], np.stack(pending)])
@@ -89,7 +140,7 @@ class MemoryIndex(CandidateIndex):
         datasketch lays them out for the threshold (:meth:`bands`)."""
         out = {}
         for granularity, (b, r) in self.bands().items():
-            matrix = self.matrix(granularity)
+            matrix = self._values(granularity)
             equal = matrix[:, : b * r] == signature.values[granularity][: b * r]
             out[granularity] = equal.reshape(len(matrix), b, r).all(axis=2).any(axis=1)
         return out
@@ -108,7 +159,7 @@ class MemoryIndex(CandidateIndex):
         best = np.zeros(len(self._ids))
         for granularity, hits in self._collisions(signature).items():
             collided |= hits
-            shares = (self.matrix(granularity) == signature.values[granularity]).mean(axis=1)
+            shares = (self._values(granularity) == signature.values[granularity]).mean(axis=1)
             best = np.maximum(best, shares / thresholds[granularity])
         found = [(self._ids[i], float(best[i])) for i in np.flatnonzero(collided & (best >= 1.0))]
         found.sort(key=lambda item: (-item[1], item[0]))
@@ -117,13 +168,32 @@ class MemoryIndex(CandidateIndex):
     def signature_of(self, key: str) -> Signature:
         return self._signatures[key]
 
+    def documents(self, keys: Iterable[str]) -> dict[str, Document]:
+        found = {}
+        for key in dict.fromkeys(keys):
+            stored = self._stored.get(key)
+            if stored is None or stored.document is None:
+                if key in self._rows:
+                    raise IndexStoreError(f"{self.location}: {key!r} was indexed without its text")
+                raise KeyError(key)
+            found[key] = decode_document(stored.document)
+        return found
+
+    def digests(self, keys: Iterable[str]) -> dict[str, str]:
+        return {k: self._stored[k].digest for k in keys if k in self._stored and self._stored[k].digest}
+
+    def entries(self) -> Iterator[IndexEntry]:
+        for key in sorted(self._ids):
+            s = self._stored.get(key)
+            yield (IndexEntry(key, None, None, None, None, 0) if s is None
+                   else IndexEntry(key, s.title, s.outlet, s.published, s.origin, s.words))
+
+    def info(self) -> IndexInfo:
+        return IndexInfo(self.location, self.backend, len(self), self.settings.fingerprint_parameters(),
+                         self.bands(), None)
+
     def __contains__(self, key: object) -> bool:
         return key in self._rows
 
     def __len__(self) -> int:
         return len(self._ids)
-
-
-# --- candidate pairs of a whole corpus ------------------------------------------------
-
-

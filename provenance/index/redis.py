@@ -2,14 +2,14 @@
 
 Select it with ``redis://host:port/db`` (``rediss://`` for TLS; a
 ``?prefix=NAME`` query parameter or ``prefix=`` namespaces the keys, default
-``provenance``). Needs the optional extra: ``pip install 'provenance[redis]'``.
+``provenance``). Needs the optional extra: ``pip install 'provenance-news[redis]'``.
 
 Keys under the prefix ``P``::
 
     P:meta         hash  format, fingerprint parameters, LSH bands, generation
     P:articles     hash  id -> JSON metadata and text digest
-    P:signatures   hash  id -> signature bytes (codec.py)
-    P:documents    hash  id -> analysed document bytes (codec.py)
+    P:signatures   hash  id -> signature bytes (provenance.codec)
+    P:documents    hash  id -> analysed document bytes (provenance.codec)
     P:lsh:words:*, P:lsh:content:*   datasketch MinHashLSH Redis storage
 
 The LSH buckets are datasketch's own (``MinHashLSH(storage_config={'type':
@@ -24,6 +24,10 @@ queries skip. Concurrent writers each commit atomically.
 
 LSH bands depend on the thresholds, so the index records the bands it was
 built with and refuses queries whose thresholds would band differently.
+
+As for SQLite, format 1 stored documents as zlib-compressed JSON and format 2
+as :mod:`provenance.codec` blobs; both are read, and the first add to a
+format-1 index marks it format 2 (older versions then refuse it).
 """
 
 from __future__ import annotations
@@ -32,18 +36,27 @@ import json
 import urllib.parse
 from collections.abc import Iterable, Iterator
 
-from ..version import __version__
+from ..candidates.bands import RECALL_WEIGHTS
+from ..codec import decode_document, decode_signature, encode_signature
 from ..config import DEFAULT_SETTINGS, Settings
 from ..errors import IncompatibleIndexError, IndexStoreError
-from ..model import GRANULARITIES, Signature
-from ..model import Document
-from ..candidates.bands import RECALL_WEIGHTS
-from . import AddReport, CandidateIndex, IndexEntry, IndexInfo, check_parameters
-from .codec import StoredArticle, decode_document, decode_signature, encode_signature, stored_article
+from ..model import GRANULARITIES, Document, Signature
+from ..version import __version__
+from .base import (
+    AddReport,
+    CandidateIndex,
+    IndexEntry,
+    IndexInfo,
+    StoredArticle,
+    check_parameters,
+    stored_article,
+)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Formats this version reads (see the module docstring).
+READABLE_FORMATS = ("1", "2")
 DEFAULT_PREFIX = "provenance"
-_INSTALL_HINT = "the Redis index needs redis-py: pip install 'provenance[redis]'"
+_INSTALL_HINT = "the Redis index needs redis-py: pip install 'provenance-news[redis]'"
 # Ids per HMGET and per LSH insertion flush.
 _CHUNK = 1000
 
@@ -124,10 +137,11 @@ class RedisIndex(CandidateIndex):
             meta = self._meta()
         except self._errors as exc:
             raise IndexStoreError(f"{self.location}: cannot read the index: {exc}") from None
-        if meta.get("format") != str(FORMAT_VERSION):
+        if meta.get("format") not in READABLE_FORMATS:
             raise IndexStoreError(
                 f"{self.location} has index format {meta.get('format')!r}; this version reads "
-                f"format {FORMAT_VERSION}: rebuild the index"
+                f"formats {', '.join(READABLE_FORMATS)}: rebuild the index (delete its keys and "
+                f"'provenance index add --index URL SOURCES...')"
             )
         check_parameters(self.location, json.loads(meta["parameters"]), self.settings)
         stored = {g: tuple(v) for g, v in json.loads(meta["bands"]).items()}
@@ -152,7 +166,7 @@ class RedisIndex(CandidateIndex):
         }
         # prepickle=False: keys are the ids' UTF-8 bytes, so nothing read
         # back from a shared server is ever unpickled.
-        return MinHashLSH(threshold=threshold, num_perm=self.settings.num_perm, weights=RECALL_WEIGHTS,
+        return MinHashLSH(threshold=threshold, num_perm=self.settings.fingerprint.num_perm, weights=RECALL_WEIGHTS,
                           storage_config=config, prepickle=False)
 
     def _call(self, what: str, function, *args):
@@ -173,7 +187,7 @@ class RedisIndex(CandidateIndex):
         known = self.digests(e.id for e in entries)
         added, replaced, unchanged, conflicts, todo = [], [], [], [], {}
         for entry in entries:
-            if entry.signature.num_perm != self.settings.num_perm or entry.signature.scheme != self.settings.minhash_scheme:
+            if entry.signature.num_perm != self.settings.fingerprint.num_perm or entry.signature.scheme != self.settings.fingerprint.minhash_scheme:
                 raise IndexStoreError(f"signature of {entry.id!r} does not match the index's parameters")
             stored = known.get(entry.id)
             if stored is not None and entry.digest and stored == entry.digest:
@@ -203,6 +217,8 @@ class RedisIndex(CandidateIndex):
                 pipe.hset(self._keys["documents"], entry.id, entry.document)
             else:
                 pipe.hdel(self._keys["documents"], entry.id)
+        # New documents are in this format's encoding: see the module docstring.
+        pipe.hset(self._keys["meta"], "format", str(FORMAT_VERSION))
         pipe.hincrby(self._keys["meta"], "generation", 1)
         pipe.execute()
         return AddReport(tuple(added), tuple(replaced), tuple(unchanged), tuple(conflicts))
@@ -291,7 +307,11 @@ class RedisIndex(CandidateIndex):
                 if key in self:
                     raise IndexStoreError(f"{self.location}: {key!r} was indexed without its text; re-add it")
                 raise KeyError(key)
-            found[key] = decode_document(blob)
+            try:
+                found[key] = decode_document(blob)
+            except ValueError as exc:
+                raise IndexStoreError(f"{self.location}: the stored document of {key!r} cannot be read ({exc}); "
+                                      "re-add it with 'provenance index add --replace --index URL SOURCES...'") from None
         return found
 
     def digests(self, keys: Iterable[str]) -> dict[str, str]:

@@ -1,17 +1,17 @@
 """The SQLite index: one file holding signatures, LSH buckets and analysed documents.
 
-Layout (``FORMAT_VERSION`` 1)::
+Layout (``FORMAT_VERSION`` 2)::
 
     meta(key, value)                      format, fingerprint parameters, generation
     articles(doc, id, ..., block, slot,   one row per article: metadata, text digest,
-             signature, document)         signature, analysed document (codec.py)
+             signature, document)         signature, analysed document (provenance.codec)
     postings(term, doc)                   word-shingle signature, one row per position
     blocks(block, docs, hashes)           content-word signatures, packed 4096 a block
 
 How a query finds the same answer as the in-memory index, fast
 ---------------------------------------------------------------
 With the project's recall-weighted LSH, bands are one row wide (see
-:data:`provenance.index.RECALL_WEIGHTS`): "collides in band i" is "has the
+:data:`provenance.candidates.bands.RECALL_WEIGHTS`): "collides in band i" is "has the
 same hash value at position i", and the number of positions two signatures
 share *is* their Jaccard estimate. So the index counts shared positions per
 stored article and never needs to load most signatures.
@@ -38,11 +38,15 @@ Writes run in ``BEGIN IMMEDIATE`` transactions: an add is all or nothing, a
 killed process leaves the file as it was, and concurrent writers queue on the
 busy timeout. The journal is WAL, so readers never block the writer or each
 other; a query reads one consistent snapshot.
+
+Format 1 stored documents as zlib-compressed JSON; format 2 as
+:mod:`provenance.codec` blobs. Both are read (the codec tells them apart);
+the first add to a format-1 index marks it format 2, so that older
+versions, which cannot read the new blobs, refuse it instead of failing on them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -52,26 +56,37 @@ from pathlib import Path
 
 import numpy as np
 
-from ..version import __version__
+from ..codec import decode_document, decode_signature, signature_dtype
 from ..config import DEFAULT_SETTINGS, Settings
 from ..errors import IndexStoreError
-from ..model import Signature
-from ..model import Document
-from . import AddReport, CandidateIndex, IndexEntry, IndexInfo, check_parameters
-from .codec import StoredArticle, decode_document, decode_signature, encode_signature, signature_dtype, stored_article
+from ..model import Document, Signature
+from ..version import __version__
+from .base import (
+    AddReport,
+    CandidateIndex,
+    IndexEntry,
+    IndexInfo,
+    StoredArticle,
+    check_parameters,
+    stored_article,
+    text_digest,  # noqa: F401 - its old home, still imported from here
+)
+from .sqlite_tables import (
+    CHUNK,
+    ContentMatrix,
+    Transaction,
+    Writer,
+    band_hits,
+    bounds,
+    chunks,
+    word_terms,
+)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Formats this version reads (see the module docstring).
+READABLE_FORMATS = ("1", "2")
 #: Seconds a writer waits for another writer's transaction before giving up.
 DEFAULT_TIMEOUT = 60.0
-#: Content signatures per stored block: big enough that loading is a few
-#: large reads, small enough that an append rewrites little.
-BLOCK_ROWS = 4096
-_SLOT_SHIFT = 32
-_VALUE_MASK = (1 << _SLOT_SHIFT) - 1
-# Bound parameters per statement stay well under SQLite's limit.
-_CHUNK = 500
-# Postings held back per transaction, to insert in term order (~100 MB at most).
-_POSTINGS_BUFFER = 1_000_000
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
@@ -89,11 +104,6 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS postings (term INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (term, doc)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS blocks (block INTEGER PRIMARY KEY, docs BLOB NOT NULL, hashes BLOB NOT NULL)",
 )
-
-
-def text_digest(text: str) -> str:
-    """Identity of an article's text, to tell an unchanged re-add from an update."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class SqliteIndex(CandidateIndex):
@@ -118,8 +128,8 @@ class SqliteIndex(CandidateIndex):
                 f"no index at {self.location}: build one with "
                 f"'provenance index add --index {self.location} SOURCES...'"
             )
-        self._dtype = signature_dtype(settings.minhash_scheme)
-        self._matrix: _ContentMatrix | None = None
+        self._dtype = signature_dtype(settings.fingerprint.minhash_scheme)
+        self._matrix: ContentMatrix | None = None
         self._count: tuple[str, int] | None = None
         self._connection = self._connect(create, timeout)
         try:
@@ -157,10 +167,11 @@ class SqliteIndex(CandidateIndex):
                 raise IndexStoreError(f"{self.location} is not a provenance index (no meta table)")
             self._initialise()
         meta = self._meta()
-        if meta.get("format") != str(FORMAT_VERSION):
+        if meta.get("format") not in READABLE_FORMATS:
             raise IndexStoreError(
                 f"{self.location} has index format {meta.get('format')!r}; this version of provenance "
-                f"reads format {FORMAT_VERSION}: rebuild the index"
+                f"reads formats {', '.join(READABLE_FORMATS)}: rebuild the index (delete it and "
+                f"'provenance index add --index {self.location} SOURCES...')"
             )
         check_parameters(self.location, json.loads(meta["parameters"]), self.settings)
 
@@ -191,11 +202,15 @@ class SqliteIndex(CandidateIndex):
             detail += " (another process is writing to the index; try again when it has finished)"
         return IndexStoreError(f"{self.location}: {what} the index: {detail}")
 
-    def _write(self) -> _Transaction:
-        return _Transaction(self, "BEGIN IMMEDIATE", "cannot write to")
+    def _write(self) -> Transaction:
+        return Transaction(self._connection, "BEGIN IMMEDIATE", lambda exc: self._error("cannot write to", exc))
 
-    def _read(self) -> _Transaction:
-        return _Transaction(self, "BEGIN", "cannot read")
+    def _read(self) -> Transaction:
+        return Transaction(self._connection, "BEGIN", lambda exc: self._error("cannot read", exc))
+
+    def _writer(self) -> Writer:
+        """The buffered writer of one write transaction (call inside it)."""
+        return Writer(self._connection, self.settings.fingerprint.num_perm, self._dtype, self._decode_signature)
 
     # --- writing ------------------------------------------------------------------
 
@@ -213,7 +228,11 @@ class SqliteIndex(CandidateIndex):
         """
         added, replaced, unchanged, conflicts = [], [], [], []
         with self._write():
-            writer = _Writer(self)
+            # New documents are written in this format's encoding (see the module
+            # docstring); a no-op but for the first add to a format-1 index.
+            self._connection.execute("UPDATE meta SET value = ? WHERE key = 'format' AND value != ?",
+                                     (str(FORMAT_VERSION), str(FORMAT_VERSION)))
+            writer = self._writer()
             for entry in entries:
                 self._check_signature(entry.signature)
                 row = self._connection.execute("SELECT doc, digest FROM articles WHERE id = ?", (entry.id,)).fetchone()
@@ -236,7 +255,7 @@ class SqliteIndex(CandidateIndex):
         """Remove ``keys`` in one transaction; returns the ids that were indexed."""
         removed = []
         with self._write():
-            writer = _Writer(self)
+            writer = self._writer()
             for key in dict.fromkeys(keys):
                 row = self._connection.execute("SELECT doc FROM articles WHERE id = ?", (key,)).fetchone()
                 if row is not None:
@@ -247,17 +266,12 @@ class SqliteIndex(CandidateIndex):
 
     def _check_signature(self, signature: Signature) -> None:
         made = (signature.num_perm, signature.seed, signature.scheme)
-        wanted = (self.settings.num_perm, self.settings.seed, self.settings.minhash_scheme)
+        wanted = (self.settings.fingerprint.num_perm, self.settings.fingerprint.seed, self.settings.fingerprint.minhash_scheme)
         if made != wanted:
             raise IndexStoreError(
                 f"signature of {signature.id!r} was made with num_perm, seed, scheme = {made}; "
                 f"the index holds {wanted}"
             )
-
-    def _word_terms(self, signature: Signature) -> list[int]:
-        values = np.asarray(signature.values["words"], dtype=np.uint64) & np.uint64(_VALUE_MASK)
-        slots = np.arange(self.settings.num_perm, dtype=np.uint64) << np.uint64(_SLOT_SHIFT)
-        return (slots | values).tolist()
 
     # --- reading ------------------------------------------------------------------
 
@@ -265,22 +279,22 @@ class SqliteIndex(CandidateIndex):
         s = self.settings
         return decode_signature(key, blob, s.num_perm, s.seed, s.minhash_scheme)
 
-    def _current_matrix(self) -> _ContentMatrix:
+    def _current_matrix(self) -> ContentMatrix:
         """The content signatures of this snapshot (call inside a read transaction)."""
         generation = self._connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]
         if self._matrix is None or self._matrix.generation != generation:
             rows = self._connection.execute("SELECT docs, hashes FROM blocks ORDER BY block").fetchall()
-            self._matrix = _ContentMatrix.load(generation, rows, self.settings.num_perm, self._dtype)
+            self._matrix = ContentMatrix.load(generation, rows, self.settings.fingerprint.num_perm, self._dtype)
         return self._matrix
 
     def _word_counts(self, signature: Signature) -> dict[int, int]:
-        terms = self._word_terms(signature)
+        terms = word_terms(signature)
         sql = f"SELECT doc, COUNT(*) FROM postings WHERE term IN ({','.join('?' * len(terms))}) GROUP BY doc"
         return dict(self._connection.execute(sql, terms).fetchall())
 
     def _signatures_by_doc(self, docs: list[int]) -> dict[int, Signature]:
         found: dict[int, Signature] = {}
-        for chunk in _chunks(docs):
+        for chunk in chunks(docs):
             rows = self._connection.execute(
                 f"SELECT doc, id, signature FROM articles WHERE doc IN ({','.join('?' * len(chunk))})", chunk
             )
@@ -294,7 +308,7 @@ class SqliteIndex(CandidateIndex):
                 matrix = self._current_matrix()
                 b, r = self.bands()["content"]
                 shared = matrix.equal(signature.values["content"])
-                docs = set(matrix.docs[_band_hits(shared, b, r)].tolist())
+                docs = set(matrix.docs[band_hits(shared, b, r)].tolist())
                 docs.update(self._word_counts(signature))
                 stored = self._signatures_by_doc(sorted(docs))
         except sqlite3.Error as exc:
@@ -310,7 +324,7 @@ class SqliteIndex(CandidateIndex):
         """:meth:`CandidateIndex.best` by counting shared positions (see the
         module docstring): only articles whose counts can pass are loaded and
         checked with the in-memory index's own estimate and band test."""
-        n = self.settings.num_perm
+        n = self.settings.fingerprint.num_perm
         thresholds = self.thresholds()
         try:
             with self._read():
@@ -324,9 +338,9 @@ class SqliteIndex(CandidateIndex):
                         extra[doc] = count  # not in the blocks: cannot happen in one snapshot, but stay exact
                     else:
                         words[row] = count
-                bounds = _bounds(words, content, n, thresholds, floors)
-                rows = np.flatnonzero(bounds > 0)
-                ranked = sorted(((float(bounds[i]), int(matrix.docs[i])) for i in rows), key=lambda x: (-x[0], x[1]))
+                ratios = bounds(words, content, n, thresholds, floors)
+                rows = np.flatnonzero(ratios > 0)
+                ranked = sorted(((float(ratios[i]), int(matrix.docs[i])) for i in rows), key=lambda x: (-x[0], x[1]))
                 ranked += [(float("inf"), doc) for doc in extra]
                 return self._verify(signature, ranked, limit, floors)
         except sqlite3.Error as exc:
@@ -338,8 +352,8 @@ class SqliteIndex(CandidateIndex):
         best bound first, until no remaining bound can enter the first ``limit``."""
         bands = self.bands()
         found: list[tuple[str, float]] = []
-        for start in range(0, len(ranked), _CHUNK):
-            batch = ranked[start : start + _CHUNK]
+        for start in range(0, len(ranked), CHUNK):
+            batch = ranked[start : start + CHUNK]
             if limit is not None and len(found) >= limit:
                 kth = sorted(found, key=lambda item: (-item[1], item[0]))[limit - 1][1]
                 if batch[0][0] < kth:
@@ -364,14 +378,14 @@ class SqliteIndex(CandidateIndex):
     def documents(self, keys: Iterable[str]) -> dict[str, Document]:
         wanted = list(dict.fromkeys(keys))
         found: dict[str, Document] = {}
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted):
             rows = self._connection.execute(
                 f"SELECT id, document FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
             )
             for key, blob in rows:
                 if blob is None:
                     raise IndexStoreError(f"{self.location}: {key!r} was indexed without its text; re-add it")
-                found[key] = decode_document(blob)
+                found[key] = _decoded(self.location, key, blob)
         missing = [k for k in wanted if k not in found]
         if missing:
             raise KeyError(missing[0])
@@ -379,7 +393,7 @@ class SqliteIndex(CandidateIndex):
 
     def digests(self, keys: Iterable[str]) -> dict[str, str]:
         found: dict[str, str] = {}
-        for chunk in _chunks(list(keys)):
+        for chunk in chunks(list(keys)):
             rows = self._connection.execute(
                 f"SELECT id, digest FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
             )
@@ -415,188 +429,10 @@ class SqliteIndex(CandidateIndex):
         self._connection.close()
 
 
-class _ContentMatrix:
-    """Every stored content signature, one row per block slot, for a vectorised scan."""
-
-    def __init__(self, generation: str, docs: np.ndarray, hashes: np.ndarray):
-        self.generation = generation
-        #: doc id per row; 0 marks a removed article's row.
-        self.docs = docs
-        #: positions x rows, so each position compares one contiguous array.
-        self.columns = np.ascontiguousarray(hashes.T)
-        self._removed = docs == 0 if np.any(docs == 0) else None
-        self._rows: dict[int, int] | None = None
-
-    @classmethod
-    def load(cls, generation: str, blocks: list[tuple[bytes, bytes]], num_perm: int, dtype: np.dtype) -> _ContentMatrix:
-        if not blocks:
-            return cls(generation, np.zeros(0, dtype=np.int64), np.zeros((0, num_perm), dtype=dtype))
-        docs = np.concatenate([np.frombuffer(d, dtype="<i8") for d, _ in blocks])
-        hashes = np.concatenate([np.frombuffer(h, dtype=dtype).reshape(-1, num_perm) for _, h in blocks])
-        return cls(generation, docs, hashes)
-
-    def equal(self, values: np.ndarray) -> np.ndarray:
-        """rows x positions: where each stored signature equals ``values``."""
-        shared = self.columns == np.asarray(values, dtype=self.columns.dtype)[:, None]
-        if self._removed is not None:
-            shared[:, self._removed] = False
-        return shared.T
-
-    def counts(self, values: np.ndarray) -> np.ndarray:
-        """Shared positions with ``values``, per row (0 for removed rows).
-
-        One comparison per position into a reused buffer, summed as small
-        integers: three times faster than summing into int64."""
-        values = np.asarray(values, dtype=self.columns.dtype)
-        total = np.zeros(len(self.docs), dtype=np.uint8 if len(values) < 256 else np.uint16)
-        shared = np.empty(len(self.docs), dtype=bool)
-        for position in range(len(values)):
-            np.equal(self.columns[position], values[position], out=shared)
-            total += shared.view(np.uint8)
-        if self._removed is not None:
-            total[self._removed] = 0
-        return total
-
-    def row_of(self, doc: int) -> int | None:
-        if self._rows is None:
-            self._rows = {int(d): i for i, d in enumerate(self.docs.tolist()) if d}
-        return self._rows.get(doc)
-
-
-class _Writer:
-    """Buffers one write transaction's postings and block changes.
-
-    Postings go in in term order (consecutive inserts then land on the same
-    B-tree pages); each touched block is rewritten once, at the end.
-    """
-
-    def __init__(self, index: SqliteIndex):
-        self.index = index
-        self.connection = index._connection
-        self.postings: list[tuple[int, int]] = []
-        self.blocks: dict[int, tuple[list[int], list[np.ndarray]]] = {}
-        last = self.connection.execute("SELECT block, length(docs) FROM blocks ORDER BY block DESC LIMIT 1").fetchone()
-        self.tail = (last[0], last[1] // 8) if last else (0, 0)
-
-    def _block(self, block: int) -> tuple[list[int], list[np.ndarray]]:
-        if block not in self.blocks:
-            row = self.connection.execute("SELECT docs, hashes FROM blocks WHERE block = ?", (block,)).fetchone()
-            n = self.index.settings.num_perm
-            if row is None:
-                self.blocks[block] = ([], [])
-            else:
-                docs = np.frombuffer(row[0], dtype="<i8").tolist()
-                hashes = list(np.frombuffer(row[1], dtype=self.index._dtype).reshape(-1, n))
-                self.blocks[block] = (docs, hashes)
-        return self.blocks[block]
-
-    def insert(self, entry: StoredArticle) -> None:
-        block, used = self.tail
-        if used >= BLOCK_ROWS:
-            block, used = block + 1, 0
-        self.tail = (block, used + 1)
-        cursor = self.connection.execute(
-            "INSERT INTO articles (id, title, outlet, published, url, origin, words, digest, block, slot,"
-            " signature, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (entry.id, entry.title, entry.outlet, entry.published, entry.url, entry.origin, entry.words,
-             entry.digest, block, used, encode_signature(entry.signature), entry.document),
-        )
-        doc = cursor.lastrowid
-        docs, hashes = self._block(block)
-        docs.append(doc)
-        hashes.append(np.asarray(entry.signature.values["content"], dtype=self.index._dtype))
-        self.postings.extend((term, doc) for term in self.index._word_terms(entry.signature))
-        if len(self.postings) >= _POSTINGS_BUFFER:
-            self._flush_postings()
-
-    def delete(self, doc: int) -> None:
-        # Postings of a replaced article must be gone before its new ones land.
-        self._flush_postings()
-        key, blob, block, slot = self.connection.execute(
-            "SELECT id, signature, block, slot FROM articles WHERE doc = ?", (doc,)
-        ).fetchone()
-        signature = self.index._decode_signature(key, blob)
-        self.connection.executemany(
-            "DELETE FROM postings WHERE term = ? AND doc = ?", ((t, doc) for t in self.index._word_terms(signature))
-        )
-        self.connection.execute("DELETE FROM articles WHERE doc = ?", (doc,))
-        docs, _ = self._block(block)
-        docs[slot] = 0  # the row stays, marked removed, so other rows keep their slots
-
-    def _flush_postings(self) -> None:
-        self.postings.sort()
-        self.connection.executemany("INSERT INTO postings (term, doc) VALUES (?, ?)", self.postings)
-        self.postings.clear()
-
-    def finish(self) -> None:
-        self._flush_postings()
-        n = self.index.settings.num_perm
-        for block, (docs, hashes) in sorted(self.blocks.items()):
-            packed = np.array(hashes, dtype=self.index._dtype).reshape(-1, n) if hashes else np.zeros((0, n), self.index._dtype)
-            self.connection.execute(
-                "INSERT OR REPLACE INTO blocks (block, docs, hashes) VALUES (?, ?, ?)",
-                (block, np.asarray(docs, dtype="<i8").tobytes(), packed.tobytes()),
-            )
-        if self.blocks:
-            # Readers cache the blocks; a new generation tells them to reload.
-            self.connection.execute(
-                "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'"
-            )
-
-
-class _Transaction:
-    """``BEGIN [IMMEDIATE]`` ... ``COMMIT``, or ``ROLLBACK`` on any exception.
-
-    IMMEDIATE takes the write lock up front, so two writers queue on the busy
-    timeout instead of one failing when it tries to upgrade a read lock.
-    """
-
-    def __init__(self, index: SqliteIndex, begin: str, what: str):
-        self.index, self.begin, self.what = index, begin, what
-
-    def __enter__(self) -> None:
-        try:
-            self.index._connection.execute(self.begin)
-        except sqlite3.Error as exc:
-            raise self.index._error(self.what, exc) from None
-
-    def __exit__(self, kind, value, traceback) -> None:
-        connection = self.index._connection
-        if kind is None:
-            try:
-                connection.execute("COMMIT")
-                return
-            except sqlite3.Error as exc:
-                connection.execute("ROLLBACK")
-                raise self.index._error(self.what, exc) from None
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
-        if isinstance(value, sqlite3.Error):
-            raise self.index._error(self.what, value) from None
-
-
-def _bounds(words: np.ndarray, content: np.ndarray, num_perm: int, thresholds: dict[str, float],
-            floors: dict[str, float] | None) -> np.ndarray:
-    """Per row, the ratio :meth:`CandidateIndex.query` ranks by, computed from
-    shared-position counts (an upper bound when word hashes were folded), or 0
-    when the counts cannot pass the thresholds and ``floors``."""
-    word_ratio = (words.astype(np.float64) / num_perm) / thresholds["words"]
-    content_ratio = (content.astype(np.float64) / num_perm) / thresholds["content"]
-    ratio = np.maximum(word_ratio, content_ratio)
-    keep = ratio >= 1.0
-    if floors:
-        keep &= (words.astype(np.float64) / num_perm >= floors["words"]) | (
-            content.astype(np.float64) / num_perm >= floors["content"])
-    return np.where(keep, ratio, 0.0)
-
-
-def _band_hits(shared: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """Rows (of a rows x positions equality matrix) colliding in some LSH band."""
-    if not len(shared):
-        return np.zeros(0, dtype=bool)
-    return np.all(shared[:, : bands * rows].reshape(len(shared), bands, rows), axis=2).any(axis=1)
-
-
-def _chunks(items: list) -> Iterator[list]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
+def _decoded(location: str, key: str, blob: bytes) -> Document:
+    """The stored document of ``key``, or an error saying how to replace an unreadable one."""
+    try:
+        return decode_document(blob)
+    except ValueError as exc:
+        raise IndexStoreError(f"{location}: the stored document of {key!r} cannot be read ({exc}); "
+                              f"re-add it with 'provenance index add --replace --index {location} SOURCES...'") from None

@@ -49,7 +49,7 @@ def _direction(
         vote(earlier, weights.date_points, f"published {earlier.published}, before {later.id} ({later.published})")
     for one, other in ((a, b), (b, a)):
         if one.is_wire and not other.is_wire:
-            vote(one, weights.wire_points, f"wire copy ({_wire_mark(one)}); {other.id} is not")
+            vote(one, weights.wire_points, f"wire copy ({wire_mark(one)}); {other.id} is not")
         names = _credit_names(one)
         if names and _credits_in_attribution(other, names):
             vote(one, weights.credit_points, f"{other.id} credits {one.outlet or one.id}")
@@ -68,7 +68,7 @@ def _direction(
     return source, derived, tuple(reasons[source.id])
 
 
-def _wire_mark(document: Document) -> str:
+def wire_mark(document: Document) -> str:
     for attribution in document.attributions:
         if attribution.kind == "dateline":
             return f"dateline '{attribution.text}'"

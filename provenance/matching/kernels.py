@@ -8,13 +8,13 @@ from collections.abc import Sequence
 import numpy as np
 from numba import njit
 
-from ..analysis.tokens import _fold_token
-from ..engine.hashtable import _HashTable, _slot
-from ..fingerprint.hashing import _FNV_OFFSET, _FNV_PRIME
-from ..fingerprint.kernels import _code_units, _fmix64, _hashed_tokens, _text_kind
+from ..analysis.tokens import fold_token
+from ..engine.hashtable import HashTable, table_slot
+from ..fingerprint.hashing import FNV_OFFSET, FNV_PRIME
+from ..fingerprint.kernels import code_units, fmix64, hashed_tokens, text_kind
 
 
-class IdTable(_HashTable):
+class IdTable(HashTable):
     """64-bit hash -> id, numbered from 0 in order of first use."""
 
     def __init__(self) -> None:
@@ -32,7 +32,7 @@ class IdTable(_HashTable):
 def _assign(keys, values, hashes, next_id, out):
     mask = np.uint64(len(keys) - 1)
     for i in range(len(hashes)):
-        j = _slot(keys, hashes[i], mask)
+        j = table_slot(keys, hashes[i], mask)
         if keys[j] == 0:
             keys[j] = hashes[i]
             values[j] = next_id
@@ -48,16 +48,16 @@ def sentence_token_hashes(texts: Sequence[str]):
     the folded tokens at an array of positions). None for texts beyond the BMP or
     holding a lone surrogate (the Python tokeniser takes those)."""
     joined = "\n".join(texts)
-    kind = _text_kind(joined)
+    kind = text_kind(joined)
     if kind == "python":
         return None
-    hashes, token_start, token_end, offsets, starts = _hashed_tokens(texts, joined, _code_units(joined, kind))
+    hashes, token_start, token_end, offsets, starts = hashed_tokens(texts, joined, code_units(joined, kind))
     rows = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(offsets))
     base = starts[rows]
     spans = np.stack([token_start - base, token_end - base], axis=1)
 
     def folded(at: np.ndarray) -> list[str]:
-        return [_fold_token(joined[a:b]) for a, b in zip(token_start[at].tolist(), token_end[at].tolist())]
+        return [fold_token(joined[a:b]) for a, b in zip(token_start[at].tolist(), token_end[at].tolist())]
 
     return hashes, rows, spans, folded
 
@@ -90,8 +90,8 @@ def char_gram_ids(tokens: Sequence[str], table: IdTable) -> tuple[np.ndarray, np
 @njit(cache=True, nogil=True)
 def _gram_hash(codes, w0, length, offset, n):
     """Hash of characters [offset, offset + n) of " " + codes[w0:w0 + length - 2] + " "."""
-    h = np.uint64(_FNV_OFFSET)
-    prime = np.uint64(_FNV_PRIME)
+    h = np.uint64(FNV_OFFSET)
+    prime = np.uint64(FNV_PRIME)
     for p in range(offset, offset + n):
         if p == 0 or p == length - 1:
             c = np.uint64(32)
@@ -99,7 +99,7 @@ def _gram_hash(codes, w0, length, offset, n):
             c = np.uint64(codes[w0 + p - 1])
         h = (h ^ c) * prime
     h = (h ^ np.uint64(n)) * prime
-    h = _fmix64(h)
+    h = fmix64(h)
     if h == 0:
         h = np.uint64(1)
     return h

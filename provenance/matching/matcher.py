@@ -127,3 +127,9 @@ def _load_entry_points() -> None:
         _LOADED.append(True)
         for name, factory in entry_point_factories(ENTRY_POINT_GROUP):
             _MATCHERS.setdefault(name, factory)
+
+
+def unregister_matcher(name: str) -> None:
+    """Take the matcher ``name`` out of the registry (the built-in stays)."""
+    if name != "tfidf":
+        _MATCHERS.pop(name, None)

@@ -1,6 +1,30 @@
 """The scan: every stage from reading to stories, run by an executor."""
 
-from .executors import default_jobs
-from .scan import compare, scan, scan_articles
+from .executors import (
+    Executor,
+    InProcess,
+    Processes,
+    default_jobs,
+    executor_names,
+    make_executor,
+    one_blas_thread,
+    register_executor,
+)
+from .scan import ScanStats, compare, scan, scan_articles
+from .stages import WorkerState
 
-__all__ = ["compare", "default_jobs", "scan", "scan_articles"]
+__all__ = [
+    "Executor",
+    "InProcess",
+    "Processes",
+    "ScanStats",
+    "WorkerState",
+    "compare",
+    "default_jobs",
+    "executor_names",
+    "make_executor",
+    "one_blas_thread",
+    "register_executor",
+    "scan",
+    "scan_articles",
+]

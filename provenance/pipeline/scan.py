@@ -16,64 +16,92 @@ judged against it. A group with more pairs than fit a work unit goes in two
 rounds spread over every worker instead (link all its pairs; relate).
 
 Every decision is the one the single-process pipeline makes, whichever
-process makes it, so the report is byte-identical for any ``jobs``.
+process makes it, so the report is byte-identical for any ``jobs`` and any
+executor (:mod:`provenance.pipeline.executors`). Figures on the scan -- time,
+memory and pair counts per phase -- come in a :class:`ScanStats` given as
+``stats``.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..analysis.document import analyse
-from ..candidates.search import granularity_candidates, merge_candidates
+from ..candidates.search import merge_candidates
 from ..config import DEFAULT_SETTINGS, Settings
-from ..errors import InputError, NoArticlesError
+from ..errors import ConfigError, InputError, NoArticlesError
 from ..judge.pair import judge_pair
 from ..model import GRANULARITIES, Article, Document, Relation, ScanResult, Story
 from ..readers.inputs import ErrorHandler, iter_articles, unique_ids
 from ..stories import choose_source, connected_roots
 from .executors import (
-    _collect_less,
-    _InProcess,
-    _one_blas_thread,
-    _start_worker,
+    Executor,
+    collect_less,
     default_jobs,
+    make_executor,
+    one_blas_thread,
 )
 from .stages import (
+    WorkerState,
     _Group,
     _judge_components,
     _Link,
     _link_pairs,
     _prepare,
     _relate,
+    _search,
     _stories_of,
-    _WorkerState,
 )
 from .store import StoredDocument
 
-try:  # the ``fast`` extra: zstd at level 1 packs text as tightly as zlib at level 1, four times faster
-    import zstandard
-except ImportError:  # pragma: no cover - exercised by patching it to None
-    zstandard = None
 
 
-#: Articles per work unit of the first round.
-CHUNK = 256
-#: Candidate pairs per work unit of the judging rounds.
-PAIR_BATCH = 64
-#: A group of linked candidate pairs with more pairs than this is judged in
-#: two rounds spread over every worker rather than whole in one work unit.
-WHOLE_COMPONENT = 4 * PAIR_BATCH
-#: Below this many articles a scan runs in this process whatever ``jobs`` says.
-PARALLEL_FROM = 400
+@dataclass
+class ScanStats:
+    """Figures on one scan, filled in as it goes: give one as
+    ``scan(..., stats=...)`` and read it after. They never change the result.
+
+    The phases, in order: ``read_analyse_fingerprint``, ``candidates``,
+    ``judge`` and ``judge_large_groups``.
+
+    >>> from provenance import Article
+    >>> stats = ScanStats(keep_pairs=True)
+    >>> _ = scan_articles([Article("a", "One text here."), Article("b", "One text here.")], stats=stats)
+    >>> stats.articles, stats.candidate_pairs, stats.pairs, list(stats.seconds)[0]
+    (2, 1, [('a', 'b')], 'read_analyse_fingerprint')
+    """
+
+    #: Whether to keep the candidate pairs in :attr:`pairs`.
+    keep_pairs: bool = False
+    #: Wall seconds of each phase.
+    seconds: dict[str, float] = field(default_factory=dict)
+    #: CPU seconds of the scanning process itself in each phase: what the
+    #: workers wait on when it nears the wall time.
+    main_cpu_seconds: dict[str, float] = field(default_factory=dict)
+    #: The scanning process's largest resident size so far at the end of
+    #: each phase, in MB (None where not measurable).
+    main_peak_rss_mb: dict[str, float | None] = field(default_factory=dict)
+    #: Articles scanned.
+    articles: int = 0
+    #: Figures of the candidate search, by granularity (``words``, ``content``).
+    candidates: dict[str, dict] = field(default_factory=dict)
+    #: Candidate pairs found, and how many of them were aligned.
+    candidate_pairs: int = 0
+    aligned_pairs: int = 0
+    #: The candidate pairs (low id, high id), sorted, with ``keep_pairs``; else None.
+    pairs: list[tuple[str, str]] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The figures as JSON-ready data (the pairs left out), each search's under its granularity."""
+        return {"seconds": self.seconds, "main_cpu_seconds": self.main_cpu_seconds,
+                "main_peak_rss_mb": self.main_peak_rss_mb, "articles": self.articles, **self.candidates,
+                "candidate_pairs": self.candidate_pairs, "aligned_pairs": self.aligned_pairs}
 
 
 def scan(
@@ -83,9 +111,12 @@ def scan(
     strict: bool = False,
     on_error: ErrorHandler | None = None,
     jobs: int | None = None,
+    executor: str | Executor | None = None,
+    stats: ScanStats | None = None,
 ) -> ScanResult:
     """Scan files, folders, JSON/JSONL or ``-`` (stdin) for articles that
-    derive from one another, in ``jobs`` processes (default: every core)."""
+    derive from one another, in ``jobs`` processes (default: every core);
+    ``executor`` and ``stats`` as for :func:`scan_articles`."""
     problems: list[InputError] = []
 
     def collect(problem: InputError) -> None:
@@ -94,23 +125,42 @@ def scan(
             on_error(problem)
 
     articles = iter_articles(inputs, strict=strict, on_error=collect)
-    result = scan_articles(articles, settings=settings, jobs=jobs)
+    result = scan_articles(articles, settings=settings, jobs=jobs, executor=executor, stats=stats)
     return ScanResult(result.documents, result.stories, result.relations, tuple(problems), settings)
 
 
 def scan_articles(
-    articles: Iterable[Article], *, settings: Settings = DEFAULT_SETTINGS, jobs: int | None = None
+    articles: Iterable[Article],
+    *,
+    settings: Settings = DEFAULT_SETTINGS,
+    jobs: int | None = None,
+    executor: str | Executor | None = None,
+    stats: ScanStats | None = None,
 ) -> ScanResult:
     """Scan articles (any iterable, consumed once) in ``jobs`` processes. A
-    repeated id is made unique (``unique_ids``): documents are keyed by id."""
+    repeated id is made unique (``unique_ids``): documents are keyed by id.
+
+    ``executor`` names a registered executor (``"inprocess"``,
+    ``"processes"``: made with ``jobs`` workers, closed at the end) or is an
+    :class:`Executor` the caller made (and closes; ``jobs`` is then unused).
+    By default a scan of fewer than ``settings.scan.parallel_from`` articles, or with
+    ``jobs=1``, runs in this process, any other in ``jobs`` processes.
+    ``stats``, if given, is filled in with figures on the scan."""
     jobs = default_jobs() if jobs is None else max(1, int(jobs))
-    stream = unique_ids(articles)
-    head = _take(stream, PARALLEL_FROM)
-    with _one_blas_thread(), _collect_less():
-        if jobs == 1 or len(head) < PARALLEL_FROM:
-            return _Scan(settings, _InProcess()).run(_chain(head, stream))
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker) as pool:
-            return _Scan(settings, pool, jobs).run(_chain(head, stream))
+    stream: Iterator[Article] = unique_ids(articles)
+    stats = ScanStats() if stats is None else stats
+    with one_blas_thread(), collect_less():
+        if executor is None:
+            parallel_from = settings.scan.parallel_from
+            head = _take(stream, parallel_from)
+            executor = "inprocess" if jobs == 1 or len(head) < parallel_from else "processes"
+            stream = _chain(head, stream)
+        if isinstance(executor, str):
+            with make_executor(executor, jobs) as made:
+                return _Scan(settings, made, stats).run(stream)
+        if not isinstance(executor, Executor):
+            raise ConfigError(f"executor={executor!r} is invalid: expected an executor's name or an Executor")
+        return _Scan(settings, executor, stats).run(stream)
 
 
 def compare(source: Article, derived: Article, *, settings: Settings = DEFAULT_SETTINGS) -> tuple[Relation, Document, Document]:
@@ -122,91 +172,66 @@ def compare(source: Article, derived: Article, *, settings: Settings = DEFAULT_S
     return judge_pair(first, second, settings, source_id=first.id), first, second
 
 
-# --- documents kept compactly ------------------------------------------------------
-
-
-# --- the work units (run in worker processes) -----------------------------------------
-
-
 # --- orchestration -------------------------------------------------------------------
 
 
 class _Scan:
-    def __init__(self, settings: Settings, executor: Executor, jobs: int = 1):
+    def __init__(self, settings: Settings, executor: Executor, stats: ScanStats):
         self.settings = settings
         self.executor = executor
-        self.jobs = jobs
-        self.stats: dict[str, Any] = {}
-
-    def _ordered(self, fn: Callable, units: Iterator[tuple]) -> Iterator[Any]:
-        """``fn(*unit)`` for each unit, in order, with a bounded number in flight."""
-        pending: deque = deque()
-        for unit in units:
-            pending.append(self.executor.submit(fn, *unit))
-            if len(pending) >= 2 * self.jobs + 1:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-
-    def run(self, articles: Iterator[Article]) -> ScanResult:
-        result = self._run(articles)
-        target = os.environ.get("PROVENANCE_SCAN_STATS")
-        if target:  # figures for benchmarks/speed.py
-            Path(target).write_text(json.dumps(self.stats, indent=1) + "\n", encoding="utf-8")
-        return result
+        self.stats = stats
+        # What the workers keep for this scan, and for no other.
+        self.state = WorkerState(capacity=settings.scan.worker_cache)
 
     def _lap(self, phase: str) -> None:
         now, cpu = time.perf_counter(), time.process_time()
-        self.stats.setdefault("seconds", {})[phase] = round(now - self._clock, 3)
-        # This process's own CPU time: what the workers wait on when it nears the wall time.
-        self.stats.setdefault("main_cpu_seconds", {})[phase] = round(cpu - self._cpu, 3)
-        self.stats.setdefault("main_peak_rss_mb", {})[phase] = _peak_rss_mb()
+        self.stats.seconds[phase] = round(now - self._clock, 3)
+        self.stats.main_cpu_seconds[phase] = round(cpu - self._cpu, 3)
+        self.stats.main_peak_rss_mb[phase] = _peak_rss_mb()
         self._clock, self._cpu = now, cpu
 
-    def _run(self, articles: Iterator[Article]) -> ScanResult:
-        global _STATE
-        if isinstance(self.executor, _InProcess):
-            _STATE = _WorkerState()  # nothing of an earlier scan
-        settings = self.settings
+    def run(self, articles: Iterator[Article]) -> ScanResult:
+        settings, state, ordered = self.settings, self.state, self.executor.map_ordered
         self._clock, self._cpu = time.perf_counter(), time.process_time()
         documents: list[StoredDocument] = []
         blocks: dict[str, list[np.ndarray]] = {g: [] for g in GRANULARITIES}
-        chunks = ((chunk, settings) for chunk in _chunks(articles, CHUNK))
-        for stored, matrices in self._ordered(_prepare, chunks):
+        chunks = ((chunk, settings) for chunk in _chunks(articles, settings.scan.chunk))
+        for stored, matrices in ordered(_prepare, chunks):
             documents.extend(stored)
             for g in GRANULARITIES:
                 blocks[g].append(matrices[g])
         if not documents:
             raise NoArticlesError("no articles to scan")
         self._lap("read_analyse_fingerprint")
-        self.stats["articles"] = len(documents)
+        self.stats.articles = len(documents)
         # One granularity at a time, its blocks freed as it is joined.
         matrices = {g: np.concatenate(blocks.pop(g)) for g in GRANULARITIES}
         # One process per granularity: the two searches are independent and
         # take about as long as each other.
-        searches = {g: self.executor.submit(granularity_candidates, matrices.pop(g), g, settings, threads=self.jobs)
+        searches = {g: self.executor.submit(_search, matrices.pop(g), g, settings, self.executor.workers)
                     for g in GRANULARITIES}
-        rows = merge_candidates({g: search.result() for g, search in searches.items()}, len(documents), self.stats)
+        rows = merge_candidates({g: search.result() for g, search in searches.items()}, len(documents),
+                                self.stats.candidates)
         self._lap("candidates")
         ids = [d.id for d in documents]
         by_id = dict(zip(ids, documents))
         pairs = [(ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i]) for i, j in rows.tolist()]
         pairs.sort()
-        self.stats["candidate_pairs"] = len(pairs)
-        if os.environ.get("PROVENANCE_SCAN_PAIRS"):  # for benchmarks/speed.py's recall
-            Path(os.environ["PROVENANCE_SCAN_PAIRS"]).write_text(json.dumps(pairs), encoding="utf-8")
+        self.stats.candidate_pairs = len(pairs)
+        if self.stats.keep_pairs:
+            self.stats.pairs = pairs
 
         # Groups of linked candidate pairs are judged whole, several to a
         # work unit; a group too large for one unit goes in two rounds over
         # every worker (link all its pairs; then, sources known, relate).
         components = _components(pairs)
-        whole = [c for c in components if len(c) <= WHOLE_COMPONENT]
-        split = [c for c in components if len(c) > WHOLE_COMPONENT]
+        whole = [c for c in components if len(c) <= settings.scan.whole_component]
+        split = [c for c in components if len(c) > settings.scan.whole_component]
         groups: list[_Group] = []
         aligned = 0
-        units = list(_component_units(whole))
-        results = self._ordered(_judge_components, ((_documents_of([p for c in unit for p in c], by_id), unit, settings)
-                                                    for unit in units))
+        units = list(_component_units(whole, settings.scan.pair_batch))
+        results = ordered(_judge_components, ((state, _documents_of([p for c in unit for p in c], by_id), unit,
+                                               settings) for unit in units))
         for found, count in results:
             groups.extend(found)
             aligned += count
@@ -216,7 +241,7 @@ class _Scan:
             groups.extend(found)
             aligned += count
         self._lap("judge_large_groups")
-        self.stats["aligned_pairs"] = aligned
+        self.stats.aligned_pairs = aligned
 
         # Every article not in a candidate pair is a story of its own.
         paired = {x for pair in pairs for x in pair}
@@ -231,12 +256,13 @@ class _Scan:
 
     def _judge_in_rounds(self, components: list[list[tuple[str, str]]], by_id: dict[str, StoredDocument]
                          ) -> tuple[list[_Group], int]:
-        settings = self.settings
+        settings, state, ordered = self.settings, self.state, self.executor.map_ordered
         pairs = [pair for component in components for pair in component]
         # As in _judge_components: a pair alone in its group is judged fully at once.
-        batches = list(_batches([(a, b, len(component) == 1) for component in components for a, b in component]))
+        batches = list(_batches([(a, b, len(component) == 1) for component in components for a, b in component],
+                                settings.scan.pair_batch))
         links: dict[tuple[str, str], _Link] = {}
-        found_links = self._ordered(_link_pairs, ((_documents_of(b, by_id), b, settings) for b in batches))
+        found_links = ordered(_link_pairs, ((state, _documents_of(b, by_id), b, settings) for b in batches))
         for batch, found in zip(batches, found_links):
             links.update(zip((pair[:2] for pair in batch), found))
         aligned = sum(1 for link in links.values() if link.relation is not None)
@@ -244,9 +270,9 @@ class _Scan:
         links.clear()  # relations not reported are not kept
         todo = [(n, k, task) for n, story in enumerate(stories) for k, task in enumerate(story[4])
                 if isinstance(task, tuple)]
-        units = list(_batches(todo))
-        results = self._ordered(_relate, ((_documents_of([t for _, _, t in unit], by_id), [t for _, _, t in unit],
-                                           settings) for unit in units))
+        units = list(_batches(todo, settings.scan.pair_batch))
+        results = ordered(_relate, ((state, _documents_of([t for _, _, t in unit], by_id), [t for _, _, t in unit],
+                                     settings) for unit in units))
         for unit, found in zip(units, results):
             for (n, k, _), relation in zip(unit, found):
                 stories[n][4][k] = relation
@@ -269,10 +295,10 @@ def _documents_of(pairs: list[tuple], by_id: dict[str, StoredDocument]) -> list[
     return [by_id[k] for k in keys]
 
 
-def _batches(items: list[tuple]) -> Iterator[list[tuple]]:
-    """Pairs or tasks in work units of PAIR_BATCH, in their order."""
-    for start in range(0, len(items), PAIR_BATCH):
-        yield items[start : start + PAIR_BATCH]
+def _batches(items: list[tuple], size: int) -> Iterator[list[tuple]]:
+    """Pairs or tasks in work units of ``size`` (``ScanSettings.pair_batch``), in their order."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _components(pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
@@ -285,16 +311,16 @@ def _components(pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     return list(components.values())
 
 
-def _component_units(components: list[list[tuple[str, str]]]) -> Iterator[list[list[tuple[str, str]]]]:
-    """Whole components, packed into work units of about PAIR_BATCH pairs."""
+def _component_units(components: list[list[tuple[str, str]]], size: int) -> Iterator[list[list[tuple[str, str]]]]:
+    """Whole components, packed into work units of about ``size`` pairs."""
     unit: list[list[tuple[str, str]]] = []
-    size = 0
+    count = 0
     for component in components:
-        if unit and size + len(component) > PAIR_BATCH:
+        if unit and count + len(component) > size:
             yield unit
-            unit, size = [], 0
+            unit, count = [], 0
         unit.append(component)
-        size += len(component)
+        count += len(component)
     if unit:
         yield unit
 

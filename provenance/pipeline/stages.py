@@ -1,9 +1,12 @@
 """The scan's stage functions, run by an executor: each takes and returns
-plain data.
+plain data (what a worker keeps between units comes as a :class:`WorkerState`).
 """
 
 from __future__ import annotations
 
+import functools
+import threading
+import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..analysis.document import read_sentences
+from ..candidates.search import granularity_candidates
 from ..config import Settings
 from ..fingerprint.minhash import sketch_texts_counted
 from ..judge.direction import orient
@@ -46,14 +50,53 @@ class _Similarity:
     content_similarity: float
 
 
-class _WorkerState:
-    """What a process keeps between work units of one scan: the documents it
-    analysed last and their features (ids are unique within a scan)."""
+class WorkerState:
+    """What a worker keeps between the work units of one scan: the documents
+    it analysed last and their features. A scan makes one and passes it to
+    every unit that judges; ids are unique within a scan, so what one scan
+    keeps must never serve another.
 
-    CAPACITY = 300
+    It travels to another process as its key alone: each process (and each
+    thread in it) keeps its own documents for that scan, so any executor --
+    threads, processes, machines -- may run the units, with nothing to set up.
 
-    def __init__(self) -> None:
-        self.features = FeatureCache(capacity=self.CAPACITY)
+    >>> import pickle
+    >>> state = WorkerState()
+    >>> pickle.loads(pickle.dumps(state)).key == state.key
+    True
+    """
+
+    def __init__(self, key: str | None = None, capacity: int = 300) -> None:
+        #: Names the scan across processes.
+        self.key = key if key is not None else uuid.uuid4().hex
+        #: Documents (and their features) kept per thread (``ScanSettings.worker_cache``).
+        self.capacity = capacity
+        self._local = threading.local()
+
+    def here(self) -> _Kept:
+        """What this thread keeps for the scan."""
+        try:
+            return self._local.kept
+        except AttributeError:
+            kept = self._local.kept = _Kept(self.capacity)
+            return kept
+
+    def __reduce__(self) -> tuple:
+        return _resident, (self.key, self.capacity)
+
+
+@functools.lru_cache(maxsize=1)
+def _resident(key: str, capacity: int) -> WorkerState:
+    """This process's state for the scan ``key`` (that of the scan before is let go)."""
+    return WorkerState(key, capacity)
+
+
+class _Kept:
+    """One thread's documents and features for one scan, the most recently used kept."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.features = FeatureCache(capacity=capacity)
         self._documents: OrderedDict[str, Document] = OrderedDict()
 
     def documents(self, stored: list[Document]) -> dict[str, Document]:
@@ -62,7 +105,7 @@ class _WorkerState:
             plain = self._documents.get(document.id)
             if plain is None:
                 plain = self._documents[document.id] = _plain(document)
-                if len(self._documents) > self.CAPACITY:
+                if len(self._documents) > self.capacity:
                     self._documents.popitem(last=False)
             else:
                 self._documents.move_to_end(document.id)
@@ -70,13 +113,17 @@ class _WorkerState:
         return out
 
 
-_STATE = _WorkerState()
+def _search(matrix: np.ndarray, granularity: str, settings: Settings, threads: int) -> tuple[np.ndarray, dict | None]:
+    """One granularity's candidate pair keys (:func:`granularity_candidates`)."""
+    return granularity_candidates(matrix, granularity, settings, threads=threads)
 
 
-def _link_pairs(documents: list[Document], pairs: list[tuple[str, str, bool]], settings: Settings) -> list[_Link]:
+def _link_pairs(state: WorkerState, documents: list[Document], pairs: list[tuple[str, str, bool]],
+                settings: Settings) -> list[_Link]:
     """Round 1 (large groups): what clustering needs of each candidate pair;
     the whole relation for pairs marked ``full``."""
-    return _link(_STATE.documents(documents), pairs, settings, _STATE.features)
+    kept = state.here()
+    return _link(kept.documents(documents), pairs, settings, kept.features)
 
 
 def _link(by_id: dict[str, Document], pairs: list[tuple[str, str, bool]], settings: Settings,
@@ -86,7 +133,7 @@ def _link(by_id: dict[str, Document], pairs: list[tuple[str, str, bool]], settin
         first, second = by_id[a], by_id[b]
         source, derived, reasons, containment = orient(first, second, features)
         similarity = round(features.content_similarity(source, derived), 4)
-        if similarity >= settings.story_similarity and not full:
+        if similarity >= settings.stories.story_similarity and not full:
             # Linked whatever the verdict: the alignment can wait until the
             # story's source is known.
             out.append(_Link(source.id, derived.id, False, _Similarity(similarity), None))
@@ -96,10 +143,12 @@ def _link(by_id: dict[str, Document], pairs: list[tuple[str, str, bool]], settin
     return out
 
 
-def _relate(documents: list[Document], tasks: list[tuple[str, str, str | None]], settings: Settings) -> list[Relation]:
+def _relate(state: WorkerState, documents: list[Document], tasks: list[tuple[str, str, str | None]],
+            settings: Settings) -> list[Relation]:
     """Round 2 (large groups): ``judge_pair(first, second, source_id=...)`` for each task."""
-    by_id = _STATE.documents(documents)
-    features = _STATE.features
+    kept = state.here()
+    by_id = kept.documents(documents)
+    features = kept.features
     return [judge_pair(by_id[a], by_id[b], settings, source_id=fixed, features=features) for a, b, fixed in tasks]
 
 
@@ -142,14 +191,15 @@ def _stories_of(pairs: list[tuple[str, str]], links: list[_Link], stored: dict[s
     return out
 
 
-def _judge_components(documents: list[StoredDocument], components: list[list[tuple[str, str]]],
+def _judge_components(state: WorkerState, documents: list[StoredDocument], components: list[list[tuple[str, str]]],
                       settings: Settings) -> tuple[list[_Group], int]:
     """Whole groups of linked candidate pairs, each judged start to finish
     in this one work unit (its documents are analysed once): link the pairs,
     cluster, pick sources, relate members. Also returns how many pairs were aligned."""
-    by_id = _STATE.documents(documents)
+    kept = state.here()
+    by_id = kept.documents(documents)
     stored = {d.id: d for d in documents}
-    features = _STATE.features
+    features = kept.features
     groups, aligned = [], 0
     for pairs in components:
         # Two documents alone: their pair is the story if it links at all,

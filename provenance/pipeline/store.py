@@ -1,24 +1,20 @@
-"""The compact form in which a scan keeps each article's document: its
-text and sentence offsets packed, sentences made only when asked.
+"""The compact form in which a scan keeps each article's document: one
+:mod:`provenance.codec` blob, sentences made only when asked.
 """
 
 from __future__ import annotations
 
-import threading
-import zlib
+import sys
+import types
 from functools import cached_property, lru_cache
 from typing import Any
 
-import numpy as np
-
+from .. import codec
 from ..analysis.document import LazySentence, ReadArticle
-from ..errors import ProvenanceError
+from ..codec import ZSTD_MAGIC as _ZSTD_MAGIC  # noqa: F401 - what a zstd-packed blob starts with
+from ..codec import OddSentences, document_fields, pack, sentence_texts, unpack_text
+from ..errors import ProvenanceError  # noqa: F401 - what unpacking a zstd blob without zstandard raises
 from ..model import Document, Sentence
-
-try:  # zstd at level 1 packs text as tightly as zlib at level 1, four times faster
-    import zstandard
-except ImportError:  # pragma: no cover - exercised by patching it to None
-    zstandard = None
 
 
 def _fields_equal(self: Document, other: object) -> bool:
@@ -31,22 +27,19 @@ def _fields_hash(self: Document) -> int:
     return hash(tuple(getattr(self, f) for f in _DOCUMENT_FIELDS))
 
 
-_KEPT_FIELDS = ("id", "attributions", "title", "outlet", "published", "url", "origin", "sniffed")
-
-
 class StoredDocument(Document):
-    """A :class:`Document` kept as compressed text and sentence offsets.
+    """A :class:`Document` kept as one :func:`provenance.codec.pack` blob.
 
-    Its metadata is held as given; ``text`` and ``sentences`` are rebuilt
-    when asked for (the last few are cached), with sentences that tokenise
-    on demand. It equals, and hashes like, the document it was made from.
+    Its metadata is held as given (and in the blob, which
+    :func:`provenance.codec.decode_document` reads whole); ``text`` and
+    ``sentences`` are rebuilt when asked for (the last few are cached), with
+    sentences that tokenise on demand. It equals, and hashes like, the
+    document it was made from.
     """
 
     def __init__(self, document: Document, word_count: int | None = None):
-        text, sentences = document.text, document.sentences
-        odd = tuple((i, s.text) for i, s in enumerate(sentences) if text[s.start : s.end] != s.text)
-        fields = {name: getattr(document, name) for name in _KEPT_FIELDS}
-        self._keep(fields, text, [(s.start, s.end) for s in sentences], odd,
+        self._keep(document_fields(document), document.text,
+                   [(s.start, s.end, s.text) for s in document.sentences],
                    document.word_count if word_count is None else word_count)
 
     @classmethod
@@ -54,45 +47,38 @@ class StoredDocument(Document):
         """The stored form of ``analyse_lazily(read.article)``, made without
         its sentence objects (a scan stores every article it reads)."""
         stored = cls.__new__(cls)
-        text = read.display
-        spans = [(start, start + len(piece)) for start, piece in read.sentences]
-        odd = tuple((i, piece) for i, ((start, end), (_, piece)) in enumerate(zip(spans, read.sentences))
-                    if text[start:end] != piece)
-        stored._keep(read.document_fields(), text, spans, odd, word_count)
+        stored._keep(read.document_fields(), read.display,
+                     [(start, start + len(piece), piece) for start, piece in read.sentences], word_count)
         return stored
 
-    def _keep(self, fields: dict[str, Any], text: str, spans: list[tuple[int, int]],
-              odd: tuple[tuple[int, str], ...], word_count: int) -> None:
-        # Sentence offsets, then the text, in one compressed blob; the rare
-        # sentence whose text is not the slice its offsets give is kept apart.
-        # (As differences from the previous offset: small numbers, which compress to a byte or two.)
-        bounds = np.diff(np.array(spans, dtype="<i8").reshape(-1), prepend=0)
-        # ("surrogatepass": a text given through the API may hold a lone surrogate.)
-        blob = _compress(len(spans).to_bytes(4, "little") + bounds.tobytes() + text.encode("utf-8", "surrogatepass"))
-        for name, value in fields.items():
-            object.__setattr__(self, name, value)
-        object.__setattr__(self, "_odd", odd)
-        object.__setattr__(self, "_blob", blob)
-        object.__setattr__(self, "_sentence_count", len(spans))
-        object.__setattr__(self, "_word_count", word_count)
+    def _keep(self, fields: dict[str, Any], text: str, sentences: list[tuple[int, int, str]], word_count: int) -> None:
+        blob, odd = pack(text, sentences, fields)
+        # One dict update, past the frozen dataclass's __setattr__ (its fields
+        # text and sentences are the properties below).
+        vars(self).update(fields, _blob=blob, _odd=odd, _sentence_count=len(sentences), _word_count=word_count)
+
+    @property
+    def blob(self) -> bytes:
+        """The :mod:`provenance.codec` blob of the whole document."""
+        return self._blob
 
     @property
     def text(self) -> str:  # type: ignore[override]
-        return _unpack(self._blob, self._odd)[0]
+        return _unpack_text(self._blob)[0]
 
     @property
     def sentences(self) -> tuple[Sentence, ...]:  # type: ignore[override]
-        return _unpack(self._blob, self._odd)[1]
+        return _unpack(self._blob, self._odd)
 
     def sentence_text(self, index: int) -> str:
-        text, starts, ends = _unpack_text(self._blob)
         for i, sentence_text in self._odd:
             if i == index:
                 return sentence_text
+        text, starts, ends = _unpack_text(self._blob)
         return text[starts[index] : ends[index]]
 
     def sentence_texts(self) -> list[str]:
-        return _sentence_texts(self._blob, self._odd)
+        return sentence_texts(*_unpack_text(self._blob), self._odd)
 
     @property
     def word_count(self) -> int:
@@ -120,12 +106,9 @@ class _LoadedDocument(Document):
 
     def __init__(self, stored: StoredDocument):
         text, starts, ends = _unpack_text(stored._blob)
-        for name in _KEPT_FIELDS:
-            object.__setattr__(self, name, getattr(stored, name))
-        object.__setattr__(self, "text", text)
-        object.__setattr__(self, "_spans", (starts, ends))
-        object.__setattr__(self, "_texts", stored.sentence_texts())
-        object.__setattr__(self, "_word_count", stored.word_count)
+        fields = {name: getattr(stored, name) for name in _KEPT_FIELDS}
+        vars(self).update(fields, text=text, _spans=(starts, ends),
+                          _texts=sentence_texts(text, starts, ends, stored._odd), _word_count=stored.word_count)
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:  # type: ignore[override]
@@ -149,54 +132,11 @@ class _LoadedDocument(Document):
     __hash__ = _fields_hash
 
 
+_KEPT_FIELDS = ("id", "attributions", "title", "outlet", "published", "url", "origin", "sniffed")
 _DOCUMENT_FIELDS = ("id", "text", "sentences", "attributions", "title", "outlet", "published", "url", "origin", "sniffed")
 
-
-_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-
-
-# Compressors keep state between calls, which threads must not share.
-_CODECS = threading.local()
-
-
-def _compress(data: bytes) -> bytes:
-    if zstandard is None:
-        return zlib.compress(data, 1)
-    compressor = getattr(_CODECS, "compressor", None)
-    if compressor is None:
-        compressor = _CODECS.compressor = zstandard.ZstdCompressor(level=1)
-    return compressor.compress(data)
-
-
-def _decompress(blob: bytes) -> bytes:
-    """Either kind of blob, told apart by the zstd frame's magic number (a
-    zlib stream starts with 0x78)."""
-    if not blob.startswith(_ZSTD_MAGIC):
-        return zlib.decompress(blob)
-    if zstandard is None:
-        raise ProvenanceError("this stored document was packed with zstd, which is not installed: pip install 'provenance[fast]'")
-    decompressor = getattr(_CODECS, "decompressor", None)
-    if decompressor is None:
-        decompressor = _CODECS.decompressor = zstandard.ZstdDecompressor()
-    return decompressor.decompress(blob)
-
-
-@lru_cache(maxsize=128)
-def _unpack_text(blob: bytes) -> tuple[str, list[int], list[int]]:
-    """The text and each sentence's start and end."""
-    data = _decompress(blob)
-    count = int.from_bytes(data[:4], "little")
-    bounds = np.cumsum(np.frombuffer(data, dtype="<i8", count=2 * count, offset=4)).tolist()
-    return data[4 + 16 * count :].decode("utf-8", "surrogatepass"), bounds[0::2], bounds[1::2]
-
-
-def _sentence_texts(blob: bytes, odd: tuple[tuple[int, str], ...]) -> list[str]:
-    """Each sentence's text: its slice of the text, or the one kept apart."""
-    text, starts, ends = _unpack_text(blob)
-    texts = [text[a:b] for a, b in zip(starts, ends)]
-    for i, sentence_text in odd:
-        texts[i] = sentence_text
-    return texts
+#: The text and each sentence's start and end, of the last blobs asked for.
+_unpack_text = lru_cache(maxsize=128)(unpack_text)
 
 
 def _lazy_sentences(texts: list[str], starts: list[int], ends: list[int]) -> tuple[Sentence, ...]:
@@ -204,12 +144,21 @@ def _lazy_sentences(texts: list[str], starts: list[int], ends: list[int]) -> tup
 
 
 @lru_cache(maxsize=128)
-def _unpack(blob: bytes, odd: tuple[tuple[int, str], ...]) -> tuple[str, tuple[Sentence, ...]]:
+def _unpack(blob: bytes, odd: OddSentences) -> tuple[Sentence, ...]:
     text, starts, ends = _unpack_text(blob)
-    return text, _lazy_sentences(_sentence_texts(blob, odd), starts, ends)
+    return _lazy_sentences(sentence_texts(text, starts, ends, odd), starts, ends)
 
 
 def _plain(document: Document) -> Document:
     """A document whose text and sentences are unpacked once, for judging
     (its sentences tokenise on demand)."""
     return document.load() if isinstance(document, StoredDocument) else document
+
+
+class _Module(types.ModuleType):
+    # ``store.zstandard`` is the codec's: setting it (as the tests do, to pack
+    # and unpack without zstd) sets the codec's.
+    zstandard = property(lambda self: codec.zstandard, lambda self, value: setattr(codec, "zstandard", value))
+
+
+sys.modules[__name__].__class__ = _Module

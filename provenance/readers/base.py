@@ -80,6 +80,9 @@ class Reader(ABC):
         """The origin of the article at ``position`` (a line or item number) of ``source``, or of the whole input."""
         return source if position is None else f"{source}:{position}"
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r} {' '.join(self.suffixes)}>"
+
 
 def printable(name: str) -> str:
     """A file name as text: undecodable bytes shown as U+FFFD and control
@@ -186,7 +189,7 @@ def load_plugins() -> None:
             try:
                 found = point.load()
                 reader = found() if isinstance(found, type) and issubclass(found, Reader) else found
-            except Exception as exc:  # noqa: BLE001 - any failure of a plug-in is named, not swallowed
+            except Exception as exc:  # whatever a plug-in raises, the error names the plug-in
                 raise ProvenanceError(
                     f"reader plug-in {point.name!r} ({point.value}) cannot be loaded: {type(exc).__name__}: {exc}"
                 ) from exc

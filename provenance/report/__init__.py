@@ -1,12 +1,49 @@
-"""Renderers: each turns a scan or compare result into one output format.
+"""Renderers: each turns a scan, compare or check result into one output format.
 
 Reports render what the judge decided and never re-analyse. The JSON
 document built by :func:`provenance.report.json.scan_document` is the one
-data model every other format renders from.
+data model every other scan and compare format renders from.
+
+The formats are found by name through the renderer door
+(:mod:`provenance.report.registry`)::
+
+    from provenance.report import renderer
+    html = renderer("html", "scan").render(result)
 """
+
+from .registry import (
+    CHECK,
+    COMPARE,
+    ENTRY_POINT_GROUP,
+    KINDS,
+    SCAN,
+    Comparison,
+    Renderer,
+    load_plugins,
+    register_renderer,
+    renderer,
+    renderer_names,
+    renderers,
+    unregister_renderer,
+)
 
 #: Version of the JSON schema (docs/json-schema.md). Bump the major part on
 #: any change that can break a consumer, the minor part on additions.
 SCHEMA_VERSION = "1.1"
 
-FORMATS = ("text", "json", "html")
+__all__ = [
+    "CHECK",
+    "COMPARE",
+    "ENTRY_POINT_GROUP",
+    "KINDS",
+    "SCAN",
+    "SCHEMA_VERSION",
+    "Comparison",
+    "Renderer",
+    "load_plugins",
+    "register_renderer",
+    "renderer",
+    "renderer_names",
+    "renderers",
+    "unregister_renderer",
+]

@@ -54,10 +54,12 @@ _TEMPLATES = "templates"
 
 
 def render_scan(result: ScanResult) -> str:
+    """The HTML report of a scan (the ``html`` scan format)."""
     return render_scan_document(scan_document(result))
 
 
 def render_compare(relation: Relation, source: Document, derived: Document) -> str:
+    """The HTML report of a compare (the ``html`` compare format)."""
     return render_compare_document(compare_document(relation, source, derived))
 
 

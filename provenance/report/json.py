@@ -131,3 +131,13 @@ def _prediction_entry(relation: Relation) -> dict[str, Any] | None:
 def dumps(document: dict[str, Any]) -> str:
     """Stable serialisation: same data, same bytes."""
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_scan(result: ScanResult) -> str:
+    """The JSON report of a scan (the ``json`` scan format)."""
+    return dumps(scan_document(result))
+
+
+def render_compare(relation: Relation, source: Document, derived: Document) -> str:
+    """The JSON report of a compare (the ``json`` compare format)."""
+    return dumps(compare_document(relation, source, derived))

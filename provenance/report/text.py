@@ -19,6 +19,7 @@ _ADDED_HEADING = "added ([sentence], similarity of the closest source sentence)"
 
 
 def render_scan(result: ScanResult, *, show_all: bool = False) -> str:
+    """The text report of a scan; ``show_all`` lists every sentence's label, not only the added ones."""
     documents = {d.id: d for d in result.documents}
     lines: list[str] = []
     related = [s for s in result.stories if s.members]
@@ -43,6 +44,7 @@ def render_scan(result: ScanResult, *, show_all: bool = False) -> str:
 
 
 def render_compare(relation: Relation, source: Document, derived: Document) -> str:
+    """The text report of a compare: the whole ledger of ``derived``."""
     documents = {source.id: source, derived.id: derived}
     lines = [f"source:  {_describe(source)}", f"derived: {_describe(derived)}"]
     lines += _relation_lines(relation, documents, show_all=True, indent="")

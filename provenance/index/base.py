@@ -1,0 +1,265 @@
+"""The interface every index backend implements, and the records it takes
+and gives: :class:`StoredArticle` in, :class:`AddReport`, :class:`IndexEntry`
+and :class:`IndexInfo` out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..candidates.bands import lsh_layout
+from ..codec import encode_document
+from ..config import DEFAULT_SETTINGS, Settings
+from ..errors import IncompatibleIndexError
+from ..model import GRANULARITIES, Document, Signature
+
+
+class CandidateIndex(ABC):
+    """Signatures by id, and which of them could be near a query.
+
+    A backend implements the abstract methods; the others have defaults
+    built on them (persistent backends override :meth:`best` to avoid
+    loading every hit). Used as a context manager it closes on exit.
+    """
+
+    #: Short name of the storage: "memory", "sqlite", "redis", or a plug-in's.
+    backend = "memory"
+    #: Where the index lives, as messages and reports show it.
+    location = "<memory>"
+
+    def __init__(self, settings: Settings = DEFAULT_SETTINGS):
+        self.settings = settings
+
+    # --- what each backend implements ---------------------------------------------
+
+    @abstractmethod
+    def add(self, signature: Signature) -> None:
+        """Store one signature under its id (without a document)."""
+
+    @abstractmethod
+    def add_documents(self, entries: Iterable[StoredArticle], *, replace: bool = False) -> AddReport:
+        """Store ``entries`` (see :func:`stored_article`) in one transaction, as :class:`AddReport` tells."""
+
+    @abstractmethod
+    def remove(self, keys: Iterable[str]) -> tuple[str, ...]:
+        """Remove ``keys`` in one transaction; returns the ids that were stored."""
+
+    @abstractmethod
+    def _lsh_query(self, signature: Signature) -> set[str]:
+        """Ids whose LSH buckets meet ``signature``'s at any granularity."""
+
+    @abstractmethod
+    def signature_of(self, key: str) -> Signature:
+        """The stored signature of ``key`` (KeyError when it is not stored)."""
+
+    @abstractmethod
+    def documents(self, keys: Iterable[str]) -> dict[str, Document]:
+        """The analysed documents stored under ``keys`` (KeyError for one not stored)."""
+
+    @abstractmethod
+    def digests(self, keys: Iterable[str]) -> dict[str, str]:
+        """Text digests (:func:`text_digest`) of the stored ``keys`` that have one."""
+
+    @abstractmethod
+    def entries(self) -> Iterator[IndexEntry]:
+        """Every stored article's metadata, by id."""
+
+    @abstractmethod
+    def info(self) -> IndexInfo:
+        """What ``provenance index info`` reports: size, parameters, bands."""
+
+    @abstractmethod
+    def __contains__(self, key: object) -> bool:
+        """Whether an article is stored under ``key``."""
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """The number of stored articles."""
+
+    # --- built on them ------------------------------------------------------------
+
+    def query(self, signature: Signature) -> list[tuple[str, float]]:
+        """Stored ids near ``signature``, with the best estimated Jaccard
+        relative to its granularity's threshold, best first."""
+        found = []
+        for key in self._lsh_query(signature):
+            ratio = self.ratio(signature, self.signature_of(key))
+            if ratio >= 1.0:
+                found.append((key, ratio))
+        found.sort(key=lambda item: (-item[1], item[0]))
+        return found
+
+    def best(self, signature: Signature, limit: int | None = None,
+             floors: dict[str, float] | None = None) -> list[tuple[str, float]]:
+        """The first ``limit`` of :meth:`query`'s answer, keeping only stored
+        signatures whose estimate reaches ``floors`` (granularity -> Jaccard)
+        at some granularity."""
+        found = [
+            (key, ratio) for key, ratio in self.query(signature)
+            if self.passes(signature, self.signature_of(key), floors)
+        ]
+        return found[:limit] if limit is not None else found
+
+    def add_all(self, signatures: Iterable[Signature]) -> None:
+        """:meth:`add` each of ``signatures``."""
+        for sig in signatures:
+            self.add(sig)
+
+    def thresholds(self) -> dict[str, float]:
+        """granularity -> the LSH threshold of this index's settings."""
+        return {
+            "words": self.settings.candidates.word_lsh_threshold,
+            "content": self.settings.candidates.content_lsh_threshold,
+        }
+
+    def ratio(self, signature: Signature, stored: Signature) -> float:
+        """The estimate :meth:`query` ranks by: the best Jaccard estimate
+        relative to its granularity's threshold (a hit when >= 1)."""
+        thresholds = self.thresholds()
+        return max(signature.jaccard(stored, g) / thresholds[g] for g in GRANULARITIES)
+
+    def bands(self) -> dict[str, tuple[int, int]]:
+        """(bands, rows per band) of the LSH at each granularity, as datasketch
+        chooses them for the current thresholds."""
+        return {g: lsh_layout(t, self.settings.fingerprint.num_perm) for g, t in self.thresholds().items()}
+
+    @staticmethod
+    def passes(signature: Signature, stored: Signature, floors: dict[str, float] | None) -> bool:
+        """Whether some granularity's Jaccard estimate reaches its floor."""
+        return floors is None or any(signature.jaccard(stored, g) >= floors[g] for g in GRANULARITIES)
+
+    def close(self) -> None:
+        """Release the connection or file handle (nothing to release in memory)."""
+
+    def __enter__(self) -> CandidateIndex:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- for backends -------------------------------------------------------------
+
+    def _stored_info(self, meta: dict[str, str], size_bytes: int | None, **details: str) -> IndexInfo:
+        """What a persistent backend reports of itself, from the metadata it
+        stored when built, with its own ``details`` after the common ones."""
+        common = {key: meta.get(key, "") for key in ("format", "created_by", "generation")}
+        return IndexInfo(location=self.location, backend=self.backend, articles=len(self),
+                         parameters=json.loads(meta["parameters"]), bands=self.bands(), size_bytes=size_bytes,
+                         details={**common, **details})
+
+    def _collides(self, signature: Signature, stored: Signature, bands: dict[str, tuple[int, int]]) -> bool:
+        """Whether ``stored`` shares an LSH bucket with ``signature`` at any
+        granularity: all hash values of some band equal."""
+        for granularity, (b, r) in bands.items():
+            mine, theirs = signature.values[granularity][: b * r], stored.values[granularity][: b * r]
+            if np.any(np.all((mine == theirs).reshape(b, r), axis=1)):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """Everything an index stores for one article, already encoded.
+
+    Built where the article is analysed (possibly in a worker process), so
+    only compact bytes travel back to the process that writes the index.
+    """
+
+    signature: Signature
+    #: :func:`provenance.codec.encode_document` of the analysed document (None: signature only).
+    document: bytes | None
+    #: :func:`text_digest` of the article text as given, to recognise an unchanged re-add.
+    digest: str
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    url: str | None = None
+    origin: str | None = None
+    words: int = 0
+
+    @property
+    def id(self) -> str:
+        return self.signature.id
+
+
+def stored_article(signature: Signature, document: Document | None, digest: str = "") -> StoredArticle:
+    """What an index stores of ``document`` (or of the signature alone)."""
+    if document is None:
+        return StoredArticle(signature, None, digest)
+    return StoredArticle(
+        signature, encode_document(document), digest, document.title, document.outlet,
+        document.published, document.url, document.origin, document.word_count,
+    )
+
+
+def text_digest(text: str) -> str:
+    """Identity of an article's text, to tell an unchanged re-add from an update.
+
+    >>> text_digest("abc")[:16]
+    'ba7816bf8f01cfea'
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class AddReport:
+    """What one add transaction did, by article id."""
+
+    added: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()
+    #: Already indexed with the same text: left alone.
+    unchanged: tuple[str, ...] = ()
+    #: Already indexed with different text and not replaced (no ``replace``).
+    conflicts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One indexed article, as ``provenance index list`` shows it."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    origin: str | None
+    words: int
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What ``provenance index info`` reports."""
+
+    location: str
+    backend: str
+    articles: int
+    #: The fingerprint and text-processing parameters the index was built with.
+    parameters: dict[str, Any]
+    #: granularity -> (bands, rows per band) for the current thresholds.
+    bands: dict[str, tuple[int, int]]
+    #: Bytes on disk (SQLite: the file with its WAL) or in memory (Redis).
+    size_bytes: int | None
+    details: dict[str, str] = field(default_factory=dict)
+
+
+def check_parameters(location: str, stored: dict[str, Any], settings: Settings) -> None:
+    """Refuse to compare signatures made with other fingerprint parameters.
+
+    Signatures from different permutations, shingle sizes or text processing
+    are not comparable: every estimate would be silently wrong.
+    """
+    wanted = settings.fingerprint_parameters()
+    differing = [name for name in sorted(set(stored) | set(wanted)) if stored.get(name) != wanted.get(name)]
+    if differing:
+        detail = ", ".join(f"{n}={stored.get(n)!r} (this run: {wanted.get(n)!r})" for n in differing)
+        raise IncompatibleIndexError(
+            f"index {location} was built with different fingerprint parameters: {detail}; "
+            "rebuild it with this version and settings (provenance index add --index NEW SOURCES...) "
+            "or query it with the settings it was built with"
+        )

@@ -1,0 +1,166 @@
+"""The executor door and the scan's figures: any executor gives the default's
+report, what a worker keeps belongs to one scan only, and ScanStats is
+filled in."""
+
+import dataclasses
+import pickle
+import threading
+from concurrent.futures import Future
+
+import pytest
+
+from provenance import read_articles, scan, scan_articles
+from provenance.errors import ConfigError
+from provenance.pipeline import (
+    Executor,
+    InProcess,
+    ScanStats,
+    WorkerState,
+    executor_names,
+    register_executor,
+)
+from provenance.pipeline import executors as executors_module
+from provenance.report import json as json_report
+from provenance.report import text as text_report
+
+PHASES = ["read_analyse_fingerprint", "candidates", "judge", "judge_large_groups"]
+
+
+def rendered(result):
+    return json_report.dumps(json_report.scan_document(result)), text_report.render_scan(result, show_all=True)
+
+
+class Pickling(Executor):
+    """A toy "remote" executor: every unit and its result cross a pickle, as
+    they would to another machine, and the units run in this thread."""
+
+    def __init__(self, workers: int = 1):
+        self.workers = workers
+        self.units = 0
+        self.closed = False
+
+    def submit(self, fn, /, *args):
+        self.units += 1
+        fn, args = pickle.loads(pickle.dumps((fn, args)))
+        future: Future = Future()
+        future.set_result(pickle.loads(pickle.dumps(fn(*args))))
+        return future
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@pytest.fixture
+def toy(monkeypatch):
+    made = []
+
+    def factory(workers):
+        made.append(Pickling(workers))
+        return made[-1]
+
+    monkeypatch.setitem(executors_module._EXECUTORS, "toy", factory)
+    return made
+
+
+@pytest.fixture(scope="module")
+def seed_articles(seeds_dir):
+    return read_articles([seeds_dir])
+
+
+def test_a_registered_executor_runs_the_scan_by_name_with_the_default_result(seeds_dir, seed_scan, toy):
+    assert "toy" in executor_names()
+    result = scan([seeds_dir], executor="toy", jobs=3)
+    assert [e.workers for e in toy] == [3] and toy[0].units > 0
+    assert toy[0].closed  # made by the scan, closed by it
+    assert result.stories == seed_scan.stories
+    assert result.relations == seed_scan.relations
+    assert rendered(result) == rendered(seed_scan)
+
+
+def test_an_executor_given_ready_made_is_used_and_left_open(seed_articles, seed_scan):
+    executor = Pickling(2)
+    first = scan_articles(seed_articles, executor=executor)
+    # The same executor again: what its workers kept is the first scan's, not this one's.
+    second = scan_articles(seed_articles, executor=executor)
+    assert not executor.closed and executor.units > 0
+    assert rendered(first) == rendered(second) == rendered(seed_scan)
+
+
+@pytest.mark.parametrize("name", ["inprocess", "processes"])
+def test_the_built_in_executors_by_name(seed_articles, seed_scan, name):
+    assert rendered(scan_articles(seed_articles, executor=name, jobs=2)) == rendered(seed_scan)
+
+
+def test_a_wrong_executor_is_a_config_error(seed_articles):
+    with pytest.raises(ConfigError, match="no executor named 'nowhere'; known: inprocess, processes"):
+        scan_articles(seed_articles, executor="nowhere")
+    with pytest.raises(ConfigError, match="expected an executor's name or an Executor"):
+        scan_articles(seed_articles, executor=object())
+    with pytest.raises(ConfigError, match="registered already"):
+        register_executor("processes", InProcess)
+
+
+def test_map_ordered_keeps_the_order_and_bounds_the_work_in_flight():
+    executor = Pickling(workers=2)
+    submitted = []
+
+    def units():
+        for n in range(20):
+            submitted.append(n)
+            yield (n, 3)
+
+    for n, (quotient, _) in enumerate(executor.map_ordered(divmod, units())):
+        assert quotient == n // 3
+        assert len(submitted) - n <= 2 * executor.workers + 1
+
+
+def test_a_worker_state_crosses_a_pickle_as_its_scan_key():
+    state = WorkerState()
+    copy = pickle.loads(pickle.dumps(state))
+    assert copy.key == state.key and copy is not state
+    assert pickle.loads(pickle.dumps(state)) is copy  # one per process for the scan
+    assert pickle.loads(pickle.dumps(WorkerState())).key != state.key
+
+
+def test_the_stats_hold_phase_figures_and_counts(seed_articles):
+    stats = ScanStats()
+    result = scan_articles(seed_articles, stats=stats)
+    assert list(stats.seconds) == list(stats.main_cpu_seconds) == list(stats.main_peak_rss_mb) == PHASES
+    assert all(seconds >= 0 for seconds in stats.seconds.values())
+    assert stats.articles == len(result.documents) == len(seed_articles)
+    assert 0 < stats.aligned_pairs <= stats.candidate_pairs
+    assert set(stats.candidates) == {"words", "content"}
+    assert stats.pairs is None  # not asked for
+    figures = stats.as_dict()
+    assert figures["candidate_pairs"] == stats.candidate_pairs and figures["words"] == stats.candidates["words"]
+
+
+def test_the_stats_keep_the_candidate_pairs_when_asked(seed_articles):
+    stats = ScanStats(keep_pairs=True)
+    result = scan_articles(seed_articles, stats=stats)
+    assert len(stats.pairs) == stats.candidate_pairs
+    assert stats.pairs == sorted(stats.pairs) and all(a < b for a, b in stats.pairs)
+    assert {r.derived for r in result.relations} <= {x for pair in stats.pairs for x in pair}
+
+
+def test_two_scans_in_two_threads_at_once_give_what_they_give_one_after_the_other(seed_articles):
+    # The same ids with other texts: a worker state shared between the scans
+    # would serve one scan's documents to the other.
+    texts = [a.text for a in seed_articles]
+    swapped = [dataclasses.replace(a, text=t) for a, t in zip(seed_articles, texts[2:] + texts[:2])]
+    inputs = [seed_articles, swapped] * 2
+    expected = [rendered(scan_articles(articles, executor="inprocess")) for articles in inputs]
+    assert expected[0] != expected[1]
+    start = threading.Barrier(len(inputs))
+    got: dict[int, tuple] = {}
+
+    def run(n):
+        start.wait()
+        got[n] = rendered(scan_articles(inputs[n], executor="inprocess"))
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(inputs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [got[n] for n in range(len(inputs))] == expected
