@@ -56,7 +56,8 @@ import numpy as np  # noqa: E402
 
 from benchmarks.generate import NewsGenerator, corpus, write_jsonl  # noqa: E402
 from provenance import Article, Settings  # noqa: E402
-from provenance.fingerprint.minhash import engine_name, sketch_texts
+from provenance.engine import name as engine_name
+from provenance.fingerprint.minhash import sketch_texts
 from provenance.judge.features import FeatureCache
 from provenance.judge.pair import judge_pair
 from provenance.analysis.document import analyse

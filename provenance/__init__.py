@@ -53,10 +53,28 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and editors: the same names, eagerly
     from .analysis import analyse  # noqa: F401 - the names of _EXPORTS, for type checkers
     from .config import Settings  # noqa: F401
-    from .errors import (ConfigError, IncompatibleIndexError, IndexStoreError, InputError, NoArticlesError,  # noqa: F401
-                         PolicyError, ProvenanceError, UnreadableInputsError)  # noqa: F401
+    from .errors import (  # noqa: F401
+        ConfigError,
+        IncompatibleIndexError,
+        IndexStoreError,
+        InputError,
+        NoArticlesError,
+        PolicyError,  # noqa: F401
+        ProvenanceError,
+        UnreadableInputsError,
+    )
     from .gate import ArticleCheck, Policy, check, check_articles  # noqa: F401
     from .index import open_index  # noqa: F401
-    from .model import Article, Document, Ledger, Relation, ScanResult, Scores, Sentence, SentenceAlignment, Story  # noqa: F401
+    from .model import (  # noqa: F401
+        Article,
+        Document,
+        Ledger,
+        Relation,
+        ScanResult,
+        Scores,
+        Sentence,
+        SentenceAlignment,
+        Story,
+    )
     from .pipeline import compare, scan, scan_articles  # noqa: F401
     from .readers import read_articles  # noqa: F401

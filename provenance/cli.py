@@ -269,7 +269,8 @@ def _index_options(function):
         help="Key prefix of a Redis index (default 'provenance'; also ?prefix=NAME in the URL).")(function)
     return click.option(
         "--index", "location", required=True, metavar="LOCATION",
-        help="Index to use: a file path (SQLite) or redis://host:port/db.")(function)
+        help=("Index to use: a file path or sqlite:///path (SQLite), redis://host:port/db, "
+              "or a plug-in's scheme."))(function)
 
 
 def _fail(message: str, code: int = EXIT_INPUT) -> None:
@@ -422,9 +423,9 @@ def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, wit
     inputs), aligned with its most similar candidates, and judged as in a
     scan; the strongest relation names its source.
     """
-    from .gate.policy import Policy, parse_fail_on, read_allow_file
-    from .gate.check import check as check_inputs
     from .errors import UnreadableInputsError
+    from .gate.check import check as check_inputs
+    from .gate.policy import Policy, parse_fail_on, read_allow_file
 
     if location is None and not within:
         raise click.UsageError("give --index LOCATION, --within, or both")

@@ -51,7 +51,14 @@ import numpy as np
 
 from .analysis.tokens import tokenize
 from .errors import ProvenanceError
-from .model import GRANULARITIES, Attribution, Document, Sentence, Signature
+from .model import (
+    DOCUMENT_METADATA,
+    GRANULARITIES,
+    Attribution,
+    Document,
+    Sentence,
+    Signature,
+)
 
 try:
     import zstandard
@@ -83,10 +90,7 @@ def encode_document(document: Document) -> bytes:
 
 def document_fields(document: Document) -> dict[str, Any]:
     """The fields of ``document`` but its text and sentences."""
-    return {name: getattr(document, name) for name in _FIELDS}
-
-
-_FIELDS = ("id", "attributions", "title", "outlet", "published", "url", "origin", "sniffed")
+    return {name: getattr(document, name) for name in DOCUMENT_METADATA}
 
 
 def pack(text: str, sentences: Sequence[tuple[int, int, str]], fields: Mapping[str, Any]) -> tuple[bytes, OddSentences]:

@@ -46,6 +46,29 @@ FINGERPRINT_FIELDS = (
 #: attribution lines (tokens and sentences differ for some texts).
 TEXT_VERSION = 3
 
+# --- the text format ---------------------------------------------------------
+# How analysis reads an article. These define documents (and so tokens and
+# signatures) as TEXT_VERSION names them: they are not settings, since an
+# index built under one value must not be queried under another; changing
+# one means bumping TEXT_VERSION. Set on the seeds and METER's courts
+# articles (wire copy with datelines and bylines; newspapers with site names
+# and hard-wrapped lines).
+
+#: Attribution lines (datelines, bylines, dates) are looked for in the first
+#: this many paragraphs; later a "By ..." line is body text.
+TOP_PARAGRAPHS = 4
+#: A first paragraph standing alone and at most this long is a headline.
+TITLE_MAX_CHARS = 200
+#: A line shorter than this never wraps onto the next (dates, site names,
+#: headings); scaled down for texts wrapped narrower than 80 columns.
+MIN_WRAPPED_LINE = 40
+#: A line longer than this is body text, never an attribution line.
+ATTRIBUTION_MAX_CHARS = 300
+#: A "Source: X" line names an outlet only if X is at most this many
+#: characters and words (a longer one is a sentence).
+SOURCE_NAME_MAX_CHARS = 60
+SOURCE_NAME_MAX_WORDS = 6
+
 
 class _Section:
     """Validation shared by the sections (each lists its checks in ``_checks``)."""
@@ -150,7 +173,7 @@ class CandidateSettings(_Section):
     )
 
     def common_floor(self, granularity: str) -> int:
-        return self.common_floor_words if granularity == "words" else self.common_floor_content
+        return self.common_floor_words if granularity == "words" else self.common_floor_content  # (model.WORDS)
 
     def common_share(self, granularity: str) -> float:
         return self.common_share_words if granularity == "words" else self.common_share_content

@@ -7,7 +7,8 @@ ScanResult, CheckResult). Frozen dataclasses; no stage logic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,63 @@ if TYPE_CHECKING:  # importing datasketch costs a scan half a second (scipy): on
     from datasketch import LeanMinHash
 
 
+class Origin(str):
+    """Where an article came from, as every report prints it: ``path``,
+    ``path:line`` (a JSON line), ``path item N`` (an element of a JSON array),
+    ``<stdin>``. It is that text (it prints, compares and serialises as a
+    plain string), and it knows where in the file the article is, for the
+    reports that point into files (SARIF, GitHub annotations): each reader
+    makes the origins of its articles (``Reader.origin``).
+
+    >>> origin = Origin("feed.jsonl:3", path="feed.jsonl", line=3)
+    >>> origin, origin.path, origin.line, origin.whole_file
+    ('feed.jsonl:3', 'feed.jsonl', 3, False)
+    >>> Origin.of("notes.txt").whole_file
+    True
+    """
+
+    #: The file, as given (None for standard input).
+    path: str | None
+    #: The 1-based line of the article's record in the file (JSON lines).
+    line: int | None
+    #: The article's text is the file's whole text, so places in the text
+    #: are places in the file.
+    whole_file: bool
+
+    def __new__(cls, text: str, *, path: str | None = None, line: int | None = None,
+                whole_file: bool = False) -> Origin:
+        made = super().__new__(cls, text)
+        made.path, made.line, made.whole_file = path, line, whole_file
+        return made
+
+    def __reduce__(self) -> tuple:
+        return (_origin, (str(self), self.path, self.line, self.whole_file))
+
+    @classmethod
+    def of(cls, text: str) -> Origin:
+        """The origin a plain string names, read as the built-in readers
+        write theirs (for articles made by hand or stored without one)."""
+        if isinstance(text, Origin):
+            return text
+        if not text or text.startswith("<stdin>"):
+            return cls(text)
+        match = _LINE_ORIGIN.match(text)
+        if match and match["path"].lower().endswith((".jsonl", ".ndjson")):
+            return cls(text, path=match["path"], line=int(match["line"]))
+        match = _ITEM_ORIGIN.match(text)
+        if match:
+            return cls(text, path=match["path"])
+        return cls(text, path=text, whole_file=not text.lower().endswith(".json"))
+
+
+def _origin(text: str, path: str | None, line: int | None, whole_file: bool) -> Origin:
+    return Origin(text, path=path, line=line, whole_file=whole_file)
+
+
+_LINE_ORIGIN = re.compile(r"^(?P<path>.+):(?P<line>\d+)$")
+_ITEM_ORIGIN = re.compile(r"^(?P<path>.+) item \d+$")
+
+
 @dataclass(frozen=True)
 class Article:
     """One article as given: its text untouched and whatever metadata came with it."""
@@ -31,7 +89,8 @@ class Article:
     outlet: str | None = None
     published: str | None = None
     url: str | None = None
-    #: Where it came from: a path, ``path:line`` for JSONL, or ``<stdin>``.
+    #: Where it came from: a path, ``path:line`` for JSONL, or ``<stdin>``
+    #: (an :class:`Origin` when a reader made it).
     origin: str = ""
 
 
@@ -64,21 +123,19 @@ class Sentence:
     token_spans: tuple[Span, ...]
 
 
-@dataclass(frozen=True)
-class Document:
-    """An article ready for matching: display text, sentences and metadata."""
+class DocumentView:
+    """What every shape of a document answers, from its fields: a
+    :class:`Document`, and the compact forms a scan keeps
+    (``provenance.pipeline.store``), which hold the same fields packed and
+    answer the same questions without unpacking more than they must."""
+
+    __slots__ = ()
 
     id: str
     text: str
     sentences: tuple[Sentence, ...]
     attributions: tuple[Attribution, ...]
-    title: str | None
     outlet: str | None
-    published: str | None
-    url: str | None
-    origin: str
-    #: Metadata fields that were sniffed from the text rather than given.
-    sniffed: tuple[str, ...] = ()
 
     @property
     def word_count(self) -> int:
@@ -109,7 +166,34 @@ class Document:
         return [s.text for s in self.sentences]
 
 
-GRANULARITIES = ("words", "content")
+@dataclass(frozen=True)
+class Document(DocumentView):
+    """An article ready for matching: display text, sentences and metadata."""
+
+    id: str
+    text: str
+    sentences: tuple[Sentence, ...]
+    attributions: tuple[Attribution, ...]
+    title: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    origin: str
+    #: Metadata fields that were sniffed from the text rather than given.
+    sniffed: tuple[str, ...] = ()
+
+
+#: A document's fields, and those of them that are metadata (all but its
+#: text and sentences): every shape and the codec keep these, named once here.
+DOCUMENT_FIELDS = tuple(f.name for f in fields(Document))
+DOCUMENT_METADATA = tuple(name for name in DOCUMENT_FIELDS if name not in ("text", "sentences"))
+
+
+#: The two shingle granularities: word n-grams of folded tokens (near-copies
+#: share them) and n-grams of stemmed content words (paraphrases keep them).
+WORDS = "words"
+CONTENT = "content"
+GRANULARITIES = (WORDS, CONTENT)
 
 
 @dataclass(frozen=True)

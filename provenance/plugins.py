@@ -10,11 +10,13 @@ A distribution declares, in its ``pyproject.toml``::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib.metadata import entry_points
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from .errors import ProvenanceError
+from .errors import ConfigError, ProvenanceError
+
+T = TypeVar("T")
 
 
 def entry_point_factories(group: str) -> Iterator[tuple[str, Any]]:
@@ -28,3 +30,68 @@ def entry_point_factories(group: str) -> Iterator[tuple[str, Any]]:
             raise ProvenanceError(f"plug-in {point.name!r} of {group} ({point.value}) cannot be loaded: "
                                   f"{type(exc).__name__}: {exc}") from exc
         yield point.name, loaded
+
+
+class Registry(Generic[T]):
+    """Factories by name, for one kind of plug-in: the built-ins given at
+    creation, others added by :meth:`register` or declared in the
+    entry-point group ``group``, which is loaded the first time a name is
+    not found (or the names are listed), once.
+
+    >>> registry = Registry("provenance.examples", "an example", {"one": int})
+    >>> registry.register("two", float)
+    >>> registry.names(), registry.get("two")
+    (('one', 'two'), <class 'float'>)
+    >>> registry.register("one", str)
+    Traceback (most recent call last):
+    ...
+    provenance.errors.ConfigError: an example named 'one' is registered already
+    """
+
+    def __init__(self, group: str, kind: str, builtins: dict[str, T] | None = None,
+                 normalise: Callable[[str], str] = str):
+        #: The entry-point group third-party plug-ins of this kind declare themselves in.
+        self.group = group
+        #: What it registers, with its article ("a sentence matcher"), for messages.
+        self.kind = kind
+        self._normalise = normalise
+        self._entries: dict[str, T] = dict(builtins or {})
+        self._builtins = frozenset(self._entries)
+        self._loaded = False
+
+    def register(self, name: str, factory: T, *, replace: bool = False) -> None:
+        """Make ``factory`` available as ``name`` (a taken name only with ``replace``)."""
+        name = self._normalise(name)
+        if name in self._entries and not replace:
+            raise ConfigError(f"{self.kind} named {name!r} is registered already")
+        self._entries[name] = factory
+
+    def unregister(self, name: str) -> None:
+        """Take ``name`` out of the registry (the built-ins stay)."""
+        name = self._normalise(name)
+        if name not in self._builtins:
+            self._entries.pop(name, None)
+
+    def get(self, name: str) -> T | None:
+        """The factory registered as ``name``, entry points included, or None."""
+        name = self._normalise(name)
+        if name not in self._entries:
+            self.load()
+        return self._entries.get(name)
+
+    def names(self) -> tuple[str, ...]:
+        """Every registered name, the built-ins first."""
+        self.load()
+        return tuple(self._entries)
+
+    def load(self) -> None:
+        """Register the group's entry points (once; a taken name keeps its factory)."""
+        if not self._loaded:
+            self._loaded = True
+            for name, factory in entry_point_factories(self.group):
+                self._entries.setdefault(self._normalise(name), factory)
+
+    def forget_plugins(self) -> None:
+        """Drop everything but the built-ins, and load the entry points afresh when next asked (for tests)."""
+        self._entries = {name: factory for name, factory in self._entries.items() if name in self._builtins}
+        self._loaded = False

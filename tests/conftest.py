@@ -1,4 +1,5 @@
-"""Shared fixtures: the seeds, their scan, and helpers for inline articles."""
+"""Shared fixtures: the seeds, their scan, inline documents, a wire index and
+generated corpora. Constants and plain helpers are in tests/helpers.py."""
 
 from __future__ import annotations
 
@@ -6,16 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from provenance import Article, Settings, analyse, scan
-
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO / "seeds"
-SHARED = REPO.parent / "shared"
-
-
-def seed_id(prefix: str) -> str:
-    """The full id of the seed whose file name starts with ``prefix``."""
-    return next(p.stem for p in SEEDS.glob(f"{prefix}_*.txt"))
+from provenance import Article, Settings, analyse, read_articles, scan
+from tests.helpers import SEEDS, SHARED, generated_pairs
 
 
 @pytest.fixture(scope="session")
@@ -31,9 +24,13 @@ def seed_scan():
 
 @pytest.fixture(scope="session")
 def seed_documents():
-    from provenance import read_articles
-
     return {a.id[:3]: analyse(a) for a in read_articles([SEEDS])}
+
+
+@pytest.fixture(scope="session")
+def seed_articles():
+    """The seeds as read, in order."""
+    return read_articles([SEEDS])
 
 
 @pytest.fixture
@@ -53,14 +50,35 @@ def shared_dir() -> Path:
     return SHARED
 
 
-# --- persistent index and check (test_index_*.py, test_check*.py) ------------------
+@pytest.fixture(scope="session")
+def pairs(seed_documents):
+    """(source, derived) document pairs for the matcher and the ledger: the
+    seeds' wire with each version of it (and two the other way round), and 24
+    generated pairs."""
+    wire = seed_documents["002"]
+    seeds = [(wire, seed_documents[k]) for k in ("000", "001", "003", "004")]
+    seeds += [(seed_documents[k], wire) for k in ("000", "003")]
+    return seeds + generated_pairs(24)
+
+
+@pytest.fixture(scope="session")
+def small_corpus():
+    """70 generated articles (wires and their copies, rewrites, ...) and their ground truth."""
+    from benchmarks.generate import NewsGenerator, corpus
+
+    made = corpus(NewsGenerator(seed=3, words=(120, 260)), 70)
+    articles = [Article(id=a.id, text=a.text, outlet=a.outlet, published=a.published, title=a.title)
+                for a in made.articles]
+    return articles, made.truth
+
+
+# --- persistent index and check (tests/index/, tests/gate/, tests/report/) ------------------
 
 
 @pytest.fixture(scope="session")
 def wire_index(tmp_path_factory) -> Path:
     """An SQLite index holding the seeds' wire story (002) only. Tests must
-    not write to it; copy it (``copy_index``) to modify."""
-    from provenance import read_articles
+    not write to it; copy its file to modify."""
     from provenance.index import open_index
     from provenance.index.build import add_articles
 
@@ -74,21 +92,11 @@ def wire_index(tmp_path_factory) -> Path:
 def synthetic_news():
     """A seeded synthetic corpus (benchmarks/generate.py): 100 wire stories and
     a 30-article feed deriving from the first 40, with ground truth."""
-    import sys
-
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
     from benchmarks.generate import NewsGenerator
 
     generator = NewsGenerator(seed=5)
     wires = list(generator.stories(100))
     return wires, generator.feed(wires[:40], 30)
-
-
-def synthetic_article(item) -> Article:
-    """A generated article as the package reads it from JSON."""
-    return Article(id=item.id, text=item.text, title=item.title, outlet=item.outlet,
-                   published=item.published, origin=f"{item.id}.json")
 
 
 @pytest.fixture(scope="session")

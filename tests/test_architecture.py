@@ -17,7 +17,7 @@ PACKAGE = ROOT / "provenance"
 #: Each part of the package, in the order data flows: a part may import
 #: only from parts before it (and from itself).
 LAYERS = [
-    "version", "errors", "config", "plugins", "engine", "arrays", "outlets", "dates",
+    "version", "errors", "config", "plugins", "engine", "executors", "arrays", "outlets", "dates",
     "model",
     "readers", "analysis", "fingerprint", "candidates", "matching", "align", "judge", "stories",
     "codec", "index", "pipeline", "gate", "report",

@@ -5,14 +5,9 @@ format (zlib-compressed JSON) still read."""
 from __future__ import annotations
 
 import contextlib
-import json
 import zlib
-from typing import Any
 
 import pytest
-from conftest import SEEDS
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from provenance import codec, read_articles
 from provenance.analysis.document import analyse, read_sentences
@@ -20,6 +15,9 @@ from provenance.analysis.tokens import tokenize
 from provenance.errors import ProvenanceError
 from provenance.model import Article, Attribution, Document, Sentence
 from provenance.pipeline.store import StoredDocument
+from tests.helpers import SEEDS
+from tests.hypothesis_or_skip import given, settings, st
+from tests.reference import old_encode_document
 
 # Odd unicode: combining marks, astral characters, a lone surrogate, separators, NUL, BOM.
 _ODD = st.sampled_from(list("aZ .é\u0301𝔘😀\u2028\u2029\x00\ufeff\ud800ﬁİ’\n\t") + ["Reuters", "By "])
@@ -100,50 +98,25 @@ def test_garbage_is_a_value_error():
         codec.decode_document(zlib.compress(b"\x09" + bytes(8)))
 
 
-# --- the first index format: the encoder of provenance 0.x, kept as a reference ----------
-
-
-def _old_encode_document(document: Document) -> bytes:
-    """``encode_document`` of index format 1, verbatim."""
-    sentences = []
-    for sentence in document.sentences:
-        entry: list[Any] = [sentence.start, sentence.end]
-        if document.text[sentence.start : sentence.end] != sentence.text:
-            entry.append(sentence.text)
-        sentences.append(entry)
-    record = {
-        "v": 1,
-        "id": document.id,
-        "text": document.text,
-        "sentences": sentences,
-        "attributions": [[a.kind, a.text, list(a.names)] for a in document.attributions],
-        "title": document.title,
-        "outlet": document.outlet,
-        "published": document.published,
-        "url": document.url,
-        "origin": document.origin,
-        "sniffed": list(document.sniffed),
-    }
-    payload = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return zlib.compress(payload, 6)
+# --- the first index format (tests/reference.py keeps its encoder) -----------------------------
 
 
 def test_blobs_of_the_first_index_format_still_decode():
     for article in read_articles([SEEDS]):
         document = analyse(article)
-        old = _old_encode_document(document)
+        old = old_encode_document(document)
         assert old[:1] == b"\x78" and codec.decode_document(old) == document
     odd = analyse(Article(id="a", text="First sentence here. Second one follows."))
     replaced = Sentence(1, "Replaced text.", odd.sentences[1].start, odd.sentences[1].end, *tokenize("Replaced text."))
     document = Document(**{**vars(odd), "sentences": (odd.sentences[0], replaced)})
-    assert codec.decode_document(_old_encode_document(document)) == document
+    assert codec.decode_document(old_encode_document(document)) == document
 
 
 @given(documents())
 @settings(max_examples=100, deadline=None)
 def test_old_blobs_of_any_document_decode(document):
     try:
-        old = _old_encode_document(document)
+        old = old_encode_document(document)
     except UnicodeEncodeError:  # the old encoder could not store a lone surrogate at all
         return
     assert codec.decode_document(old) == document

@@ -1,6 +1,5 @@
-"""The executor door and the scan's figures: any executor gives the default's
-report, what a worker keeps belongs to one scan only, and ScanStats is
-filled in."""
+"""The executor door: any executor gives the default's report, and what a
+worker keeps belongs to one scan only."""
 
 import dataclasses
 import pickle
@@ -9,25 +8,11 @@ from concurrent.futures import Future
 
 import pytest
 
-from provenance import read_articles, scan, scan_articles
+from provenance import executors as executors_module
+from provenance import scan, scan_articles
 from provenance.errors import ConfigError
-from provenance.pipeline import (
-    Executor,
-    InProcess,
-    ScanStats,
-    WorkerState,
-    executor_names,
-    register_executor,
-)
-from provenance.pipeline import executors as executors_module
-from provenance.report import json as json_report
-from provenance.report import text as text_report
-
-PHASES = ["read_analyse_fingerprint", "candidates", "judge", "judge_large_groups"]
-
-
-def rendered(result):
-    return json_report.dumps(json_report.scan_document(result)), text_report.render_scan(result, show_all=True)
+from provenance.pipeline import Executor, InProcess, executor_names, register_executor
+from tests.helpers import rendered
 
 
 class Pickling(Executor):
@@ -51,20 +36,16 @@ class Pickling(Executor):
 
 
 @pytest.fixture
-def toy(monkeypatch):
+def toy():
     made = []
 
     def factory(workers):
         made.append(Pickling(workers))
         return made[-1]
 
-    monkeypatch.setitem(executors_module._EXECUTORS, "toy", factory)
-    return made
-
-
-@pytest.fixture(scope="module")
-def seed_articles(seeds_dir):
-    return read_articles([seeds_dir])
+    executors_module.register_executor("toy", factory)
+    yield made
+    executors_module.EXECUTORS.unregister("toy")
 
 
 def test_a_registered_executor_runs_the_scan_by_name_with_the_default_result(seeds_dir, seed_scan, toy):
@@ -112,35 +93,6 @@ def test_map_ordered_keeps_the_order_and_bounds_the_work_in_flight():
     for n, (quotient, _) in enumerate(executor.map_ordered(divmod, units())):
         assert quotient == n // 3
         assert len(submitted) - n <= 2 * executor.workers + 1
-
-
-def test_a_worker_state_crosses_a_pickle_as_its_scan_key():
-    state = WorkerState()
-    copy = pickle.loads(pickle.dumps(state))
-    assert copy.key == state.key and copy is not state
-    assert pickle.loads(pickle.dumps(state)) is copy  # one per process for the scan
-    assert pickle.loads(pickle.dumps(WorkerState())).key != state.key
-
-
-def test_the_stats_hold_phase_figures_and_counts(seed_articles):
-    stats = ScanStats()
-    result = scan_articles(seed_articles, stats=stats)
-    assert list(stats.seconds) == list(stats.main_cpu_seconds) == list(stats.main_peak_rss_mb) == PHASES
-    assert all(seconds >= 0 for seconds in stats.seconds.values())
-    assert stats.articles == len(result.documents) == len(seed_articles)
-    assert 0 < stats.aligned_pairs <= stats.candidate_pairs
-    assert set(stats.candidates) == {"words", "content"}
-    assert stats.pairs is None  # not asked for
-    figures = stats.as_dict()
-    assert figures["candidate_pairs"] == stats.candidate_pairs and figures["words"] == stats.candidates["words"]
-
-
-def test_the_stats_keep_the_candidate_pairs_when_asked(seed_articles):
-    stats = ScanStats(keep_pairs=True)
-    result = scan_articles(seed_articles, stats=stats)
-    assert len(stats.pairs) == stats.candidate_pairs
-    assert stats.pairs == sorted(stats.pairs) and all(a < b for a, b in stats.pairs)
-    assert {r.derived for r in result.relations} <= {x for pair in stats.pairs for x in pair}
 
 
 def test_two_scans_in_two_threads_at_once_give_what_they_give_one_after_the_other(seed_articles):

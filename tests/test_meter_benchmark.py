@@ -6,21 +6,13 @@ reads the real METER tree when ``../shared/datasets/meter`` is present.
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from benchmarks import meter, paraphrase  # noqa: E402
-from provenance import Article, analyse  # noqa: E402
-from provenance.model import ADDED
-from provenance.align.ledger import align
-from benchmarks.meter_corpus import (  # noqa: E402
+from benchmarks import meter, paraphrase
+from benchmarks.meter_corpus import (
     clean_pa,
     discover_domains,
     load_corpus,
@@ -28,6 +20,10 @@ from benchmarks.meter_corpus import (  # noqa: E402
     sgml_classification,
     sgml_phrases,
 )
+from provenance import Article, analyse
+from provenance.align.ledger import align
+from provenance.model import ADDED
+from tests.helpers import SHARED
 
 RULE = "  " + "-" * 72
 STORY = [
@@ -309,7 +305,7 @@ def test_msr_threshold_sweep_matches_the_aligner() -> None:
 
 # --- the real corpus, when present --------------------------------------------------------
 
-SHARED_METER = REPO.parent / "shared" / "datasets" / "meter"
+SHARED_METER = SHARED / "datasets" / "meter"
 
 
 @pytest.mark.skipif(not SHARED_METER.is_dir(), reason="METER corpus not found at ../shared/datasets/meter")

@@ -14,7 +14,12 @@ from click.testing import CliRunner
 
 from provenance import Settings, scan
 from provenance.cli import cli
-from provenance.matching.matcher import Match, SentenceMatcher, register_matcher, unregister_matcher
+from provenance.matching.matcher import (
+    Match,
+    SentenceMatcher,
+    register_matcher,
+    unregister_matcher,
+)
 from provenance.model import Article, ScanResult
 from provenance.readers import Reader, register_reader, unregister_reader
 from provenance.report import SCAN, Renderer, register_renderer, unregister_renderer

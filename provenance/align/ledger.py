@@ -10,11 +10,11 @@ import math
 import numpy as np
 
 from ..config import DEFAULT_SETTINGS, AlignSettings, Settings
+from ..engine import kernels
 from ..matching.matcher import SentenceMatch, SentenceMatcher, make_matcher
 from ..matching.tfidf import DocumentFeatures, Vectoriser
 from ..model import ADDED, REWRITE, VERBATIM, Document, Ledger, SentenceAlignment, Span
 from .runs import CopiedRuns
-from ..engine import kernels
 
 
 def _native():

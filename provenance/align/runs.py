@@ -8,9 +8,9 @@ from functools import cached_property
 import numpy as np
 
 from ..arrays import sorted_unique
+from ..engine import kernels
 from ..matching.tfidf import DocumentFeatures
 from ..model import Span
-from ..engine import kernels
 
 
 def _native():

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..config import ATTRIBUTION_MAX_CHARS
 from ..dates import MONTH, WEEKDAY, parse_date_prefix
 from ..model import Attribution
 from ..outlets import ALIAS_TO_WIRE, WIRE_AGENCIES, canonical_outlet, is_wire
@@ -91,7 +92,7 @@ def read_paragraph_head(paragraph: str, *, near_top: bool) -> ParagraphHead:
 
 
 def _whole_line_attribution(line: str) -> Attribution | None:
-    if len(line) > 300:
+    if len(line) > ATTRIBUTION_MAX_CHARS:
         return None
     byline = _BYLINE.match(line)
     if byline is not None and len(line) <= 120:

@@ -11,17 +11,19 @@ from typing import Any
 
 import sentencex
 
-from ..config import DEFAULT_SETTINGS, Settings
+from ..config import (
+    DEFAULT_SETTINGS,
+    SOURCE_NAME_MAX_CHARS,
+    SOURCE_NAME_MAX_WORDS,
+    TITLE_MAX_CHARS,
+    TOP_PARAGRAPHS,
+    Settings,
+)
 from ..model import Article, Attribution, Document, Sentence, Span
 from ..outlets import is_wire
 from .attribution import read_paragraph_head
 from .normalise import normalise_display, paragraphs
 from .tokens import _TOKEN, fast_tokens, token_offsets, tokenize
-
-_TOP_PARAGRAPHS = 4
-
-
-_TITLE_MAX_CHARS = 200
 
 
 def analyse(article: Article, settings: Settings = DEFAULT_SETTINGS) -> Document:
@@ -39,7 +41,7 @@ def _read(article: Article) -> tuple[str, list[Attribution], str | None, list[tu
     published = None
     offset = 0
     for number, para in enumerate(paras):
-        head = read_paragraph_head(para.text, near_top=number < _TOP_PARAGRAPHS and published is None)
+        head = read_paragraph_head(para.text, near_top=number < TOP_PARAGRAPHS and published is None)
         attributions.extend(head.attributions)
         published = published or head.published
         body = para.text[head.body_start :]
@@ -137,38 +139,46 @@ def analyse_lazily(article: Article, settings: Settings = DEFAULT_SETTINGS) -> D
 _FIELDS = ("index", "text", "start", "end", "tokens", "token_spans")
 
 
-class LazySentence(Sentence):
-    """A :class:`Sentence` whose tokens are found when first needed, and
-    their offsets only when asked for (matching reads the tokens of every
-    sentence, but offsets only of sentences with copied runs); equal to
-    (and hashing like) the eager one."""
+class LazySentence:
+    """A sentence whose tokens are found when first needed, and their
+    offsets only when asked for (matching reads the tokens of every
+    sentence, but offsets only of sentences with copied runs): it answers
+    what a :class:`~provenance.model.Sentence` holds, and is equal to (and
+    hashes like) the eager one."""
+
+    __slots__ = ("index", "text", "start", "end", "_tokens", "_spans")
 
     def __init__(self, index: int, text: str, start: int, end: int,
                  tokens: tuple[str, ...] | None = None, token_spans: tuple[Span, ...] | None = None):
-        # One dict update rather than six frozen-dataclass assignments: a
-        # scan makes one of these per sentence each time a document is read.
-        vars(self).update(index=index, text=text, start=start, end=end, _tokens=tokens,
-                          _spans=token_spans if tokens is not None else None)
+        # A scan makes one of these per sentence each time a document is read.
+        self.index, self.text, self.start, self.end = index, text, start, end
+        self._tokens, self._spans = tokens, (token_spans if tokens is not None else None)
 
     @property
-    def tokens(self) -> tuple[str, ...]:  # type: ignore[override]
+    def tokens(self) -> tuple[str, ...]:
         if self._tokens is None:
-            object.__setattr__(self, "_tokens", tuple(fast_tokens(self.text)))
+            self._tokens = tuple(fast_tokens(self.text))
         return self._tokens
 
     @property
-    def token_spans(self) -> tuple[Span, ...]:  # type: ignore[override]
+    def token_spans(self) -> tuple[Span, ...]:
         if self._spans is None:
-            object.__setattr__(self, "_spans", token_offsets(self.text))
+            self._spans = token_offsets(self.text)
         return self._spans
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sentence):
+        if not isinstance(other, (Sentence, LazySentence)):
             return NotImplemented
         return all(getattr(self, f) == getattr(other, f) for f in _FIELDS)
 
     def __hash__(self) -> int:
         return hash(tuple(getattr(self, f) for f in _FIELDS))
+
+    def __repr__(self) -> str:
+        return f"LazySentence(index={self.index}, text={self.text!r}, start={self.start}, end={self.end})"
+
+    def __reduce__(self) -> tuple:
+        return (LazySentence, (self.index, self.text, self.start, self.end, self._tokens, self._spans))
 
 
 def _segment(bodies: list[tuple[int, str, bool]], language: str) -> tuple[Sentence, ...]:
@@ -216,7 +226,7 @@ def _sniff_title(bodies: list[tuple[int, str, bool]], first: Span | None) -> str
         return None
     base, body, blank_after = bodies[0]
     one_sentence = first[0] == base and first[1] >= base + len(body.rstrip())
-    if blank_after and one_sentence and len(body.strip()) <= _TITLE_MAX_CHARS:
+    if blank_after and one_sentence and len(body.strip()) <= TITLE_MAX_CHARS:
         return body.strip()
     return None
 
@@ -250,4 +260,4 @@ def _credit_outlet(line: str) -> str | None:
         return None
     name = match["name"].strip().rstrip(".")
     # A long "Source: ..." is a sentence, not an outlet's name.
-    return name if name and len(name) <= 60 and len(name.split()) <= 6 else None
+    return name if name and len(name) <= SOURCE_NAME_MAX_CHARS and len(name.split()) <= SOURCE_NAME_MAX_WORDS else None

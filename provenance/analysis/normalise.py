@@ -8,6 +8,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from ..config import MIN_WRAPPED_LINE
 from .attribution import starts_attribution
 
 # Control characters, C1 controls, and every format character (Unicode
@@ -81,9 +82,6 @@ _FURNITURE = re.compile(
 _SENTENCE_END = re.compile(r"""[.!?:;]['"’”»)\]]*\s*$""")
 
 
-# A line shorter than this never wraps onto the next: dates, site names,
-# headings. Scaled down for texts wrapped narrower than 80 columns.
-_MIN_WRAPPED_LINE = 40
 
 
 def is_furniture(line: str) -> bool:
@@ -116,7 +114,7 @@ def paragraphs(text: str) -> list[_Paragraph]:
     # Blank lines and page furniture break paragraphs (each line is asked once).
     breaks = [not line or is_furniture(line) for line in lines]
     widest = max(map(len, lines), default=0)
-    min_wrapped = max(20, min(_MIN_WRAPPED_LINE, widest // 2))
+    min_wrapped = max(20, min(MIN_WRAPPED_LINE, widest // 2))
     last = len(lines) - 1
     for i, line in enumerate(lines):
         if breaks[i]:

@@ -15,7 +15,7 @@ import numpy as np
 import snowballstemmer
 
 from ..config import DEFAULT_SETTINGS, Settings
-from ..model import Document, Span
+from ..model import CONTENT, WORDS, Document, Span
 from .normalise import fold
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -141,6 +141,6 @@ def document_shingles(document: Document, settings: Settings = DEFAULT_SETTINGS)
     words = [t for s in document.sentences for t in s.tokens]
     content = content_terms(words)
     return {
-        "words": word_shingles(words, settings.fingerprint.word_shingle_size),
-        "content": word_shingles(content, settings.fingerprint.content_shingle_size),
+        WORDS: word_shingles(words, settings.fingerprint.word_shingle_size),
+        CONTENT: word_shingles(content, settings.fingerprint.content_shingle_size),
     }

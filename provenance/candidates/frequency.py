@@ -8,8 +8,10 @@ import numpy as np
 
 from ..config import DEFAULT_SETTINGS, CandidateSettings, Settings
 from ..fingerprint.hashing import permutations, scheme_width
+from ..model import CONTENT
 
-def common_df(articles: int, granularity: str = "content", knobs: CandidateSettings = DEFAULT_SETTINGS.candidates
+
+def common_df(articles: int, granularity: str = CONTENT, knobs: CandidateSettings = DEFAULT_SETTINGS.candidates
               ) -> float:
     """How many articles may share a cell before it is common (boilerplate)."""
     return max(knobs.common_floor(granularity), knobs.common_share(granularity) * articles)
@@ -19,7 +21,7 @@ def common_df(articles: int, granularity: str = "content", knobs: CandidateSetti
 _FREQUENCY_BLOCK = 1 << 20
 
 
-def cell_frequencies(matrix: np.ndarray, settings: Settings, granularity: str = "content") -> np.ndarray | None:
+def cell_frequencies(matrix: np.ndarray, settings: Settings, granularity: str = CONTENT) -> np.ndarray | None:
     """(articles x num_perm) estimated document frequency of the shingle
     behind each MinHash value, or None up to the common floor's number of
     articles (where nothing can be common)."""
@@ -95,13 +97,3 @@ def cell_frequencies(matrix: np.ndarray, settings: Settings, granularity: str = 
     inverse_index[order] = group
     del order, group
     return df.astype(np.float32)[inverse_index.reshape(shape)]
-
-
-def uncommon_cells(matrix: np.ndarray, settings: Settings, granularity: str = "content") -> np.ndarray | None:
-    """(articles x num_perm) mask of the cells whose least shingle is not
-    common, or None when nothing is common (every cell counts)."""
-    frequencies = cell_frequencies(matrix, settings, granularity)
-    if frequencies is None:
-        return None
-    usable = frequencies <= common_df(len(matrix), granularity, settings.candidates)
-    return None if usable.all() else usable

@@ -4,18 +4,16 @@ when they pass a threshold at either granularity.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from ..arrays import sorted_unique
 from ..config import DEFAULT_SETTINGS, CandidateSettings, Settings
-from ..fingerprint.hashing import scheme_width
-from ..model import GRANULARITIES, Signature
+from ..engine import kernels
+from ..model import CONTENT, WORDS
 from .bands import band_layout, surfaced_pairs
 from .frequency import cell_frequencies, common_df
-from ..engine import kernels
 
 
 def _native():
@@ -102,7 +100,7 @@ def granularity_candidates(matrix: np.ndarray, granularity: str, settings: Setti
     With the compiled engine, up to ``threads`` threads estimate the
     surfaced pairs (the same keys for any number)."""
     knobs = settings.candidates
-    threshold = {"words": knobs.word_lsh_threshold, "content": knobs.content_lsh_threshold}[granularity]
+    threshold = {WORDS: knobs.word_lsh_threshold, CONTENT: knobs.content_lsh_threshold}[granularity]
     n = len(matrix)
     if n < 2:
         return np.zeros(0, dtype=np.int64), None
@@ -132,12 +130,3 @@ def granularity_candidates(matrix: np.ndarray, granularity: str, settings: Setti
         "candidate_pairs": int(len(passed)),
     }
     return passed, figures
-
-
-def matrices_of(signatures: Iterable[Signature], settings: Settings = DEFAULT_SETTINGS) -> dict[str, np.ndarray]:
-    signatures = list(signatures)
-    dtype = np.uint64 if scheme_width(settings.fingerprint.minhash_scheme) == 64 else np.uint32
-    return {
-        g: (np.stack([s.values[g] for s in signatures]) if signatures else np.zeros((0, settings.fingerprint.num_perm), dtype))
-        for g in GRANULARITIES
-    }

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 import numpy as np
 from numba import njit
 
-from ..analysis.tokens import fold_token, content_stems, fast_tokens
+from ..analysis.tokens import content_stems, fast_tokens, fold_token
 from ..config import Settings
 from ..engine.hashtable import HashTable, table_insert, table_lookup
+from ..model import CONTENT, WORDS
 from . import hashing
 from .hashing import (
     CHAIN_OFFSET,
@@ -249,12 +250,12 @@ def sketch_texts(texts: Sequence[str], settings: Settings, counted: bool = False
 
             token_lists = [fast_tokens(t) for t in batch]
             result = signatures_of_token_lists(token_lists, settings)
-            sub_words, sub_content = result["words"], result["content"]
+            sub_words, sub_content = result[WORDS], result[CONTENT]
             sub_counts = np.array([len(t) for t in token_lists], dtype=np.int64)
         else:
             sub_words, sub_content, sub_counts = _sketch_batch(batch, kind, settings, dtype, width)
         words[chosen], content[chosen], counts[chosen] = sub_words, sub_content, sub_counts
-    matrices = {"words": words, "content": content}
+    matrices = {WORDS: words, CONTENT: content}
     return (matrices, counts) if counted else matrices
 
 

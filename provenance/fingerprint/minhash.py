@@ -11,18 +11,18 @@ import numpy as np
 
 from ..analysis.tokens import content_stem, fast_tokens
 from ..config import DEFAULT_SETTINGS, Settings
-from ..model import GRANULARITIES, Document, Signature
+from ..engine import kernels
+from ..model import CONTENT, GRANULARITIES, WORDS, Document, Signature
 from .hashing import (
+    _U64,
     CHAIN_OFFSET,
     CHAIN_PRIME,
-    _U64,
     fmix32_array,
     fmix64_array,
     permutations,
     scheme_width,
     token_hash,
 )
-from ..engine import kernels
 
 
 def _native():
@@ -72,11 +72,6 @@ def sketch_texts_counted(texts: Sequence[str], settings: Settings = DEFAULT_SETT
     token_lists = [fast_tokens(t) for t in texts]
     counts = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
     return signatures_of_token_lists(token_lists, settings), counts
-
-
-def engine_name() -> str:
-    """``numba`` when the compiled engine is in use, else ``numpy``."""
-    return "numba" if _native() is not None else "numpy"
 
 
 def ngram_hashes(token_hashes: np.ndarray, offsets: np.ndarray, size: int, width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -138,8 +133,8 @@ def _sketch(token_hashes: np.ndarray, stem_hashes: np.ndarray, offsets: np.ndarr
     content_offsets = kept_before[offsets]
     out = {}
     for granularity, hashes, bounds, size in (
-        ("words", token_hashes, offsets, settings.fingerprint.word_shingle_size),
-        ("content", stem_hashes[keep], content_offsets, settings.fingerprint.content_shingle_size),
+        (WORDS, token_hashes, offsets, settings.fingerprint.word_shingle_size),
+        (CONTENT, stem_hashes[keep], content_offsets, settings.fingerprint.content_shingle_size),
     ):
         shingles, shingle_offsets = ngram_hashes(hashes, bounds, size, width)
         out[granularity] = minhash_matrix(shingles, shingle_offsets, settings.fingerprint.num_perm, settings.fingerprint.seed,

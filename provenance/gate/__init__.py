@@ -2,7 +2,14 @@
 other) under a policy, for CI."""
 
 from .check import check, check_articles
-from .policy import DEFAULT_POLICY, AllowRule, Policy, parse_allow, parse_fail_on, read_allow_file
+from .policy import (
+           DEFAULT_POLICY,
+           AllowRule,
+           Policy,
+           parse_allow,
+           parse_fail_on,
+           read_allow_file,
+)
 from .result import ALLOWED, FAIL, PASS, ArticleCheck, Candidate, CheckResult
 
 __all__ = ["ALLOWED", "AllowRule", "ArticleCheck", "Candidate", "CheckResult", "DEFAULT_POLICY", "FAIL", "PASS",

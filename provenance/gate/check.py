@@ -33,22 +33,24 @@ from ..analysis.document import analyse
 from ..analysis.validate import text_problem
 from ..config import DEFAULT_SETTINGS, Settings
 from ..errors import ConfigError, InputError, NoArticlesError, UnreadableInputsError
+from ..executors import one_blas_thread
 from ..fingerprint.minhash import signature
 from ..index import CandidateIndex, open_index
 from ..index.memory import MemoryIndex
 from ..index.sqlite import text_digest
 from ..judge.pair import judge_pair
 from ..model import (
+    CONTENT,
     COPY,
     INDEPENDENT,
     PARTIAL,
     REWRITE_VERDICT,
+    WORDS,
     Article,
     Document,
     Relation,
     Signature,
 )
-from ..pipeline.executors import one_blas_thread
 from ..readers.inputs import read_articles
 from .policy import _VERDICT_RANK, DEFAULT_POLICY, Policy
 from .result import (
@@ -128,7 +130,7 @@ def check_articles(
     signatures = [signature(d, settings) for d in documents]
     peers = _Peers(documents, signatures, settings) if within else None
     sources = _IndexSources(index, settings) if index is not None else None
-    floors = {"words": settings.candidates.word_lsh_threshold, "content": settings.stories.story_similarity}
+    floors = {WORDS: settings.candidates.word_lsh_threshold, CONTENT: settings.stories.story_similarity}
     outcomes = []
     # Alignment multiplies matrices of a few dozen rows: see one_blas_thread.
     with one_blas_thread():

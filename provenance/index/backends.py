@@ -30,7 +30,7 @@ from typing import Protocol
 
 from ..config import DEFAULT_SETTINGS, Settings
 from ..errors import IndexStoreError
-from ..plugins import entry_point_factories
+from ..plugins import Registry
 from .base import CandidateIndex
 
 #: The entry-point group a distribution registers index backends under (name: the scheme).
@@ -73,10 +73,10 @@ def _no_prefix(prefix: str | None) -> None:
         raise IndexStoreError("a key prefix applies to Redis indexes only (redis://host:port/db)")
 
 
-_BACKENDS: dict[str, BackendFactory] = {
+#: The backends by the URL scheme they open (lower case).
+BACKENDS: Registry[BackendFactory] = Registry(ENTRY_POINT_GROUP, "an index backend", {
     "sqlite": _open_sqlite, "redis": _open_redis, "rediss": _open_redis, "memory": _open_memory,
-}
-_LOADED: list[bool] = []
+}, normalise=str.lower)
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)://")
 
 
@@ -85,15 +85,12 @@ def register_backend(scheme: str, factory: BackendFactory, *, replace: bool = Fa
     scheme = scheme.lower()
     if not _SCHEME.fullmatch(f"{scheme}://"):
         raise ValueError(f"invalid URL scheme {scheme!r}")
-    if scheme in _BACKENDS and not replace:
-        raise ValueError(f"an index backend for {scheme}:// is registered already")
-    _BACKENDS[scheme] = factory
+    BACKENDS.register(scheme, factory, replace=replace)
 
 
 def backend_schemes() -> tuple[str, ...]:
     """The schemes an index location may start with, the built-in first."""
-    _load_entry_points()
-    return tuple(_BACKENDS)
+    return BACKENDS.names()
 
 
 def scheme_of(location: str) -> str | None:
@@ -112,21 +109,12 @@ def open_index(location: str, settings: Settings = DEFAULT_SETTINGS, *, create: 
     parameter); other backends refuse it.
     """
     scheme = scheme_of(location) or "sqlite"
-    if scheme not in _BACKENDS:
-        _load_entry_points()
-    factory = _BACKENDS.get(scheme)
+    factory = BACKENDS.get(scheme)
     if factory is None:
-        known = ", ".join(f"{s}://" for s in _BACKENDS)
+        known = ", ".join(f"{s}://" for s in BACKENDS.names())
         raise IndexStoreError(f"no index backend for {scheme}:// (known: {known}, or a file path); a plug-in "
                               f"adds one under the entry-point group {ENTRY_POINT_GROUP}")
     index = factory(location, settings, create=create, prefix=prefix)
     if not isinstance(index, CandidateIndex):
         raise IndexStoreError(f"the {scheme}:// backend made {type(index).__name__}, not a CandidateIndex")
     return index
-
-
-def _load_entry_points() -> None:
-    if not _LOADED:
-        _LOADED.append(True)
-        for name, factory in entry_point_factories(ENTRY_POINT_GROUP):
-            _BACKENDS.setdefault(name.lower(), factory)

@@ -18,7 +18,7 @@ from ..candidates.bands import lsh_layout
 from ..codec import encode_document
 from ..config import DEFAULT_SETTINGS, Settings
 from ..errors import IncompatibleIndexError
-from ..model import GRANULARITIES, Document, Signature
+from ..model import CONTENT, GRANULARITIES, WORDS, Document, Signature
 
 
 class CandidateIndex(ABC):
@@ -115,8 +115,8 @@ class CandidateIndex(ABC):
     def thresholds(self) -> dict[str, float]:
         """granularity -> the LSH threshold of this index's settings."""
         return {
-            "words": self.settings.candidates.word_lsh_threshold,
-            "content": self.settings.candidates.content_lsh_threshold,
+            WORDS: self.settings.candidates.word_lsh_threshold,
+            CONTENT: self.settings.candidates.content_lsh_threshold,
         }
 
     def ratio(self, signature: Signature, stored: Signature) -> float:

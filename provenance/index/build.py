@@ -11,13 +11,12 @@ happens in this process, in input order, so the result does not depend on
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 from ..analysis.document import analyse
 from ..analysis.validate import text_problem
 from ..config import Settings
+from ..executors import default_jobs, make_executor
 from ..fingerprint.minhash import signature
 from ..model import Article
 from .base import AddReport, CandidateIndex, StoredArticle, stored_article, text_digest
@@ -71,14 +70,14 @@ def add_articles(
 
 
 def _prepared(articles: Sequence[Article], settings: Settings, jobs: int) -> Iterator[StoredArticle]:
-    workers = (os.cpu_count() or 1) if jobs == 0 else jobs
+    workers = default_jobs() if jobs == 0 else jobs
     if workers <= 1 or len(articles) < 2 * _TASK_SIZE:
         for article in articles:
             yield prepare(article, settings)
         return
-    tasks = [articles[i : i + _TASK_SIZE] for i in range(0, len(articles), _TASK_SIZE)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for batch in pool.map(_prepare_batch, tasks, [settings] * len(tasks)):
+    tasks = ((articles[i : i + _TASK_SIZE], settings) for i in range(0, len(articles), _TASK_SIZE))
+    with make_executor("processes", workers) as pool:
+        for batch in pool.map_ordered(_prepare_batch, tasks):
             yield from batch
 
 

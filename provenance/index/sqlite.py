@@ -59,7 +59,7 @@ import numpy as np
 from ..codec import decode_document, decode_signature, signature_dtype
 from ..config import DEFAULT_SETTINGS, Settings
 from ..errors import IndexStoreError
-from ..model import Document, Signature
+from ..model import CONTENT, Document, Signature
 from ..version import __version__
 from .base import (
     AddReport,
@@ -306,8 +306,8 @@ class SqliteIndex(CandidateIndex):
         try:
             with self._read():
                 matrix = self._current_matrix()
-                b, r = self.bands()["content"]
-                shared = matrix.equal(signature.values["content"])
+                b, r = self.bands()[CONTENT]
+                shared = matrix.equal(signature.values[CONTENT])
                 docs = set(matrix.docs[band_hits(shared, b, r)].tolist())
                 docs.update(self._word_counts(signature))
                 stored = self._signatures_by_doc(sorted(docs))
@@ -329,7 +329,7 @@ class SqliteIndex(CandidateIndex):
         try:
             with self._read():
                 matrix = self._current_matrix()
-                content = matrix.counts(signature.values["content"])
+                content = matrix.counts(signature.values[CONTENT])
                 words = np.zeros(len(matrix.docs), dtype=np.int64)
                 extra: dict[int, int] = {}
                 for doc, count in self._word_counts(signature).items():

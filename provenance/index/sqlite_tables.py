@@ -13,7 +13,7 @@ import numpy as np
 
 from ..codec import encode_signature
 from ..errors import IndexStoreError
-from ..model import Signature
+from ..model import CONTENT, WORDS, Signature
 from .base import StoredArticle
 
 #: Content signatures per stored block: big enough that loading is a few
@@ -31,7 +31,7 @@ def word_terms(signature: Signature) -> list[int]:
     """The postings terms of a word signature: each position above its
     (folded to 32 bits) hash value, so "same term" is "same value at the
     same position"."""
-    values = np.asarray(signature.values["words"], dtype=np.uint64) & np.uint64(_VALUE_MASK)
+    values = np.asarray(signature.values[WORDS], dtype=np.uint64) & np.uint64(_VALUE_MASK)
     slots = np.arange(signature.num_perm, dtype=np.uint64) << np.uint64(_SLOT_SHIFT)
     return (slots | values).tolist()
 
@@ -130,7 +130,7 @@ class Writer:
         doc = cursor.lastrowid
         docs, hashes = self._block(block)
         docs.append(doc)
-        hashes.append(np.asarray(entry.signature.values["content"], dtype=self.dtype))
+        hashes.append(np.asarray(entry.signature.values[CONTENT], dtype=self.dtype))
         self.postings.extend((term, doc) for term in word_terms(entry.signature))
         if len(self.postings) >= _POSTINGS_BUFFER:
             self._flush_postings()
@@ -209,13 +209,13 @@ def bounds(words: np.ndarray, content: np.ndarray, num_perm: int, thresholds: di
     """Per row, the ratio :meth:`CandidateIndex.query` ranks by, computed from
     shared-position counts (an upper bound when word hashes were folded), or 0
     when the counts cannot pass the thresholds and ``floors``."""
-    word_ratio = (words.astype(np.float64) / num_perm) / thresholds["words"]
-    content_ratio = (content.astype(np.float64) / num_perm) / thresholds["content"]
+    word_ratio = (words.astype(np.float64) / num_perm) / thresholds[WORDS]
+    content_ratio = (content.astype(np.float64) / num_perm) / thresholds[CONTENT]
     ratio = np.maximum(word_ratio, content_ratio)
     keep = ratio >= 1.0
     if floors:
-        keep &= (words.astype(np.float64) / num_perm >= floors["words"]) | (
-            content.astype(np.float64) / num_perm >= floors["content"])
+        keep &= (words.astype(np.float64) / num_perm >= floors[WORDS]) | (
+            content.astype(np.float64) / num_perm >= floors[CONTENT])
     return np.where(keep, ratio, 0.0)
 
 

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 
 from ..arrays import sorted_unique
-from ..model import Document
 from ..engine import kernels
 
 
@@ -21,22 +20,6 @@ RUN_LENGTHS = (1, 3, 8)
 
 
 _HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
-
-
-def body_tokens(document: Document) -> list[str]:
-    """The folded word tokens of the document's body, in order."""
-    return [t for s in document.sentences for t in s.tokens]
-
-
-def run_coverages(source: Sequence[str], derived: Sequence[str], lengths: Sequence[int] = RUN_LENGTHS) -> dict[int, float]:
-    """For each ``n`` in ``lengths``: the share of ``derived``'s tokens inside
-    a run of ``n`` or more consecutive tokens that also occurs in ``source``
-    (0 when ``derived`` is empty)."""
-    vocabulary: dict[str, int] = {}
-    source_ids = np.array([vocabulary.setdefault(t, len(vocabulary)) for t in source], dtype=np.int64)
-    unknown = len(vocabulary)  # no run holding a word the source lacks can match
-    derived_ids = np.array([vocabulary.get(t, unknown) for t in derived], dtype=np.int64)
-    return {n: run_coverage(source_ids, derived_ids, n) for n in lengths}
 
 
 def run_keys(ids: np.ndarray, n: int) -> np.ndarray:

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..model import Document
-from ..plugins import entry_point_factories
+from ..plugins import Registry
 from .tfidf import Vectoriser
 
 #: The entry-point group third-party matchers register in.
@@ -87,21 +87,24 @@ class TfidfMatcher(SentenceMatcher):
 
 MatcherFactory = Callable[[Vectoriser], SentenceMatcher]
 
-_MATCHERS: dict[str, MatcherFactory] = {"tfidf": TfidfMatcher}
+#: The sentence matchers by name.
+MATCHERS: Registry[MatcherFactory] = Registry(ENTRY_POINT_GROUP, "a sentence matcher", {"tfidf": TfidfMatcher})
 
 
 def register_matcher(name: str, factory: MatcherFactory, *, replace: bool = False) -> None:
     """Make ``factory`` (called with the shared :class:`Vectoriser`)
     available as ``Settings(matcher=name)``."""
-    if name in _MATCHERS and not replace:
-        raise ConfigError(f"a sentence matcher named {name!r} is registered already")
-    _MATCHERS[name] = factory
+    MATCHERS.register(name, factory, replace=replace)
+
+
+def unregister_matcher(name: str) -> None:
+    """Take the matcher ``name`` out of the registry (the built-in stays)."""
+    MATCHERS.unregister(name)
 
 
 def matcher_names() -> tuple[str, ...]:
     """The registered matchers' names, the built-in first."""
-    _load_entry_points()
-    return tuple(_MATCHERS)
+    return MATCHERS.names()
 
 
 def make_matcher(spec: str | MatcherFactory, vocabulary: Vectoriser) -> SentenceMatcher:
@@ -109,27 +112,10 @@ def make_matcher(spec: str | MatcherFactory, vocabulary: Vectoriser) -> Sentence
     if callable(spec):
         made = spec(vocabulary)
     else:
-        if spec not in _MATCHERS:
-            _load_entry_points()
-        if spec not in _MATCHERS:
+        factory = MATCHERS.get(spec)
+        if factory is None:
             raise ConfigError(f"no sentence matcher named {spec!r}; known: {', '.join(matcher_names())}")
-        made = _MATCHERS[spec](vocabulary)
+        made = factory(vocabulary)
     if not callable(getattr(made, "match", None)):
         raise ConfigError(f"sentence matcher {spec!r} made {type(made).__name__}, which has no match() method")
     return made
-
-
-_LOADED: list[bool] = []
-
-
-def _load_entry_points() -> None:
-    if not _LOADED:
-        _LOADED.append(True)
-        for name, factory in entry_point_factories(ENTRY_POINT_GROUP):
-            _MATCHERS.setdefault(name, factory)
-
-
-def unregister_matcher(name: str) -> None:
-    """Take the matcher ``name`` out of the registry (the built-in stays)."""
-    if name != "tfidf":
-        _MATCHERS.pop(name, None)

@@ -12,21 +12,16 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.tokens import content_stems, content_terms, sentence_tokens
+from ..analysis.tokens import content_stems, sentence_tokens
 from ..arrays import sorted_unique
-from ..fingerprint.hashing import token_hash
-from ..model import Document, Sentence
 from ..engine import kernels
+from ..fingerprint.hashing import token_hash
+from ..model import Document
 
 
 def _native():
     """The TF-IDF matcher's compiled kernels, or None (the numpy engine)."""
     return kernels("provenance.matching.kernels")
-
-
-def _features(sentence: Sentence) -> list[str]:
-    terms = content_terms(sentence.tokens)
-    return terms + [f"{a}_{b}" for a, b in zip(terms, terms[1:])]
 
 
 class Vectoriser:

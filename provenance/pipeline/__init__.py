@@ -1,6 +1,6 @@
 """The scan: every stage from reading to stories, run by an executor."""
 
-from .executors import (
+from ..executors import (
     Executor,
     InProcess,
     Processes,

@@ -17,7 +17,7 @@ rounds spread over every worker instead (link all its pairs; relate).
 
 Every decision is the one the single-process pipeline makes, whichever
 process makes it, so the report is byte-identical for any ``jobs`` and any
-executor (:mod:`provenance.pipeline.executors`). Figures on the scan -- time,
+executor (:mod:`provenance.executors`). Figures on the scan -- time,
 memory and pair counts per phase -- come in a :class:`ScanStats` given as
 ``stats``.
 """
@@ -36,17 +36,17 @@ from ..analysis.document import analyse
 from ..candidates.search import merge_candidates
 from ..config import DEFAULT_SETTINGS, Settings
 from ..errors import ConfigError, InputError, NoArticlesError
-from ..judge.pair import judge_pair
-from ..model import GRANULARITIES, Article, Document, Relation, ScanResult, Story
-from ..readers.inputs import ErrorHandler, iter_articles, unique_ids
-from ..stories import choose_source, connected_roots
-from .executors import (
+from ..executors import (
     Executor,
     collect_less,
     default_jobs,
     make_executor,
     one_blas_thread,
 )
+from ..judge.pair import judge_pair
+from ..model import GRANULARITIES, Article, Document, Relation, ScanResult, Story
+from ..readers.inputs import ErrorHandler, iter_articles, unique_ids
+from ..stories import choose_source, connected_roots
 from .stages import (
     WorkerState,
     _Group,
@@ -59,7 +59,6 @@ from .stages import (
     _stories_of,
 )
 from .store import StoredDocument
-
 
 
 @dataclass

@@ -4,31 +4,28 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from functools import cached_property, lru_cache
 from typing import Any
 
-from .. import codec
 from ..analysis.document import LazySentence, ReadArticle
-from ..codec import ZSTD_MAGIC as _ZSTD_MAGIC  # noqa: F401 - what a zstd-packed blob starts with
 from ..codec import OddSentences, document_fields, pack, sentence_texts, unpack_text
-from ..errors import ProvenanceError  # noqa: F401 - what unpacking a zstd blob without zstandard raises
-from ..model import Document, Sentence
+from ..model import DOCUMENT_FIELDS, DOCUMENT_METADATA, Document, DocumentView, Sentence
 
 
-def _fields_equal(self: Document, other: object) -> bool:
-    if not isinstance(other, Document):
-        return NotImplemented
-    return all(getattr(self, f) == getattr(other, f) for f in _DOCUMENT_FIELDS)
+class _SameFields(DocumentView):
+    """Equal to (and hashing like) any document with the same fields."""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DocumentView):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in DOCUMENT_FIELDS)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, f) for f in DOCUMENT_FIELDS))
 
 
-def _fields_hash(self: Document) -> int:
-    return hash(tuple(getattr(self, f) for f in _DOCUMENT_FIELDS))
-
-
-class StoredDocument(Document):
-    """A :class:`Document` kept as one :func:`provenance.codec.pack` blob.
+class StoredDocument(_SameFields):
+    """A :class:`~provenance.model.Document` kept as one :func:`provenance.codec.pack` blob.
 
     Its metadata is held as given (and in the blob, which
     :func:`provenance.codec.decode_document` reads whole); ``text`` and
@@ -53,8 +50,7 @@ class StoredDocument(Document):
 
     def _keep(self, fields: dict[str, Any], text: str, sentences: list[tuple[int, int, str]], word_count: int) -> None:
         blob, odd = pack(text, sentences, fields)
-        # One dict update, past the frozen dataclass's __setattr__ (its fields
-        # text and sentences are the properties below).
+        # One dict update: a scan keeps every article it reads this way.
         vars(self).update(fields, _blob=blob, _odd=odd, _sentence_count=len(sentences), _word_count=word_count)
 
     @property
@@ -63,11 +59,11 @@ class StoredDocument(Document):
         return self._blob
 
     @property
-    def text(self) -> str:  # type: ignore[override]
+    def text(self) -> str:
         return _unpack_text(self._blob)[0]
 
     @property
-    def sentences(self) -> tuple[Sentence, ...]:  # type: ignore[override]
+    def sentences(self) -> tuple[Sentence, ...]:
         return _unpack(self._blob, self._odd)
 
     def sentence_text(self, index: int) -> str:
@@ -88,30 +84,27 @@ class StoredDocument(Document):
     def sentence_count(self) -> int:
         return self._sentence_count
 
-    def load(self) -> Document:
-        """The plain document (which knows its word count without tokenising)."""
+    def load(self) -> DocumentView:
+        """The document unpacked for judging (it knows its word count without tokenising)."""
         return _LoadedDocument(self)
-
-    __eq__ = _fields_equal
-    __hash__ = _fields_hash
 
     def __repr__(self) -> str:
         return f"StoredDocument(id={self.id!r}, sentences={self._sentence_count}, words={self._word_count})"
 
 
-class _LoadedDocument(Document):
+class _LoadedDocument(_SameFields):
     """A stored document unpacked for judging, with the word count it was
     stored with; equal to (and hashing like) the document. Its sentence
     objects are made when first asked for: judging reads sentence texts."""
 
     def __init__(self, stored: StoredDocument):
         text, starts, ends = _unpack_text(stored._blob)
-        fields = {name: getattr(stored, name) for name in _KEPT_FIELDS}
+        fields = {name: getattr(stored, name) for name in DOCUMENT_METADATA}
         vars(self).update(fields, text=text, _spans=(starts, ends),
                           _texts=sentence_texts(text, starts, ends, stored._odd), _word_count=stored.word_count)
 
     @cached_property
-    def sentences(self) -> tuple[Sentence, ...]:  # type: ignore[override]
+    def sentences(self) -> tuple[Sentence, ...]:
         return _lazy_sentences(self._texts, *self._spans)
 
     def sentence_text(self, index: int) -> str:
@@ -128,12 +121,6 @@ class _LoadedDocument(Document):
     def word_count(self) -> int:
         return self._word_count
 
-    __eq__ = _fields_equal
-    __hash__ = _fields_hash
-
-
-_KEPT_FIELDS = ("id", "attributions", "title", "outlet", "published", "url", "origin", "sniffed")
-_DOCUMENT_FIELDS = ("id", "text", "sentences", "attributions", "title", "outlet", "published", "url", "origin", "sniffed")
 
 #: The text and each sentence's start and end, of the last blobs asked for.
 _unpack_text = lru_cache(maxsize=128)(unpack_text)
@@ -149,16 +136,7 @@ def _unpack(blob: bytes, odd: OddSentences) -> tuple[Sentence, ...]:
     return _lazy_sentences(sentence_texts(text, starts, ends, odd), starts, ends)
 
 
-def _plain(document: Document) -> Document:
+def _plain(document: DocumentView) -> DocumentView:
     """A document whose text and sentences are unpacked once, for judging
     (its sentences tokenise on demand)."""
     return document.load() if isinstance(document, StoredDocument) else document
-
-
-class _Module(types.ModuleType):
-    # ``store.zstandard`` is the codec's: setting it (as the tests do, to pack
-    # and unpack without zstd) sets the codec's.
-    zstandard = property(lambda self: codec.zstandard, lambda self, value: setattr(codec, "zstandard", value))
-
-
-sys.modules[__name__].__class__ = _Module

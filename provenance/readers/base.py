@@ -32,7 +32,7 @@ from importlib.metadata import entry_points
 from pathlib import Path, PurePath
 
 from ..errors import InputError, ProvenanceError
-from ..model import Article
+from ..model import Article, Origin
 
 #: The entry-point group third-party readers are declared in.
 ENTRY_POINT_GROUP = "provenance.readers"
@@ -76,9 +76,12 @@ class Reader(ABC):
         file's stem, or ``stdin``).
         """
 
-    def origin(self, source: str, position: int | None = None) -> str:
-        """The origin of the article at ``position`` (a line or item number) of ``source``, or of the whole input."""
-        return source if position is None else f"{source}:{position}"
+    def origin(self, source: str, position: int | None = None) -> Origin:
+        """The origin of the article at ``position`` (a line number) of ``source``, or of the whole input."""
+        path = None if source.startswith("<stdin>") else source
+        if position is None:
+            return Origin(source, path=path, whole_file=path is not None)
+        return Origin(f"{source}:{position}", path=path, line=position)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} {' '.join(self.suffixes)}>"

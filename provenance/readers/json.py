@@ -25,7 +25,7 @@ from typing import Any
 
 from ..dates import parse_date_prefix
 from ..errors import InputError
-from ..model import Article
+from ..model import Article, Origin
 from .base import ErrorHandler, Reader, printable, read_bytes, register_reader
 from .text import decode
 
@@ -89,7 +89,7 @@ class JsonLinesReader(Reader):
                 continue
             # The line's origin is also the id of a record that gives none.
             where = self.origin(origin, number)
-            article = from_record(record, where, report, where=origin, origin=where, line=number)
+            article = from_record(record, str(where), report, where=origin, origin=where, line=number)
             if article is not None:
                 yield article
         if not found:
@@ -142,9 +142,10 @@ class JsonReader(Reader):
             return
         yield from self._records(document, origin, stem, report)
 
-    def origin(self, source: str, position: int | None = None) -> str:
+    def origin(self, source: str, position: int | None = None) -> Origin:
         """``path item N`` for the Nth element of an array; the path for a single object."""
-        return source if position is None else f"{source} item {position}"
+        path = None if source.startswith("<stdin>") else source
+        return Origin(source if position is None else f"{source} item {position}", path=path)
 
     def _records(self, document: Any, origin: str, stem: str, report: ErrorHandler) -> Iterator[Article]:
         if isinstance(document, dict) and isinstance(document.get("articles"), list):
@@ -153,13 +154,13 @@ class JsonReader(Reader):
             report(InputError(origin, "no articles: the JSON array is empty"))
             return
         if not isinstance(document, list):
-            article = from_record(document, stem, report, where=origin, origin=origin, line=None)
+            article = from_record(document, stem, report, where=origin, origin=self.origin(origin), line=None)
             if article is not None:
                 yield article
             return
         for number, record in enumerate(document, start=1):
             where = self.origin(origin, number)
-            article = from_record(record, f"{stem}:{number}", report, where=where, origin=where, line=None)
+            article = from_record(record, f"{stem}:{number}", report, where=str(where), origin=where, line=None)
             if article is not None:
                 yield article
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..version import __version__
 from ..gate.result import ALLOWED, FAIL, PASS, ArticleCheck, CheckResult
+from ..version import __version__
 from .json import relation_entry
 from .regions import locate
 

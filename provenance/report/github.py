@@ -14,7 +14,6 @@ import re
 from ..gate.result import ALLOWED, FAIL, PASS, ArticleCheck, CheckResult
 from .regions import locate
 
-
 # Control characters other than tab, CR and LF, and Unicode line separators:
 # some log readers break lines at them, which would cut an annotation short.
 _BREAKING = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]")

@@ -30,9 +30,7 @@ from markupsafe import Markup
 from .json import compare_document, scan_document
 
 if TYPE_CHECKING:
-    from ..model import Relation
-    from ..model import ScanResult
-    from ..model import Document
+    from ..model import Document, Relation, ScanResult
 
 VERDICTS = ("copy", "rewrite", "partial", "independent")
 LABELS = ("verbatim", "rewrite", "added")

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..model import Document, Relation, ScanResult
 from ..version import __version__
-from ..model import Relation
-from ..model import ScanResult
-from ..model import Document
 from . import SCHEMA_VERSION
 
 

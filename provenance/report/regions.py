@@ -10,7 +10,8 @@ ends at LF, CRLF or CR. A span that cannot be found (the text was
 normalised beyond whitespace) is left out rather than placed wrongly.
 
 Articles read from JSON lines are located at their line only; articles from
-``.json`` files and standard input have no position.
+``.json`` files and standard input have no position. Where an article is
+comes from its :class:`~provenance.model.Origin`, which its reader made.
 """
 
 from __future__ import annotations
@@ -19,14 +20,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from ..model import ADDED, VERBATIM
-from ..readers.inputs import JSONL_SUFFIXES
-from ..model import Article
-from ..model import Relation
-from ..model import Document
+from ..model import ADDED, VERBATIM, Article, Document, Origin, Relation
 
-_JSONL_ORIGIN = re.compile(r"^(?P<path>.+):(?P<line>\d+)$")
-_JSON_ITEM_ORIGIN = re.compile(r"^(?P<path>.+) item \d+$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _WORD = re.compile(r"\S+")
 
@@ -65,18 +60,8 @@ class Location:
 
 def source_file(article: Article) -> tuple[str | None, int | None, bool]:
     """(path, JSONL line, whether the article's text is the file's text)."""
-    origin = article.origin
-    if not origin or origin.startswith("<stdin>"):
-        return None, None, False
-    match = _JSONL_ORIGIN.match(origin)
-    if match and match["path"].lower().endswith(JSONL_SUFFIXES):
-        return match["path"], int(match["line"]), False
-    match = _JSON_ITEM_ORIGIN.match(origin)
-    if match:
-        return match["path"], None, False
-    if origin.lower().endswith(".json"):
-        return origin, None, False
-    return origin, None, True
+    origin = Origin.of(article.origin)
+    return origin.path, origin.line, origin.whole_file
 
 
 def locate(article: Article, document: Document, relation: Relation | None) -> Location:

@@ -16,9 +16,9 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from ..version import __version__
 from ..gate.result import FAIL, ArticleCheck, CheckResult
 from ..model import COPY, PARTIAL, REWRITE_VERDICT
+from ..version import __version__
 from .regions import Location, Region, locate
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from ..model import ADDED
-from ..model import Relation
-from ..model import ScanResult
-from ..model import Document
+from ..model import ADDED, Document, Relation, ScanResult
 
 _WIDTH = 100
 _LABEL_MARK = {"verbatim": "=", "rewrite": "~", "added": "+"}
