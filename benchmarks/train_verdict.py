@@ -57,12 +57,12 @@ from provenance import Settings, analyse, scan  # noqa: E402
 from provenance.model import ADDED
 from provenance.judge.pair import judge_pair
 from provenance.judge.decide import model_inputs
-from provenance.judge.model import INDEPENDENT, MODEL_FORMAT, PARTIAL, WHOLE, VerdictModel
+from provenance.judge.verdict_model import INDEPENDENT, MODEL_FORMAT, PARTIAL, WHOLE, VerdictModel
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "provenance" / "data" / "verdict_model.json"
 
-#: What the model reads, in order (see provenance/verdict.py).
+#: What the model reads, in order (see provenance/judge/verdict_model.py).
 FEATURES = ("run_coverage_1", "run_coverage_3", "run_coverage_8", "log_words")
 #: METER's classes as the model's.
 TO_MODEL = {WHOLLY: WHOLE, PARTIALLY: PARTIAL, NON: INDEPENDENT}
@@ -75,7 +75,7 @@ DIGITS = 6
 REWRITE_GRID = tuple(np.round(np.arange(0.5, 1.0001, 0.025), 3))
 PARTIAL_GRID = tuple(np.round(np.arange(0.05, 0.5001, 0.025), 3))
 #: Matched sentences for partial reuse: fixed at two, the smallest reuse of
-#: more than one quotation (tests/test_judge.py judges two copied sentences
+#: more than one quotation (tests/judge/test_decide.py judges two copied sentences
 #: in a six-sentence article partial). Searching 1-5 too: one fold picks 1
 #: and the cross-validated three-class figure falls (benchmarks/README.md).
 SENTENCE_GRID = (2,)

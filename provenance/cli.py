@@ -20,6 +20,7 @@ from pathlib import Path
 
 import click
 
+from .config import DEFAULT_MAX_CANDIDATES
 from .errors import InputError, ProvenanceError
 from .report import CHECK, COMPARE, SCAN, Comparison, renderer, renderer_names
 from .version import __version__
@@ -94,16 +95,17 @@ def _matcher_settings(ctx: click.Context, param: click.Parameter, value: str):
     """The settings for ``--matcher NAME`` (a usage error when no matcher has that name)."""
     from .config import DEFAULT_SETTINGS
     from .errors import ConfigError
-    from .matching.matcher import matcher_names
+    from .matching.matcher import check_matcher
 
     if value == "tfidf":
         return DEFAULT_SETTINGS
-    if value not in matcher_names():
-        raise click.BadParameter(f"no sentence matcher named {value!r}; known: {', '.join(matcher_names())}")
     try:
+        check_matcher(value)
         return DEFAULT_SETTINGS.replace(matcher=value)
-    except ConfigError as exc:  # pragma: no cover - a registered name is a valid setting
+    except ConfigError as exc:
         raise click.BadParameter(str(exc)) from None
+    except ProvenanceError as exc:  # a matcher plug-in that cannot be loaded
+        raise click.ClickException(str(exc)) from None
 
 
 def _matcher_option(function):
@@ -410,7 +412,7 @@ def index_remove(location: str, prefix: str | None, ids: tuple[str, ...]) -> Non
 @click.option("--allow", "allow_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Licensed syndication: lines 'OUTLET -> SOURCE' (* for any) that never fail.")
 @_format_option(CHECK)
-@click.option("--max-candidates", type=click.IntRange(min=1), default=3, show_default=True,
+@click.option("--max-candidates", type=click.IntRange(min=1), default=DEFAULT_MAX_CANDIDATES, show_default=True,
               help="Most similar candidates aligned per article.")
 @_output_option(writable=False)
 def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, within: bool, fail_on: str,

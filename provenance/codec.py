@@ -77,7 +77,7 @@ _HEAD = Struct("<BII")
 # lone surrogate survives as an escape.
 _JSON = json.JSONEncoder(separators=(",", ":"))
 _ZSTD_MISSING = ("this stored document was packed with zstd, which is not installed: "
-                 "pip install 'provenance-news[fast]'")
+                 "pip install zstandard (a dependency of provenance-news)")
 # Compressors keep state between calls, which threads must not share.
 _CODECS = threading.local()
 

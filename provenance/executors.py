@@ -41,6 +41,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
+from .config import SCAN_GC_THRESHOLDS
 from .engine import kernels
 from .errors import ConfigError
 from .plugins import Registry
@@ -152,8 +153,8 @@ def make_executor(name: str, workers: int) -> Executor:
     if factory is None:
         raise ConfigError(f"no executor named {name!r}; known: {', '.join(executor_names())}")
     made = factory(workers)
-    if not callable(getattr(made, "submit", None)):
-        raise ConfigError(f"executor {name!r} made {type(made).__name__}, which has no submit() method")
+    if not isinstance(made, Executor):
+        raise ConfigError(f"executor {name!r} made {type(made).__name__}, not a provenance.executors.Executor")
     return made
 
 
@@ -169,13 +170,13 @@ def default_jobs() -> int:
 
 
 def one_blas_thread():
-    """Limit BLAS to one thread (a context manager; the limit holds from the
-    call). Alignment multiplies matrices of a few dozen rows: BLAS threads
+    """Limit BLAS (and any OpenMP pool) to one thread (a context manager; the
+    limit holds from the call). Alignment multiplies matrices of a few dozen rows: BLAS threads
     only add overhead, and on a busy machine their spinning cost ~15x the
     CPU time per pair (measured: 185 ms against 12 ms on a loaded 2-core
     machine); a scan already keeps every core busy with processes."""
     controller = _blas_controller()
-    return nullcontext() if controller is None else controller.limit(limits=1, user_api="blas")
+    return nullcontext() if controller is None else controller.limit(limits=1)
 
 
 @functools.lru_cache(maxsize=1)
@@ -193,13 +194,9 @@ def _start_worker() -> None:
     # Everything imported so far lives as long as the worker: out of the
     # collector's sight, with the scan's own pace (see collect_less).
     gc.freeze()
-    gc.set_threshold(*_SCAN_GC_THRESHOLDS)
+    gc.set_threshold(*SCAN_GC_THRESHOLDS)
 
 
-#: A scan makes millions of small objects that mostly live until its end;
-#: at Python's default pace (700, 10, 10) the collector traverses them over
-#: and over, about a tenth of a worker's time.
-_SCAN_GC_THRESHOLDS = (10_000, 20, 20)
 
 _PACE_LOCK = threading.Lock()
 _pace = {"scans": 0, "before": gc.get_threshold()}
@@ -212,7 +209,7 @@ def collect_less() -> Iterator[None]:
     with _PACE_LOCK:
         if _pace["scans"] == 0:
             _pace["before"] = gc.get_threshold()
-            gc.set_threshold(*_SCAN_GC_THRESHOLDS)
+            gc.set_threshold(*SCAN_GC_THRESHOLDS)
         _pace["scans"] += 1
     try:
         yield

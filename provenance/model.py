@@ -1,8 +1,10 @@
-"""The plain data that flows between stages: what a reader gives (Article),
-what analysis makes (Attribution, Sentence, Document), what fingerprinting
-makes (Signature), what alignment and judging make (SentenceAlignment,
-Ledger, Scores, Relation) and what a scan or a check returns (Story,
-ScanResult, CheckResult). Frozen dataclasses; no stage logic.
+"""The plain data that flows between stages: what a reader gives (Article,
+and its Origin), what analysis makes (Attribution, Sentence, Document),
+what fingerprinting makes (Signature), what alignment and judging make
+(SentenceAlignment, Ledger, Scores, Prediction, Relation) and what a scan
+returns (Story, ScanResult). Frozen dataclasses and the read interface
+every shape of a document shares (DocumentView); no stage logic. (What a
+check returns is the gate's own: provenance.gate.result.)
 """
 
 from __future__ import annotations
@@ -326,7 +328,7 @@ class Scores:
     source_used: float
     #: Share of the derived text's words inside runs of at least 1, 3 and 8
     #: consecutive words found, in the same order, anywhere in the source
-    #: (see verdict.run_coverages): what the verdict model reads.
+    #: (see provenance.judge.coverage): what the verdict model reads.
     run_coverage_1: float
     run_coverage_3: float
     run_coverage_8: float

@@ -10,6 +10,7 @@ A distribution declares, in its ``pyproject.toml``::
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from importlib.metadata import entry_points
 from typing import Any, Generic, TypeVar
@@ -58,10 +59,15 @@ class Registry(Generic[T]):
         self._entries: dict[str, T] = dict(builtins or {})
         self._builtins = frozenset(self._entries)
         self._loaded = False
+        self._lock = threading.Lock()
 
     def register(self, name: str, factory: T, *, replace: bool = False) -> None:
-        """Make ``factory`` available as ``name`` (a taken name only with ``replace``)."""
+        """Make ``factory`` available as ``name`` (a taken name only with
+        ``replace``; a built-in's never, so that its name means what the
+        documentation says)."""
         name = self._normalise(name)
+        if name in self._builtins:
+            raise ConfigError(f"{self.kind} named {name!r} is built in and cannot be replaced")
         if name in self._entries and not replace:
             raise ConfigError(f"{self.kind} named {name!r} is registered already")
         self._entries[name] = factory
@@ -85,11 +91,18 @@ class Registry(Generic[T]):
         return tuple(self._entries)
 
     def load(self) -> None:
-        """Register the group's entry points (once; a taken name keeps its factory)."""
-        if not self._loaded:
-            self._loaded = True
-            for name, factory in entry_point_factories(self.group):
+        """Register the group's entry points (once; a taken name keeps its
+        factory). A plug-in that cannot be loaded raises, every time it is
+        asked for, and registers nothing of its group."""
+        if self._loaded:
+            return
+        with self._lock:
+            if self._loaded:
+                return
+            found = list(entry_point_factories(self.group))  # all or nothing
+            for name, factory in found:
                 self._entries.setdefault(self._normalise(name), factory)
+            self._loaded = True
 
     def forget_plugins(self) -> None:
         """Drop everything but the built-ins, and load the entry points afresh when next asked (for tests)."""

@@ -105,7 +105,7 @@ def doc(text, key="a"):
 
 def tiny_model(**changes):
     """A two-feature model: copying in 8+ runs pushes toward whole reuse."""
-    from provenance.judge.model import MODEL_FORMAT
+    from provenance.judge.verdict_model import MODEL_FORMAT
 
     data = {
         "format": MODEL_FORMAT,

@@ -108,7 +108,7 @@ def run_coverages(source, derived, lengths=(1, 3, 8)) -> dict[int, float]:
     (0 when ``derived`` is empty): the definition, from token strings."""
     import numpy as np
 
-    from provenance.judge.runs import run_coverage
+    from provenance.judge.coverage import run_coverage
 
     vocabulary: dict[str, int] = {}
     source_ids = np.array([vocabulary.setdefault(t, len(vocabulary)) for t in source], dtype=np.int64)

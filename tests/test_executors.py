@@ -4,7 +4,7 @@ worker keeps belongs to one scan only."""
 import dataclasses
 import pickle
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
@@ -77,8 +77,18 @@ def test_a_wrong_executor_is_a_config_error(seed_articles):
         scan_articles(seed_articles, executor="nowhere")
     with pytest.raises(ConfigError, match="expected an executor's name or an Executor"):
         scan_articles(seed_articles, executor=object())
-    with pytest.raises(ConfigError, match="registered already"):
-        register_executor("processes", InProcess)
+    with pytest.raises(ConfigError, match="'processes' is built in and cannot be replaced"):
+        register_executor("processes", InProcess, replace=True)
+    register_executor("twice", InProcess)
+    try:
+        with pytest.raises(ConfigError, match="registered already"):
+            register_executor("twice", InProcess)
+        register_executor("pool", lambda workers: ThreadPoolExecutor(workers))
+        with pytest.raises(ConfigError, match="made ThreadPoolExecutor, not a provenance.executors.Executor"):
+            scan_articles(seed_articles, executor="pool")
+    finally:
+        executors_module.EXECUTORS.unregister("twice")
+        executors_module.EXECUTORS.unregister("pool")
 
 
 def test_map_ordered_keeps_the_order_and_bounds_the_work_in_flight():

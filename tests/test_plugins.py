@@ -12,8 +12,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+import provenance.plugins
 from provenance import Settings, scan
 from provenance.cli import cli
+from provenance.errors import ConfigError, ProvenanceError
 from provenance.matching.matcher import (
     Match,
     SentenceMatcher,
@@ -21,6 +23,7 @@ from provenance.matching.matcher import (
     unregister_matcher,
 )
 from provenance.model import Article, ScanResult
+from provenance.plugins import Registry
 from provenance.readers import Reader, register_reader, unregister_reader
 from provenance.report import SCAN, Renderer, register_renderer, unregister_renderer
 
@@ -132,3 +135,39 @@ def test_toy_doors_leave_the_built_ins_alone(doors, feed, tmp_path):
 def test_unknown_matcher_is_a_usage_error(feed):
     done = CliRunner().invoke(cli, ["scan", str(feed), "--matcher", "nope"])
     assert done.exit_code == 2 and "no sentence matcher named 'nope'" in done.output
+
+
+def test_a_built_in_matcher_cannot_be_replaced_and_a_matcher_must_be_one():
+    with pytest.raises(ConfigError, match="'tfidf' is built in"):
+        register_matcher("tfidf", SameWords, replace=True)
+    register_matcher("duck", lambda vocabulary: object())
+    try:
+        with pytest.raises(ConfigError, match="made object, not a SentenceMatcher"):
+            scan([Path(__file__).parent.parent / "seeds"], settings=Settings(matcher="duck"))
+    finally:
+        unregister_matcher("duck")
+
+
+def test_a_scan_refuses_an_unknown_matcher_before_it_reads(tmp_path):
+    with pytest.raises(ConfigError, match="no sentence matcher named 'nope'"):
+        scan([tmp_path / "not read"], settings=Settings(matcher="nope"))
+
+
+def test_registry_loads_its_entry_points_all_or_nothing(monkeypatch):
+    """A broken plug-in is named every time its group is asked for, and a
+    good one beside it is not half-registered in the meantime."""
+    calls = []
+
+    def points(group):
+        calls.append(group)
+        yield "good", int
+        raise ProvenanceError(f"plug-in 'bad' of {group} cannot be loaded")
+
+    monkeypatch.setattr(provenance.plugins, "entry_point_factories", points)
+    registry = Registry("provenance.tests", "a test plug-in", {"built": float})
+    for _ in range(2):
+        with pytest.raises(ProvenanceError, match="'bad'"):
+            registry.get("good")
+    assert registry.get("built") is float and calls == ["provenance.tests", "provenance.tests"]
+    monkeypatch.setattr(provenance.plugins, "entry_point_factories", lambda group: iter([("good", int)]))
+    assert registry.get("good") is int and registry.names() == ("built", "good")

@@ -21,6 +21,7 @@ def _native():
     """The alignment's compiled kernels, or None (the numpy engine)."""
     return kernels("provenance.align.kernels")
 
+
 def align(source: Document, derived: Document, settings: Settings = DEFAULT_SETTINGS, *,
           vectoriser: Vectoriser | None = None, matcher: SentenceMatcher | None = None) -> Ledger:
     """The ledger of ``derived`` against ``source``. Pass one

@@ -56,7 +56,7 @@ def _read(article: Article) -> tuple[str, list[Attribution], str | None, list[tu
 class ReadArticle:
     """An article read as far as its sentences' places, before any
     sentence object is made: what :func:`analyse_lazily` builds on, and all
-    that a scan keeps of each article (see ``scan.StoredDocument``)."""
+    that a scan keeps of each article (see ``provenance.pipeline.store.StoredDocument``)."""
 
     article: Article
     display: str

@@ -9,11 +9,8 @@ from functools import lru_cache
 import numpy as np
 
 from ..arrays import sorted_unique
+from ..config import RECALL_WEIGHTS
 from ..errors import ConfigError
-
-#: (false-positive, false-negative) weights for datasketch's choice of LSH
-#: bands: a missed pair is lost for good, a false one costs one estimate.
-RECALL_WEIGHTS = (0.05, 0.95)
 
 
 @lru_cache(maxsize=64)

@@ -8,7 +8,7 @@ from numba import njit
 
 @njit(cache=True, nogil=True)
 def pair_estimates(matrix, usable, low, high, min_counted, out):
-    """As :func:`provenance.index.memory.pair_estimates`; ``usable`` may be
+    """As :func:`provenance.candidates.search.pair_estimates`; ``usable`` may be
     an empty (0 x 0) array when every cell counts."""
     width = matrix.shape[1]
     masked = usable.shape[0] > 0

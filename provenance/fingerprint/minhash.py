@@ -59,7 +59,7 @@ def signatures_of_token_lists(
 
 def sketch_texts(texts: Sequence[str], settings: Settings = DEFAULT_SETTINGS) -> dict[str, np.ndarray]:
     """granularity -> (texts x num_perm) signature matrix of raw texts,
-    tokenised as :func:`provenance.text.tokenize` does (a text's tokens are
+    tokenised as :func:`provenance.analysis.tokens.tokenize` does (a text's tokens are
     those of ``tokenize(text)``)."""
     return sketch_texts_counted(texts, settings)[0]
 

@@ -3,12 +3,12 @@ other) under a policy, for CI."""
 
 from .check import check, check_articles
 from .policy import (
-           DEFAULT_POLICY,
-           AllowRule,
-           Policy,
-           parse_allow,
-           parse_fail_on,
-           read_allow_file,
+    DEFAULT_POLICY,
+    AllowRule,
+    Policy,
+    parse_allow,
+    parse_fail_on,
+    read_allow_file,
 )
 from .result import ALLOWED, FAIL, PASS, ArticleCheck, Candidate, CheckResult
 

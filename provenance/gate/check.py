@@ -31,13 +31,13 @@ from typing import BinaryIO
 
 from ..analysis.document import analyse
 from ..analysis.validate import text_problem
-from ..config import DEFAULT_SETTINGS, Settings
+from ..config import DEFAULT_MAX_CANDIDATES, DEFAULT_SETTINGS, Settings
 from ..errors import ConfigError, InputError, NoArticlesError, UnreadableInputsError
 from ..executors import one_blas_thread
 from ..fingerprint.minhash import signature
 from ..index import CandidateIndex, open_index
+from ..index.base import text_digest
 from ..index.memory import MemoryIndex
-from ..index.sqlite import text_digest
 from ..judge.pair import judge_pair
 from ..model import (
     CONTENT,
@@ -65,17 +65,6 @@ from .result import (
     IndexSummary,
 )
 
-#: Candidates aligned per incoming article, most similar first.
-DEFAULT_MAX_CANDIDATES = 3
-
-
-# --- policy -----------------------------------------------------------------------
-
-
-# --- results ----------------------------------------------------------------------
-
-
-# --- the check --------------------------------------------------------------------
 
 def check(
     inputs: Iterable[str | Path],

@@ -15,14 +15,11 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from ..analysis.document import analyse
 from ..analysis.validate import text_problem
-from ..config import Settings
+from ..config import INDEX_TASK_SIZE, Settings
 from ..executors import default_jobs, make_executor
 from ..fingerprint.minhash import signature
 from ..model import Article
 from .base import AddReport, CandidateIndex, StoredArticle, stored_article, text_digest
-
-# Articles per task sent to a worker: large enough to amortise the pickling.
-_TASK_SIZE = 64
 
 
 def prepare(article: Article, settings: Settings) -> StoredArticle:
@@ -71,11 +68,11 @@ def add_articles(
 
 def _prepared(articles: Sequence[Article], settings: Settings, jobs: int) -> Iterator[StoredArticle]:
     workers = default_jobs() if jobs == 0 else jobs
-    if workers <= 1 or len(articles) < 2 * _TASK_SIZE:
+    if workers <= 1 or len(articles) < 2 * INDEX_TASK_SIZE:
         for article in articles:
             yield prepare(article, settings)
         return
-    tasks = ((articles[i : i + _TASK_SIZE], settings) for i in range(0, len(articles), _TASK_SIZE))
+    tasks = ((articles[i : i + INDEX_TASK_SIZE], settings) for i in range(0, len(articles), INDEX_TASK_SIZE))
     with make_executor("processes", workers) as pool:
         for batch in pool.map_ordered(_prepare_batch, tasks):
             yield from batch

@@ -1,49 +1,8 @@
-"""The in-process index; and how a whole scan finds its candidate pairs, at
-scale, from the same signature matrices (the code is in :mod:`provenance.candidates`).
-
-Signatures live in one ``(articles x num_perm)`` matrix per granularity
-(4 bytes a value: 1M articles at 128 permutations and two granularities take
-1 GB). Candidates come from *collision counting* rather than from bucket
-sets: in permutation ``k`` two articles collide when their MinHash values
-are equal, i.e. when the same shingle is the least of both; the share of the
-``num_perm`` permutations in which they collide is the Jaccard estimate. A
-pair is a candidate when that estimate reaches the granularity's threshold
-(``word_lsh_threshold``, ``content_lsh_threshold``) -- the one-row-band LSH
-of the previous design followed by its signature-estimate filter, computed
-in one vectorised pass (sort each permutation's column, pair up equal
-values, count).
-
-**Common shingles.** At a few hundred articles that is all. At scale two
-things break it: the commonest content words ("government", "year") make
-unrelated articles collide in most permutations (collision volume grows
-with the square of the corpus), and boilerplate (datelines, an outlet's
-trailer) pushes unrelated articles of one outlet over the low word
-threshold. A shingle held by more than ``max(COMMON_FLOOR[granularity],
-COMMON_SHARE[granularity] * articles)`` articles is therefore *common*: a permutation
-whose least shingle (for the pair: the lesser of the two values) is common
-is left out of the pair's estimate, which becomes the Jaccard of the two
-articles' uncommon shingles -- an IDF cut -- and needs ``MIN_COUNTED``
-permutations left. Near-duplicates (``NEAR_DUPLICATE`` over all shingles)
-pass whatever they share, so a widely republished story is not cut as
-boilerplate. A shingle's document frequency is estimated from the
-signatures alone: the MinHash value identifies its shingle (the
-permutation is a bijection), and an article of ``m`` shingles holds its
-least one in a given permutation with probability ``1/m``, so summing
-``m / num_perm`` over the (article, permutation) cells where a shingle is
-the least estimates how many articles hold it; ``m`` is estimated from the
-signature too.
-
-**Bands.** Counting single collisions costs the number of colliding
-(pair, permutation) cells. When that would exceed ``PAIR_BUDGET`` for a
-granularity, its permutations are grouped into bands of two (then three)
-rows, and a pair is surfaced only when a whole band collides (recall
-``1 - (1 - J**r) ** (num_perm / r)``: 0.998 at J = 0.3 with r = 2 and 128
-permutations), or when it collides once on a shingle held by at most
-``RARE_DF`` articles; surfaced pairs are then checked with the estimate.
-``benchmarks/speed.py`` reports the recall this gives on planted copies,
-rewrites and partial reuse. ``MemoryIndex.query`` (one signature against an
-index) keeps datasketch's recall-weighted band layout and the plain
-estimate, exactly as before.
+"""The in-process index (``memory://``, and ``check --within``): signatures
+in one matrix per granularity, queried one signature at a time with
+datasketch's recall-weighted band layout and the plain estimate. How a
+whole scan finds its candidate pairs from the same matrices is told in
+:mod:`provenance.candidates`.
 """
 
 from __future__ import annotations

@@ -36,9 +36,8 @@ import json
 import urllib.parse
 from collections.abc import Iterable, Iterator
 
-from ..candidates.bands import RECALL_WEIGHTS
 from ..codec import decode_document, decode_signature, encode_signature
-from ..config import DEFAULT_SETTINGS, Settings
+from ..config import DEFAULT_SETTINGS, RECALL_WEIGHTS, Settings
 from ..errors import IncompatibleIndexError, IndexStoreError
 from ..model import GRANULARITIES, Document, Signature
 from ..version import __version__

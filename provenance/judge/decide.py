@@ -15,11 +15,17 @@ from ..model import (
     Prediction,
     Scores,
 )
-from .model import INDEPENDENT as MODEL_INDEPENDENT
-from .model import MODEL_CLASSES, WHOLE, VerdictModel, builtin_model, describe_feature
-from .model import PARTIAL as MODEL_PARTIAL
+from .verdict_model import INDEPENDENT as MODEL_INDEPENDENT
+from .verdict_model import (
+    MODEL_CLASSES,
+    WHOLE,
+    VerdictModel,
+    builtin_model,
+    describe_feature,
+)
+from .verdict_model import PARTIAL as MODEL_PARTIAL
 
-#: The model's classes, weakest reuse first (verdict.MODEL_CLASSES).
+#: The model's classes, weakest reuse first (verdict_model.MODEL_CLASSES).
 _LEVEL = {label: rank for rank, label in enumerate(MODEL_CLASSES)}
 
 
@@ -101,6 +107,7 @@ def _model_reason(prediction: Prediction, model: VerdictModel) -> str:
             f"{_REUSE[other]} {prediction.probability(other):.2f})")
     means = dict(zip(model.features, model.mean))
     ranked = sorted(prediction.contributions, key=lambda c: (-abs(c[2]), c[0]))[:2]
+    # (A contribution under 0.05 would print as +0.0: not worth naming.)
     weighed = [f"{describe_feature(name, value)} (mean {_mean_text(name, means[name])}) {c:+.1f}"
                for name, value, c in ranked if abs(c) >= 0.05]
     return head + ("; weighed most: " + ", ".join(weighed) if weighed else "")

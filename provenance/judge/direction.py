@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from ..config import DEFAULT_SETTINGS, Settings
 from ..model import Document
+from .coverage import shared_count
 from .credit import _credit_names, _credits_in_attribution
 from .features import FeatureCache
-from .runs import shared_count
 
 
 def orient(

@@ -11,7 +11,7 @@ import numpy as np
 from ..matching.matcher import SentenceMatcher, make_matcher
 from ..matching.tfidf import Vectoriser
 from ..model import Document
-from .runs import run_keys, shared_count
+from .coverage import run_keys, shared_count
 
 
 class FeatureCache:
@@ -77,7 +77,7 @@ class FeatureCache:
         return self.vectoriser.features_of(document).tokens
 
     def run_keys(self, document: Document, n: int) -> np.ndarray:
-        """Sorted hashes of the document's runs of ``n`` tokens (see verdict.run_keys)."""
+        """Sorted hashes of the document's runs of ``n`` tokens (see coverage.run_keys)."""
         entry = self._entry(document)
         key = f"runs{n}"
         if key not in entry:

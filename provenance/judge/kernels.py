@@ -27,7 +27,7 @@ def shared_count(a, b):
 def run_coverage(source_ids, derived_ids, n, multiplier):
     """How many of ``derived_ids`` lie in a run of ``n`` ids whose hash
     (verdict._gram_keys) is also a run's in ``source_ids``: what
-    verdict.covered_share counts, with a hash set instead of sorting."""
+    coverage.covered_share counts, with a hash set instead of sorting."""
     count = len(source_ids) - n + 1
     windows = len(derived_ids) - n + 1
     if count <= 0 or windows <= 0:

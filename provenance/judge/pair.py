@@ -6,11 +6,11 @@ from __future__ import annotations
 from ..align.ledger import align
 from ..config import DEFAULT_SETTINGS, Settings
 from ..model import ADDED, REWRITE, VERBATIM, Document, Relation, Scores
+from .coverage import RUN_LENGTHS, run_coverage
 from .credit import credit_evidence
 from .decide import decide
 from .direction import orient
 from .features import FeatureCache
-from .runs import RUN_LENGTHS, run_coverage
 
 
 def judge_pair(

@@ -42,7 +42,7 @@ def _assign(keys, values, hashes, next_id, out):
 
 
 def sentence_token_hashes(texts: Sequence[str]):
-    """What :func:`provenance.text.sentence_tokens` finds, as token hashes
+    """What :func:`provenance.analysis.tokens.sentence_tokens` finds, as token hashes
     (:func:`provenance.fingerprint.token_hash` of the folded token): (hashes,
     sentence of each, (start, end) in its sentence, and a function giving
     the folded tokens at an array of positions). None for texts beyond the BMP or

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..analysis.tokens import content_stems, sentence_tokens
 from ..arrays import sorted_unique
+from ..config import VOCABULARY_LIMIT
 from ..engine import kernels
 from ..fingerprint.hashing import token_hash
 from ..model import Document
@@ -34,12 +35,11 @@ class Vectoriser:
     two cosines. Term counts are kept per document and character n-grams per
     distinct token, so aligning many pairs re-extracts nothing; only the idf
     and the products are per pair. Values equal scikit-learn's up to the
-    order of floating-point sums (``tests/test_align_batch.py``).
+    order of floating-point sums (``tests/matching/test_tfidf.py``).
     """
 
-    #: Distinct tokens, stems or character n-grams held before the ids
-    #: start afresh (token ids must fit 21 bits, stems 23).
-    VOCABULARY_LIMIT = 2_000_000
+    #: (see provenance.config.VOCABULARY_LIMIT)
+    VOCABULARY_LIMIT = VOCABULARY_LIMIT
 
     def __init__(self) -> None:
         #: Bumped whenever the ids start afresh.

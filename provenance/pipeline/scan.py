@@ -6,7 +6,7 @@ A scan streams: articles are read one at a time and handed out in chunks to
 signatures and a compact form of each document (its display text and
 sentence offsets, compressed); the texts themselves are not kept. Candidate
 pairs come from the signature matrices, one granularity per process
-(:func:`provenance.index.memory.granularity_candidates`).
+(:func:`provenance.candidates.granularity_candidates`).
 Judging goes by connected groups of candidate pairs, several groups to a
 work unit, so that a document is analysed once: each pair's direction and
 content similarity (cheap) decide whether it joins a story, and only a pair
@@ -44,19 +44,20 @@ from ..executors import (
     one_blas_thread,
 )
 from ..judge.pair import judge_pair
+from ..matching.matcher import check_matcher
 from ..model import GRANULARITIES, Article, Document, Relation, ScanResult, Story
 from ..readers.inputs import ErrorHandler, iter_articles, unique_ids
 from ..stories import choose_source, connected_roots
 from .stages import (
+    Group,
+    Link,
     WorkerState,
-    _Group,
-    _judge_components,
-    _Link,
-    _link_pairs,
-    _prepare,
-    _relate,
-    _search,
-    _stories_of,
+    judge_components,
+    link_pairs,
+    prepare,
+    relate,
+    search,
+    stories_of,
 )
 from .store import StoredDocument
 
@@ -146,6 +147,7 @@ def scan_articles(
     ``jobs=1``, runs in this process, any other in ``jobs`` processes.
     ``stats``, if given, is filled in with figures on the scan."""
     jobs = default_jobs() if jobs is None else max(1, int(jobs))
+    check_matcher(settings.align.matcher)
     stream: Iterator[Article] = unique_ids(articles)
     stats = ScanStats() if stats is None else stats
     with one_blas_thread(), collect_less():
@@ -166,6 +168,7 @@ def compare(source: Article, derived: Article, *, settings: Settings = DEFAULT_S
     """The ledger of ``derived`` against ``source`` (the direction is fixed).
     Two articles with the same id (files of one name in two folders) are
     told apart by their origin."""
+    check_matcher(settings.align.matcher)
     source, derived = unique_ids([source, derived])
     first, second = analyse(source, settings), analyse(derived, settings)
     return judge_pair(first, second, settings, source_id=first.id), first, second
@@ -195,7 +198,7 @@ class _Scan:
         documents: list[StoredDocument] = []
         blocks: dict[str, list[np.ndarray]] = {g: [] for g in GRANULARITIES}
         chunks = ((chunk, settings) for chunk in _chunks(articles, settings.scan.chunk))
-        for stored, matrices in ordered(_prepare, chunks):
+        for stored, matrices in ordered(prepare, chunks):
             documents.extend(stored)
             for g in GRANULARITIES:
                 blocks[g].append(matrices[g])
@@ -207,7 +210,7 @@ class _Scan:
         matrices = {g: np.concatenate(blocks.pop(g)) for g in GRANULARITIES}
         # One process per granularity: the two searches are independent and
         # take about as long as each other.
-        searches = {g: self.executor.submit(_search, matrices.pop(g), g, settings, self.executor.workers)
+        searches = {g: self.executor.submit(search, matrices.pop(g), g, settings, self.executor.workers)
                     for g in GRANULARITIES}
         rows = merge_candidates({g: search.result() for g, search in searches.items()}, len(documents),
                                 self.stats.candidates)
@@ -226,10 +229,10 @@ class _Scan:
         components = _components(pairs)
         whole = [c for c in components if len(c) <= settings.scan.whole_component]
         split = [c for c in components if len(c) > settings.scan.whole_component]
-        groups: list[_Group] = []
+        groups: list[Group] = []
         aligned = 0
         units = list(_component_units(whole, settings.scan.pair_batch))
-        results = ordered(_judge_components, ((state, _documents_of([p for c in unit for p in c], by_id), unit,
+        results = ordered(judge_components, ((state, _documents_of([p for c in unit for p in c], by_id), unit,
                                                settings) for unit in units))
         for found, count in results:
             groups.extend(found)
@@ -247,35 +250,35 @@ class _Scan:
         for document in documents:
             if document.id not in paired:
                 source, reasons = choose_source([document.id], {document.id: 0}, by_id)
-                groups.append(_Group((document.id,), source, reasons, (), ()))
+                groups.append(Group((document.id,), source, reasons, (), ()))
         groups.sort(key=lambda group: group.members[0])
         stories = tuple(Story(f"story-{n}", g.source, g.others, g.reasons) for n, g in enumerate(groups, 1))
         relations = tuple(relation for g in groups for relation in g.relations)
         return ScanResult(tuple(documents), stories, relations, (), settings)
 
     def _judge_in_rounds(self, components: list[list[tuple[str, str]]], by_id: dict[str, StoredDocument]
-                         ) -> tuple[list[_Group], int]:
+                         ) -> tuple[list[Group], int]:
         settings, state, ordered = self.settings, self.state, self.executor.map_ordered
         pairs = [pair for component in components for pair in component]
-        # As in _judge_components: a pair alone in its group is judged fully at once.
+        # As in judge_components: a pair alone in its group is judged fully at once.
         batches = list(_batches([(a, b, len(component) == 1) for component in components for a, b in component],
                                 settings.scan.pair_batch))
-        links: dict[tuple[str, str], _Link] = {}
-        found_links = ordered(_link_pairs, ((state, _documents_of(b, by_id), b, settings) for b in batches))
+        links: dict[tuple[str, str], Link] = {}
+        found_links = ordered(link_pairs, ((state, _documents_of(b, by_id), b, settings) for b in batches))
         for batch, found in zip(batches, found_links):
             links.update(zip((pair[:2] for pair in batch), found))
         aligned = sum(1 for link in links.values() if link.relation is not None)
-        stories = _stories_of(pairs, [links[p] for p in pairs], by_id, settings)
+        stories = stories_of(pairs, [links[p] for p in pairs], by_id, settings)
         links.clear()  # relations not reported are not kept
         todo = [(n, k, task) for n, story in enumerate(stories) for k, task in enumerate(story[4])
                 if isinstance(task, tuple)]
         units = list(_batches(todo, settings.scan.pair_batch))
-        results = ordered(_relate, ((state, _documents_of([t for _, _, t in unit], by_id), [t for _, _, t in unit],
+        results = ordered(relate, ((state, _documents_of([t for _, _, t in unit], by_id), [t for _, _, t in unit],
                                      settings) for unit in units))
         for unit, found in zip(units, results):
             for (n, k, _), relation in zip(unit, found):
                 stories[n][4][k] = relation
-        groups = [_Group(members, source, reasons, others, tuple(relations))
+        groups = [Group(members, source, reasons, others, tuple(relations))
                   for members, source, reasons, others, relations in stories]
         return groups, aligned + len(todo)
 

@@ -25,7 +25,7 @@ from ..stories import choose_source, cluster
 from .store import StoredDocument, _plain
 
 
-def _prepare(articles: list[Article], settings: Settings) -> tuple[list[StoredDocument], dict[str, np.ndarray]]:
+def prepare(articles: list[Article], settings: Settings) -> tuple[list[StoredDocument], dict[str, np.ndarray]]:
     """Analyse and fingerprint a chunk of articles."""
     reads = [read_sentences(a, settings) for a in articles]
     matrices, counts = sketch_texts_counted([r.matching_text() for r in reads], settings)
@@ -34,7 +34,7 @@ def _prepare(articles: list[Article], settings: Settings) -> tuple[list[StoredDo
 
 
 @dataclass(frozen=True)
-class _Link:
+class Link:
     """What clustering reads of a candidate pair's relation."""
 
     source: str
@@ -46,7 +46,7 @@ class _Link:
 
 
 @dataclass(frozen=True)
-class _Similarity:
+class Similarity:
     content_similarity: float
 
 
@@ -85,7 +85,7 @@ class WorkerState:
         return _resident, (self.key, self.capacity)
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=4)  # a few scans at once may share one executor's workers
 def _resident(key: str, capacity: int) -> WorkerState:
     """This process's state for the scan ``key`` (that of the scan before is let go)."""
     return WorkerState(key, capacity)
@@ -113,13 +113,13 @@ class _Kept:
         return out
 
 
-def _search(matrix: np.ndarray, granularity: str, settings: Settings, threads: int) -> tuple[np.ndarray, dict | None]:
+def search(matrix: np.ndarray, granularity: str, settings: Settings, threads: int) -> tuple[np.ndarray, dict | None]:
     """One granularity's candidate pair keys (:func:`granularity_candidates`)."""
     return granularity_candidates(matrix, granularity, settings, threads=threads)
 
 
-def _link_pairs(state: WorkerState, documents: list[Document], pairs: list[tuple[str, str, bool]],
-                settings: Settings) -> list[_Link]:
+def link_pairs(state: WorkerState, documents: list[Document], pairs: list[tuple[str, str, bool]],
+                settings: Settings) -> list[Link]:
     """Round 1 (large groups): what clustering needs of each candidate pair;
     the whole relation for pairs marked ``full``."""
     kept = state.here()
@@ -127,23 +127,23 @@ def _link_pairs(state: WorkerState, documents: list[Document], pairs: list[tuple
 
 
 def _link(by_id: dict[str, Document], pairs: list[tuple[str, str, bool]], settings: Settings,
-          features: FeatureCache) -> list[_Link]:
+          features: FeatureCache) -> list[Link]:
     out = []
     for a, b, full in pairs:
         first, second = by_id[a], by_id[b]
-        source, derived, reasons, containment = orient(first, second, features)
+        source, derived, reasons, containment = orient(first, second, features, settings)
         similarity = round(features.content_similarity(source, derived), 4)
         if similarity >= settings.stories.story_similarity and not full:
             # Linked whatever the verdict: the alignment can wait until the
             # story's source is known.
-            out.append(_Link(source.id, derived.id, False, _Similarity(similarity), None))
+            out.append(Link(source.id, derived.id, False, Similarity(similarity), None))
         else:
             relation = judge_oriented(source, derived, reasons, containment, settings, features)
-            out.append(_Link(relation.source, relation.derived, relation.reuses_text, relation.scores, relation))
+            out.append(Link(relation.source, relation.derived, relation.reuses_text, relation.scores, relation))
     return out
 
 
-def _relate(state: WorkerState, documents: list[Document], tasks: list[tuple[str, str, str | None]],
+def relate(state: WorkerState, documents: list[Document], tasks: list[tuple[str, str, str | None]],
             settings: Settings) -> list[Relation]:
     """Round 2 (large groups): ``judge_pair(first, second, source_id=...)`` for each task."""
     kept = state.here()
@@ -153,7 +153,7 @@ def _relate(state: WorkerState, documents: list[Document], tasks: list[tuple[str
 
 
 @dataclass(frozen=True)
-class _Group:
+class Group:
     """One story as judged: its members (sorted), source, and a relation per other member."""
 
     members: tuple[str, ...]
@@ -165,11 +165,11 @@ class _Group:
 
 #: What a story member's relation is still to come from: ``judge_pair(first,
 #: second, source_id=fixed)`` as (first, second, fixed).
-_Task = tuple[str, str, "str | None"]
+Task = tuple[str, str, "str | None"]
 
 
-def _stories_of(pairs: list[tuple[str, str]], links: list[_Link], stored: dict[str, Document], settings: Settings
-                ) -> list[tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...], list[Relation | _Task]]]:
+def stories_of(pairs: list[tuple[str, str]], links: list[Link], stored: dict[str, Document], settings: Settings
+                ) -> list[tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...], list[Relation | Task]]]:
     """Cluster linked documents and pick each story's source; per other
     member, its relation with the source when a link already holds it, else
     the task that gives it."""
@@ -179,7 +179,7 @@ def _stories_of(pairs: list[tuple[str, str]], links: list[_Link], stored: dict[s
     for members, wins in cluster([stored[i] for i in ids], links, settings):
         source, reasons = choose_source(members, wins, stored)
         others = tuple(m for m in members if m != source)
-        todo: list[Relation | _Task] = []
+        todo: list[Relation | Task] = []
         for member in others:
             key = (source, member) if source < member else (member, source)
             link = by_pair.get(key)
@@ -191,8 +191,8 @@ def _stories_of(pairs: list[tuple[str, str]], links: list[_Link], stored: dict[s
     return out
 
 
-def _judge_components(state: WorkerState, documents: list[StoredDocument], components: list[list[tuple[str, str]]],
-                      settings: Settings) -> tuple[list[_Group], int]:
+def judge_components(state: WorkerState, documents: list[StoredDocument], components: list[list[tuple[str, str]]],
+                      settings: Settings) -> tuple[list[Group], int]:
     """Whole groups of linked candidate pairs, each judged start to finish
     in this one work unit (its documents are analysed once): link the pairs,
     cluster, pick sources, relate members. Also returns how many pairs were aligned."""
@@ -206,7 +206,7 @@ def _judge_components(state: WorkerState, documents: list[StoredDocument], compo
         # and its relation the one reported; judge it fully at once.
         links = _link(by_id, [(a, b, len(pairs) == 1) for a, b in pairs], settings, features)
         aligned += sum(1 for link in links if link.relation is not None)
-        for members, source, reasons, others, todo in _stories_of(pairs, links, stored, settings):
+        for members, source, reasons, others, todo in stories_of(pairs, links, stored, settings):
             relations = []
             for task in todo:
                 if isinstance(task, tuple):
@@ -215,5 +215,5 @@ def _judge_components(state: WorkerState, documents: list[StoredDocument], compo
                     aligned += 1
                 else:
                     relations.append(task)
-            groups.append(_Group(members, source, reasons, others, tuple(relations)))
+            groups.append(Group(members, source, reasons, others, tuple(relations)))
     return groups, aligned

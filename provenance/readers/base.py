@@ -77,11 +77,14 @@ class Reader(ABC):
         """
 
     def origin(self, source: str, position: int | None = None) -> Origin:
-        """The origin of the article at ``position`` (a line number) of ``source``, or of the whole input."""
-        path = None if source.startswith("<stdin>") else source
+        """The origin of the article at ``position`` (a line number) of ``source``, or of the whole input.
+
+        Standard input has no place to point into: no path, no line."""
+        if source.startswith("<stdin>"):
+            return Origin(source if position is None else f"{source}:{position}")
         if position is None:
-            return Origin(source, path=path, whole_file=path is not None)
-        return Origin(f"{source}:{position}", path=path, line=position)
+            return Origin(source, path=source, whole_file=True)
+        return Origin(f"{source}:{position}", path=source, line=position)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} {' '.join(self.suffixes)}>"
@@ -188,7 +191,9 @@ def load_plugins() -> None:
     with _PLUGINS_LOCK:
         if _PLUGINS_LOADED:
             return
-        for point in entry_points(group=ENTRY_POINT_GROUP):
+        # By name: the order plug-ins register in (and so which wins a
+        # suffix) must not depend on how they were installed.
+        for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: p.name):
             try:
                 found = point.load()
                 reader = found() if isinstance(found, type) and issubclass(found, Reader) else found

@@ -17,6 +17,7 @@ a JSON array, the path for a single object (reports parse these back, see
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -103,9 +104,10 @@ class JsonReader(Reader):
     suffixes = JSON_SUFFIXES
 
     def __init__(self) -> None:
-        # The document :meth:`sniff` parsed, kept for the :meth:`read` that
-        # follows, so standard input is not parsed twice: (bytes, document).
-        self._sniffed: tuple[bytes, Any] | None = None
+        # The document :meth:`sniff` parsed, kept (per thread: one reader
+        # serves every thread) for the :meth:`read` that follows, so standard
+        # input is not parsed twice: (bytes, document).
+        self._local = threading.local()
 
     def sniff(self, head: bytes) -> bool:
         """A whole JSON object or array (standard input is given whole)."""
@@ -117,12 +119,12 @@ class JsonReader(Reader):
             return False
         if not isinstance(document, (list, dict)):
             return False
-        self._sniffed = (head, document)
+        self._local.sniffed = (head, document)
         return True
 
     def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str) -> Iterator[Article]:
         """An article for each record of the document (default ids ``stem`` or ``stem:N``)."""
-        sniffed, self._sniffed = self._sniffed, None
+        sniffed, self._local.sniffed = getattr(self._local, "sniffed", None), None
         if sniffed is not None and sniffed[0] is source:
             yield from self._records(sniffed[1], origin, stem, report)
             return

@@ -6,8 +6,8 @@ import pytest
 from provenance import Settings
 from provenance.errors import ConfigError
 from provenance.judge.decide import decide
-from provenance.judge.model import MODEL_CLASSES, VerdictModel, builtin_model
 from provenance.judge.pair import judge_pair
+from provenance.judge.verdict_model import MODEL_CLASSES, VerdictModel, builtin_model
 from provenance.model import COPY, INDEPENDENT, PARTIAL, REWRITE_VERDICT
 from provenance.report import json as json_report
 from provenance.report import text as text_report

@@ -142,3 +142,22 @@ def test_the_stats_keep_the_candidate_pairs_when_asked(seed_articles):
     assert len(stats.pairs) == stats.candidate_pairs
     assert stats.pairs == sorted(stats.pairs) and all(a < b for a, b in stats.pairs)
     assert {r.derived for r in result.relations} <= {x for pair in stats.pairs for x in pair}
+
+
+def test_direction_settings_reach_the_scan_as_they_reach_a_pair():
+    """A scan orients its pairs with the caller's DirectionSettings, as
+    judge_pair does: with every clue worth nothing, the longer text is the source."""
+    from provenance import Article, Settings, analyse, scan_articles
+    from provenance.judge import judge_pair
+
+    lead = ("The council approved the new budget for the city's parks on Monday night after a long debate. "
+            "Members said the money would repair playgrounds and plant trees along the river.")
+    short = Article(id="a", text=lead, published="2024-03-01")
+    longer = Article(id="b", text=lead + " The mayor called it a fair compromise. Work starts in May.",
+                     published="2024-03-02")
+    for settings, source in ((Settings(), "a"),
+                             (Settings(date_points=0, wire_points=0, credit_points=0, containment_points=0), "b")):
+        pair = judge_pair(analyse(short, settings), analyse(longer, settings), settings)
+        scanned = scan_articles([short, longer], settings=settings)
+        assert pair.source == source
+        assert [(r.source, r.derived) for r in scanned.relations] == [(source, "ab".replace(source, ""))]

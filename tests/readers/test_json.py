@@ -95,3 +95,15 @@ def test_stdin_json_array_and_text_starting_with_a_brace():
     assert [a.text for a in pretty] == ["pretty"]
     text = read_articles(["-"], stdin=io.BytesIO(b"{Braces} open this article."))
     assert [a.text for a in text] == ["{Braces} open this article."]
+
+
+def test_json_lines_from_standard_input_point_nowhere_in_a_file():
+    """Standard input has no file for SARIF or GitHub to point into: no path and no line."""
+    from provenance.model import Origin
+    from provenance.readers import iter_articles
+
+    lines = b'{"id": "x", "text": "One sentence here."}\n{"id": "y", "text": "Another one there."}\n'
+    origins = [a.origin for a in iter_articles(["-"], stdin=io.BytesIO(lines))]
+    assert origins == ["<stdin>:1", "<stdin>:2"]
+    assert [(o.path, o.line, o.whole_file) for o in origins] == [(None, None, False)] * 2
+    assert Origin.of("<stdin>:2").line is None

@@ -1,73 +1,15 @@
-"""All tunable parameters, in one frozen object with validated values, a
-section per stage.
-
-Every tuned constant of the pipeline lives here with a note saying what it
-was calibrated on; no stage keeps a tuned literal of its own. Anything that
-changes fingerprints (and so must match between an index and a query) is
-listed in :data:`FINGERPRINT_FIELDS`.
-
-Settings are built by section or with flat keywords, and read by section::
-
-    >>> settings = Settings(num_perm=64, rewrite_threshold=0.5)
-    >>> settings.fingerprint.num_perm, settings.align.rewrite_threshold
-    (64, 0.5)
-    >>> settings == Settings(fingerprint=FingerprintSettings(num_perm=64), align=AlignSettings(rewrite_threshold=0.5))
-    True
-    >>> Settings(num_perm=3)
-    Traceback (most recent call last):
-    ...
-    provenance.errors.ConfigError: setting num_perm=3 is invalid: expected an integer from 16 to 1024
-"""
+"""The sections of :class:`~provenance.config.Settings`, one per stage, each
+a frozen dataclass validated on construction; every field says what it was
+calibrated on."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .errors import ConfigError
-
-#: Settings that change signatures or tokens; persisted with every index.
-FINGERPRINT_FIELDS = (
-    "num_perm",
-    "seed",
-    "minhash_scheme",
-    "shingle_hash",
-    "word_shingle_size",
-    "content_shingle_size",
-    "language",
-    "text_version",
-)
-
-#: Bumped whenever normalisation, tokenising or shingling changes output.
-#: 2: shingles hashed from token hashes ("token-fnv1a64") instead of SHA-1
-#: of the shingle text.
-#: 3: format characters stripped, all line separators are newlines, stricter
-#: attribution lines (tokens and sentences differ for some texts).
-TEXT_VERSION = 3
-
-# --- the text format ---------------------------------------------------------
-# How analysis reads an article. These define documents (and so tokens and
-# signatures) as TEXT_VERSION names them: they are not settings, since an
-# index built under one value must not be queried under another; changing
-# one means bumping TEXT_VERSION. Set on the seeds and METER's courts
-# articles (wire copy with datelines and bylines; newspapers with site names
-# and hard-wrapped lines).
-
-#: Attribution lines (datelines, bylines, dates) are looked for in the first
-#: this many paragraphs; later a "By ..." line is body text.
-TOP_PARAGRAPHS = 4
-#: A first paragraph standing alone and at most this long is a headline.
-TITLE_MAX_CHARS = 200
-#: A line shorter than this never wraps onto the next (dates, site names,
-#: headings); scaled down for texts wrapped narrower than 80 columns.
-MIN_WRAPPED_LINE = 40
-#: A line longer than this is body text, never an attribution line.
-ATTRIBUTION_MAX_CHARS = 300
-#: A "Source: X" line names an outlet only if X is at most this many
-#: characters and words (a longer one is a sentence).
-SOURCE_NAME_MAX_CHARS = 60
-SOURCE_NAME_MAX_WORDS = 6
+from ..errors import ConfigError
+from .constants import TEXT_VERSION
 
 
 class _Section:
@@ -357,116 +299,6 @@ SECTIONS: dict[str, type] = {
     "scan": ScanSettings,
 }
 
-#: Flat names that differ from their field's name.
-_ALIASES = {"verdict_method": ("verdict", "method")}
-
-#: flat name -> (section, field), for every field of every section.
-_FLAT: dict[str, tuple[str, str]] = {
-    **{f.name: (section, f.name) for section, kind in SECTIONS.items() for f in fields(kind) if f.name != "method"},
-    **_ALIASES,
-}
-
-#: The settings a scan's JSON report lists, in its order (the judgement's
-#: parameters; how a scan divides its work is not part of the result).
-REPORTED = (
-    "num_perm", "seed", "minhash_scheme", "shingle_hash", "word_shingle_size", "content_shingle_size", "language",
-    "text_version", "word_lsh_threshold", "content_lsh_threshold", "rewrite_threshold", "gap_threshold",
-    "verbatim_share", "min_verbatim_words", "verdict_method", "copy_min_matched", "copy_min_verbatim",
-    "rewrite_min_matched", "partial_min_matched", "partial_min_sentences", "story_similarity",
-)
-
-
-@dataclass(frozen=True, init=False)
-class Settings:
-    """Parameters of the whole pipeline, a section per stage.
-
-    Build with sections (``Settings(align=AlignSettings(...))``) or flat
-    keywords (``Settings(num_perm=64)``), keywords only; every value is
-    checked on construction and a bad one raises
-    :class:`~provenance.errors.ConfigError` naming the setting. Read by
-    section (``settings.align.rewrite_threshold``); a flat read
-    (``settings.rewrite_threshold``) also works.
-    """
-
-    fingerprint: FingerprintSettings
-    candidates: CandidateSettings
-    align: AlignSettings
-    verdict: VerdictSettings
-    direction: DirectionSettings
-    stories: StorySettings
-    scan: ScanSettings
-
-    def __init__(self, **values: Any) -> None:
-        sections: dict[str, Any] = {}
-        flat: dict[str, dict[str, Any]] = {}
-        for name, value in values.items():
-            if name in SECTIONS:
-                if not isinstance(value, SECTIONS[name]):
-                    raise _bad(name, value, f"a {SECTIONS[name].__name__}")
-                sections[name] = value
-            elif name in _FLAT:
-                section, field = _FLAT[name]
-                flat.setdefault(section, {})[field] = value
-            else:
-                raise ConfigError(f"unknown setting {name!r}")
-        for name, kind in SECTIONS.items():
-            section = sections.get(name, None)
-            if name in flat:
-                try:
-                    section = replace(section, **flat[name]) if section is not None else kind(**flat[name])
-                except ConfigError as exc:  # name the setting as it was given
-                    raise _as_given(exc, name, values) from None
-            object.__setattr__(self, name, section if section is not None else _DEFAULT_SECTIONS[name])
-
-    def __getattr__(self, name: str) -> Any:
-        # Only called for names that are not sections: the flat reads.
-        try:
-            section, field = _FLAT[name]
-        except KeyError:
-            raise AttributeError(f"Settings has no setting {name!r}") from None
-        return getattr(getattr(self, section), field)
-
-    def __reduce__(self) -> tuple:
-        return (_rebuild, (tuple(getattr(self, name) for name in SECTIONS),))
-
-    def fingerprint_parameters(self) -> dict[str, Any]:
-        """The settings an index must share with any query against it."""
-        return {name: getattr(self.fingerprint, name) for name in FINGERPRINT_FIELDS}
-
-    def flat(self) -> dict[str, Any]:
-        """Every setting by its flat name (``Settings(**s.flat()) == s``)."""
-        return {name: getattr(getattr(self, section), field) for name, (section, field) in _FLAT.items()}
-
-    def to_dict(self) -> dict[str, Any]:
-        """The reported settings by flat name, in :data:`REPORTED` order (a
-        callable matcher appears by its qualified name)."""
-        out = {name: getattr(self, name) for name in REPORTED}
-        if self.align.matcher != "tfidf":
-            matcher = self.align.matcher
-            out["matcher"] = matcher if isinstance(matcher, str) else getattr(matcher, "__qualname__", repr(matcher))
-        return out
-
-    def replace(self, **changes: Any) -> Settings:
-        """A copy with ``changes`` (flat names or whole sections)."""
-        return Settings(**{**{name: getattr(self, name) for name in SECTIONS}, **changes})
-
-    @classmethod
-    def field_names(cls) -> tuple[str, ...]:
-        """Every flat setting name."""
-        return tuple(_FLAT)
-
-
-def _as_given(exc: ConfigError, section: str, given: dict[str, Any]) -> ConfigError:
-    message = str(exc)
-    for alias, (where, field) in _ALIASES.items():
-        if where == section and alias in given:
-            message = message.replace(f"setting {field}=", f"setting {alias}=", 1)
-    return ConfigError(message)
-
-
-def _rebuild(sections: tuple) -> Settings:
-    return Settings(**dict(zip(SECTIONS, sections)))
-
 
 def _bad(name: str, value: Any, expected: str) -> ConfigError:
     return ConfigError(f"setting {name}={value!r} is invalid: expected {expected}")
@@ -480,8 +312,3 @@ def _check_int(name: str, value: Any, low: int, high: int) -> None:
 def _check_fraction(name: str, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
         raise _bad(name, value, "a number from 0 to 1")
-
-
-_DEFAULT_SECTIONS = {name: kind() for name, kind in SECTIONS.items()}
-
-DEFAULT_SETTINGS = Settings()

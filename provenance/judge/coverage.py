@@ -15,7 +15,10 @@ def _native():
     """The judge's compiled kernels, or None (the numpy engine)."""
     return kernels("provenance.judge.kernels")
 
-#: Run lengths whose coverage goes into ``Scores`` (``run_coverage_<n>``).
+
+#: Run lengths whose coverage goes into ``Scores`` (``run_coverage_<n>``):
+#: the verdict model's inputs, so they are fixed by the model it was trained
+#: with (provenance/data/verdict_model.json names them), not a setting.
 RUN_LENGTHS = (1, 3, 8)
 
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from provenance.errors import ConfigError
-from provenance.judge.model import (
+from provenance.judge.verdict_model import (
     FEATURE_DESCRIPTIONS,
     MODEL_CLASSES,
     VerdictModel,

@@ -86,10 +86,10 @@ def test_judge_pair_scores_hold_the_coverage(make_document):
 def test_shared_count_of_sorted_distinct_values(compiled, a, b, both):
     """Containment and content similarity count the values two sorted sets share."""
     from provenance import engine
-    from provenance.judge import runs
+    from provenance.judge import coverage
 
     if compiled and not engine.compiled_available():
         pytest.skip("compiled engine not in use (numba missing or PROVENANCE_ENGINE=numpy)")
     first, second = np.array(sorted(a | both), dtype=np.int64), np.array(sorted(b | both), dtype=np.int64)
     with engine.forced("numba" if compiled else "numpy"):
-        assert runs.shared_count(first, second) == len((a | both) & (b | both))
+        assert coverage.shared_count(first, second) == len((a | both) & (b | both))
