@@ -2,9 +2,12 @@
 the numpy engine is forced, and what ``provenance --version`` says about it.
 Each stage's tests hold the two engines' answers equal."""
 
+import os
+
 import pytest
 
 from provenance import engine
+from tests.helpers import SEEDS
 
 KERNELS = "provenance.fingerprint.kernels"
 
@@ -48,3 +51,29 @@ def test_provenance_engine_numpy_refuses_the_compiled_engine(monkeypatch):
     finally:
         monkeypatch.undo()
         engine.compiled_available.cache_clear()
+
+
+def test_without_numba_the_numpy_engine_is_used_and_said_once(tmp_path):
+    """Where numba cannot load, the numpy engine answers (the same report)
+    and one line on stderr says so, however often the engine is asked."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.modules['numba'] = None\n"  # as if numba could not be imported
+        "from provenance import engine, scan\n"
+        "from provenance.report import SCAN, renderer\n"
+        "print(engine.name(), engine.name(), engine.kernels('provenance.fingerprint.kernels'))\n"
+        f"sys.stdout.write(renderer('text', SCAN).render(scan([{str(SEEDS)!r}])))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PROVENANCE_ENGINE": ""})
+    assert done.returncode == 0, done.stderr
+    first, report = done.stdout.split("\n", 1)
+    assert first == "numpy numpy None"
+    notices = [line for line in done.stderr.splitlines() if "compiled engine is unavailable" in line]
+    assert len(notices) == 1 and "using the numpy engine" in notices[0]
+    from provenance import scan
+    from provenance.report import SCAN, renderer
+
+    assert report == renderer("text", SCAN).render(scan([SEEDS]))
