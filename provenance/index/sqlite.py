@@ -69,7 +69,6 @@ from .base import (
     StoredArticle,
     check_parameters,
     stored_article,
-    text_digest,  # noqa: F401 - its old home, still imported from here
 )
 from .sqlite_tables import (
     CHUNK,
