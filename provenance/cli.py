@@ -1,21 +1,17 @@
 """Command line: parse options, call the library, render, map errors to exit codes.
 
-Exit codes (also in ``provenance --help`` and the README):
-
-* 0: the command ran; a report was written
-* 1: a data problem: no readable article, an unreadable input under
-  ``--strict``, or an input ``compare`` cannot use
-* 2: a usage mistake (unknown option, missing argument, bad value)
+Exit codes: OVERVIEW_EXIT_CODES below (``provenance --help``), each command's
+epilog, and the README's table.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import errno
 import gc
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -23,6 +19,7 @@ import click
 from .config import DEFAULT_MAX_CANDIDATES
 from .errors import InputError, ProvenanceError
 from .report import CHECK, COMPARE, SCAN, Comparison, renderer, renderer_names
+from .report.output import STDOUT_NAMES, tolerant_streams, write_report
 from .version import __version__
 
 # The stages and the report formats are imported inside the commands that
@@ -32,19 +29,23 @@ EXIT_CODES = """\b
 Exit codes:
   0  report written
   1  data problem: no readable article, or a bad input under --strict
-  2  usage mistake: unknown option, missing argument, bad value"""
+  2  usage mistake: unknown option, missing argument, bad value
+  3  the report cannot be written (-o FILE or standard output)
+  4  internal error (a bug: please report it)"""
 
 
-#: check and index: an input, index, output or set-up error.
+#: check and index: an input, index or set-up error; any command: a report that cannot be written.
 EXIT_INPUT = 3
-
+#: A bug, reported in one line instead of a traceback; and Ctrl-C (128 + SIGINT, as a shell says).
+EXIT_INTERNAL, EXIT_INTERRUPTED = 4, 130
 
 OVERVIEW_EXIT_CODES = """\b
 Exit codes (each command's --help has the details):
   0  success (check: every article passed)
   1  scan/compare: a data problem; check: a policy violation
   2  usage mistake: unknown option, missing argument, bad value
-  3  check/index: an input, index or output error"""
+  3  check/index: an input, index or output error; any: unwritable report
+  4  internal error (a bug: please report it)"""
 
 
 class FormatChoice(click.Choice):
@@ -113,9 +114,10 @@ def _matcher_option(function):
                         metavar="NAME", help="Sentence matcher: tfidf, or one a plug-in registers.")(function)
 
 
-def _output_option(*, writable: bool):
-    return click.option("-o", "--output", type=click.Path(dir_okay=False, writable=writable, path_type=Path),
-                        help="Write the report to this file instead of standard output.")
+def _output_option(function):
+    # Not writable=True: an unwritable report is _emit's one line and exit 3 from every command.
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+                        help="Write the report to this file instead of standard output (-).")(function)
 
 
 def _version_lines() -> str:
@@ -130,7 +132,42 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
         ctx.exit()
 
 
-@click.group(epilog=OVERVIEW_EXIT_CODES)
+class GuardedGroup(click.Group):
+    """No traceback, ever: click's exceptions pass as they are, Ctrl-C exits 130, a standard stream
+    that refuses a line exits 3, any other exception is one line on standard error and exit 4."""
+
+    def invoke(self, ctx: click.Context):
+        """Run the command, turning an unexpected exception into one line and its exit code."""
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            _say("")  # closes the terminal's ^C echo
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        except Exception as exc:  # noqa: BLE001 - the point of the guard
+            raise click.exceptions.Exit(_unexpected(exc)) from None
+
+
+def _unexpected(exc: Exception, what: str = "output") -> int:
+    """One line on standard error for ``exc``; its exit code: 3 when standard output refused a write
+    (no line for a reader that left, as ``| head``), 4 for anything else (a bug)."""
+    if isinstance(exc, OSError) and (what == "report" or exc.errno in (errno.EPIPE, errno.ENOSPC, errno.EIO)):
+        with contextlib.suppress(Exception):  # so that the interpreter's last flush adds no error of its own
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if exc.errno != errno.EPIPE:
+            _say(f"error: standard output: cannot write {what}: {exc.strerror or exc}")
+        return EXIT_INPUT
+    _say(f"provenance: internal error: {type(exc).__name__}: {' '.join(str(exc).split())} (please report it)")
+    return EXIT_INTERNAL
+
+
+def _say(line: str) -> None:
+    with contextlib.suppress(Exception):  # standard error may be broken too
+        click.echo(line, err=True)
+
+
+@click.group(cls=GuardedGroup, epilog=OVERVIEW_EXIT_CODES)
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
               help="Show the version and exit.")
 def cli() -> None:
@@ -167,7 +204,7 @@ def info() -> None:
 @_matcher_option
 @click.option("--show-all", is_flag=True, help="Print every sentence's label, not only the added ones.")
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable input instead of skipping it.")
-@_output_option(writable=True)
+@_output_option
 @click.option("--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes (0, the default: one per core). The report is the same for any number.")
 def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, strict: bool, output: Path | None,
@@ -192,7 +229,7 @@ def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, strict: bo
 @click.argument("derived", metavar="DERIVED")
 @_format_option(COMPARE)
 @_matcher_option
-@_output_option(writable=True)
+@_output_option
 def compare(source: str, derived: str, fmt: str, settings, output: Path | None) -> None:
     """Print the sentence ledger of DERIVED against SOURCE.
 
@@ -223,29 +260,17 @@ def _warn(problem: InputError) -> None:
 
 
 def _emit(rendered: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(rendered, nl=False)
+    """Write a report to standard output or ``output``; a failure is one line and exit 3, any command."""
+    if output is None or str(output) in STDOUT_NAMES:
+        try:
+            click.echo(rendered, nl=False)
+        except OSError as exc:
+            raise click.exceptions.Exit(_unexpected(exc, "report")) from None
         return
-    # Write beside the target and rename, so a reader never sees half a report.
-    directory = output.resolve().parent
-    temporary = None
     try:
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
-        # mkstemp creates the file private; a report gets the usual permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(rendered)
-        os.replace(temporary, output)
-        temporary = None
+        write_report(rendered, output)
     except (OSError, UnicodeError) as exc:
-        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise click.ClickException(f"{output}: cannot write report: {detail}") from None
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+        _fail(f"{output}: cannot write report: {getattr(exc, 'strerror', None) or exc}")
 
 
 # --- the CI gate: a persistent index of sources, and check -------------------------
@@ -256,23 +281,22 @@ Exit codes:
   1  policy violation: at least one article failed --fail-on
   2  usage mistake: unknown option, missing argument, bad --fail-on or --allow
   3  input, index or output error: an unreadable input, a missing or
-     incompatible index, a report that cannot be written"""
+     incompatible index, a report that cannot be written
+  4  internal error (a bug: please report it)"""
 
 INDEX_EXIT_CODES = """\b
 Exit codes:
   0  done
   2  usage mistake: unknown option, missing argument, bad value
   3  input or index error: an unreadable source, a missing, locked or
-     incompatible index"""
+     incompatible index
+  4  internal error (a bug: please report it)"""
 
 def _index_options(function):
-    function = click.option(
-        "--prefix", metavar="NAME",
-        help="Key prefix of a Redis index (default 'provenance'; also ?prefix=NAME in the URL).")(function)
-    return click.option(
-        "--index", "location", required=True, metavar="LOCATION",
-        help=("Index to use: a file path or sqlite:///path (SQLite), redis://host:port/db, "
-              "or a plug-in's scheme."))(function)
+    function = click.option("--prefix", metavar="NAME", help=(
+        "Key prefix of a Redis index (default 'provenance'; also ?prefix=NAME in the URL)."))(function)
+    return click.option("--index", "location", required=True, metavar="LOCATION", help=(
+        "Index to use: a file path or sqlite:///path (SQLite), redis://host:port/db, or a plug-in's scheme."))(function)
 
 
 def _fail(message: str, code: int = EXIT_INPUT) -> None:
@@ -414,7 +438,7 @@ def index_remove(location: str, prefix: str | None, ids: tuple[str, ...]) -> Non
 @_format_option(CHECK)
 @click.option("--max-candidates", type=click.IntRange(min=1), default=DEFAULT_MAX_CANDIDATES, show_default=True,
               help="Most similar candidates aligned per article.")
-@_output_option(writable=False)
+@_output_option
 def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, within: bool, fail_on: str,
           allow_file: Path | None, fmt: str, max_candidates: int, output: Path | None) -> None:
     """Check incoming articles against an index of sources: fail on
@@ -454,10 +478,7 @@ def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, wit
     finally:
         if store is not None:
             store.close()
-    try:
-        _emit(renderer(fmt, CHECK).render(result), output)
-    except click.ClickException as exc:
-        _fail(exc.message)
+    _emit(renderer(fmt, CHECK).render(result), output)
     raise click.exceptions.Exit(1 if result.failed else 0)
 
 
@@ -467,7 +488,11 @@ def main() -> None:
     # the interpreter's last collections would traverse all of it (0.13 s
     # after a 20,000-article scan).
     atexit.register(gc.freeze)
-    cli(prog_name="provenance")
+    tolerant_streams()
+    try:
+        cli(prog_name="provenance")
+    except Exception as exc:  # noqa: BLE001 - the guard's guard: an error while parsing the options
+        sys.exit(_unexpected(exc))
 
 
 if __name__ == "__main__":  # pragma: no cover

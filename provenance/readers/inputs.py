@@ -9,6 +9,8 @@ file given to the reader that claims its suffix, ids made unique.
 
 from __future__ import annotations
 
+import errno
+import os
 import stat
 import sys
 from collections.abc import Iterable, Iterator
@@ -106,7 +108,7 @@ def _iter_inputs(
         inputs = [inputs]
     seen: set[str] = set()
     for item in inputs:
-        key = STDIN if str(item) == STDIN else str(Path(item).resolve())
+        key = STDIN if str(item) == STDIN else _real(Path(item))
         if key in seen:
             # The same input twice would be reported as a copy of itself.
             report(InputError(printable(str(item)), "given more than once; read once"))
@@ -117,27 +119,119 @@ def _iter_inputs(
             yield from _read_stream(stream.read(MAX_FILE_BYTES + 1), "<stdin>", report)
             continue
         path = Path(item)
-        if path.is_dir():
-            files = sorted(_walk(path))
-            if not files:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError as exc:
+            report(InputError(printable(str(path)), _stat_problem(path, exc)))
+            continue
+        if stat.S_ISDIR(mode):
+            files, problems = _walk(path, report)
+            if not files and not problems:
                 report(InputError(printable(str(path)), "folder holds no .txt, .md, .json or .jsonl files"))
-            for file in files:
-                if str(file.resolve()) not in seen:
-                    seen.add(str(file.resolve()))
+            for file in sorted(files):
+                real = _real(file)
+                if real not in seen:
+                    seen.add(real)
                     yield from read_file(file, report)
-        elif path.exists():
+        elif stat.S_ISREG(mode):
             yield from read_file(path, report)
         else:
-            report(InputError(printable(str(path)), "no such file or folder"))
+            # Never opened: a FIFO with no writer would block for ever.
+            report(InputError(printable(str(path)), _not_regular(mode)))
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """The files under ``folder`` (hidden ones left out) that some reader claims."""
+def _real(path: Path) -> str:
+    """The path with links resolved, to tell one input given twice; a link
+    loop (which :meth:`Path.resolve` raises on) keeps its absolute path."""
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):
+        return os.path.abspath(path)
+
+
+def _stat_problem(path: Path, exc: OSError) -> str:
+    """Why ``path`` could not be looked at, for a one-line message."""
+    if exc.errno == errno.ELOOP:
+        return "symlink loop: it never leads to a file"
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        if os.path.islink(path):
+            try:
+                target = printable(os.readlink(path))
+            except OSError:
+                target = "?"
+            return f"dangling symlink: its target {target} does not exist"
+        return "no such file or folder"
+    return f"cannot read: {exc.strerror or exc}"
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+)
+
+
+def _not_regular(mode: int) -> str:
+    kind = next((name for test, name in _KINDS if test(mode)), "not a file or folder")
+    return f"not a regular file ({kind}); give article files, or - for standard input"
+
+
+def _walk(folder: Path, report: ErrorHandler) -> tuple[list[Path], int]:
+    """The files under ``folder`` (hidden ones left out) that some reader
+    claims, and how many entries were reported as unreadable.
+
+    Nothing is skipped silently: a subfolder that cannot be listed, an entry
+    that cannot be looked at (dangling link, link loop, no permission), a
+    non-regular file with an article suffix (FIFO, socket, device: never
+    opened) and a symlink to a folder (not followed, so a link can neither
+    lead the walk in circles nor out of the folder) are each reported.
+    Folders are walked with an explicit stack (no recursion limit), in name
+    order, so problems are reported in a stable order.
+    """
     suffixes = frozenset(known_suffixes())
-    for path in folder.rglob("*"):
-        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
-        if not hidden and path.is_file() and path.suffix.lower() in suffixes:
-            yield path
+    files: list[Path] = []
+    problems = 0
+
+    def problem(path: Path, reason: str) -> None:
+        nonlocal problems
+        problems += 1
+        report(InputError(printable(str(path)), reason))
+
+    stack = [folder]
+    while stack:
+        directory = stack.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            problem(directory, f"cannot read folder: {exc.strerror or exc}")
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = directory / entry.name
+            claimed = path.suffix.lower() in suffixes
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    subfolders.append(path)
+                    continue
+                if entry.is_file(follow_symlinks=False):
+                    if claimed:
+                        files.append(path)
+                    continue
+                mode = os.stat(path).st_mode if entry.is_symlink() else entry.stat(follow_symlinks=False).st_mode
+            except OSError as exc:
+                problem(path, _stat_problem(path, exc))
+                continue
+            if stat.S_ISDIR(mode):
+                problem(path, "a symlink to a folder, not followed; give the folder itself to read it")
+            elif stat.S_ISREG(mode):
+                if claimed:
+                    files.append(path)
+            elif claimed:
+                problem(path, _not_regular(mode))
+        stack.extend(reversed(subfolders))
+    return files, problems
 
 
 def read_file(path: Path, report: ErrorHandler) -> Iterator[Article]:
@@ -152,14 +246,15 @@ def read_file(path: Path, report: ErrorHandler) -> Iterator[Article]:
 
 
 def _unreadable_kind(path: Path) -> str | None:
-    """Why ``path`` is not a file to read whole, or None. FIFOs and pipes
-    (``<(cmd)``) are read; devices are not."""
+    """Why ``path`` is not a file to read whole, or None. Only regular files
+    are read: a FIFO, socket or device is never opened (a FIFO with no writer
+    would block for ever; pipe a stream in as ``-``)."""
     try:
         info = path.stat()
     except OSError as exc:
         return f"cannot read file: {exc.strerror or exc}"
-    if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) or stat.S_ISSOCK(info.st_mode):
-        return "not a regular file (a device or socket); give article files"
+    if not stat.S_ISREG(info.st_mode):
+        return _not_regular(info.st_mode)
     if info.st_size > MAX_FILE_BYTES:
         return f"larger than {MAX_FILE_BYTES // 2**20} MiB; split it (JSONL files are read a line at a time)"
     return None

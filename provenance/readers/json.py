@@ -203,7 +203,12 @@ def from_record(
             return None
         metadata[name] = printable(value.strip()) or None if value is not None else None
     if metadata["published"] is not None:
-        published = normalise_published(metadata["published"])
+        try:
+            published = _normalise_published(metadata["published"])
+        except OverflowError:
+            report(InputError(where, f"'published' is out of range: {metadata['published']!r} "
+                                     "(in UTC it falls before year 1 or after 9999)", line=line))
+            return None
         if published is None:
             report(InputError(where, f"'published' is not a date: {metadata['published']!r} "
                                      "(use YYYY-MM-DD, ISO 8601 or an RFC 2822 date)", line=line))
@@ -229,7 +234,21 @@ def _lone_surrogate(value: str) -> int | None:
 
 def normalise_published(value: str) -> str | None:
     """A publication date as ``YYYY-MM-DD`` (UTC for times with an offset),
-    from ISO 8601, RFC 2822 or a written date; None if it is none of these."""
+    from ISO 8601, RFC 2822 or a written date; None if it is none of these
+    or if its UTC date is out of range.
+
+    >>> normalise_published("9999-12-31T23:59:59-12:00") is None
+    True
+    """
+    try:
+        return _normalise_published(value)
+    except OverflowError:
+        return None
+
+
+def _normalise_published(value: str) -> str | None:
+    # Raises OverflowError when the UTC date falls outside years 1-9999
+    # ("9999-12-31T23:59:59-12:00"), so the record can say so.
     value = value.strip()
     for parse in (datetime.fromisoformat, parsedate_to_datetime):
         try:
