@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from .config import DEFAULT_MAX_CANDIDATES
-from .errors import InputError, ProvenanceError
+from .errors import InputError, ProvenanceError, UnreadableInputsError
 from .report import CHECK, COMPARE, SCAN, Comparison, renderer, renderer_names
 from .report.output import STDOUT_NAMES, tolerant_streams, write_report
 from .version import __version__
@@ -324,25 +324,20 @@ def index_add(location: str, prefix: str | None, sources: tuple[str, ...], repla
     index is left as it was. Articles already indexed with the same text are
     skipped, so re-adding a growing folder only analyses what is new.
     """
-    from .gate.check import text_problem
+    from .gate.check import read_all
     from .index import open_index
     from .index.build import add_articles
-    from .readers import read_articles
 
-    problems: list[InputError] = []
     try:
-        articles = read_articles(sources, on_error=problems.append)
-    except ProvenanceError as exc:
-        if not problems:
-            _fail(str(exc))
-    else:
-        problems += [p for p in map(text_problem, articles) if p is not None]
-    if problems:
+        articles = read_all(sources, on_warning=_warn)
+    except UnreadableInputsError as exc:
         # All or nothing: a wire story silently missing from the index would
         # let its copies pass every later check.
-        for problem in problems:
+        for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
-        raise click.exceptions.Exit(EXIT_INPUT)
+        raise click.exceptions.Exit(EXIT_INPUT) from None
+    except ProvenanceError as exc:
+        _fail(str(exc))
     try:
         with open_index(location, create=True, prefix=prefix) as store:
             report = add_articles(store, articles, replace=replace, jobs=jobs)
@@ -395,12 +390,13 @@ def index_info(location: str, prefix: str | None, as_json: bool) -> None:
 def index_list(location: str, prefix: str | None) -> None:
     """List indexed articles: id, published, outlet, words, title (tab-separated)."""
     from .index import open_index
+    from .readers.base import printable
 
     try:
         with open_index(location, prefix=prefix) as store:
-            for entry in store.entries():
-                fields = (entry.id, entry.published or "", entry.outlet or "", str(entry.words), entry.title or "")
-                click.echo("\t".join(" ".join(f.split()) for f in fields))
+            for entry in store.entries():  # the id as index remove takes it: escaped, never squeezed
+                fields = (entry.published or "", entry.outlet or "", str(entry.words), entry.title or "")
+                click.echo("\t".join((printable(entry.id), *(" ".join(f.split()) for f in fields))))
     except ProvenanceError as exc:
         _fail(str(exc))
 
@@ -409,19 +405,23 @@ def index_list(location: str, prefix: str | None) -> None:
 @_index_options
 @click.argument("ids", nargs=-1, required=True, metavar="ID...")
 def index_remove(location: str, prefix: str | None, ids: tuple[str, ...]) -> None:
-    """Remove articles by id (one transaction)."""
+    """Remove articles by id (one transaction): as index list prints it, or raw."""
     from .index import open_index
+    from .readers.base import printable
 
     try:
         with open_index(location, prefix=prefix) as store:
-            removed = store.remove(ids)
+            found = store.digests(ids)  # an id not stored as given is matched by its printable form
+            listed = {printable(e.id): e.id for e in store.entries()} if len(found) < len(set(ids)) else {}
+            stored = {i: i if i in found else listed.get(printable(i), i) for i in ids}
+            removed = store.remove(dict.fromkeys(stored.values()))
             total = len(store)
     except ProvenanceError as exc:
         _fail(str(exc))
     click.echo(f"removed {len(removed)}; {total} article(s) in {location}")
-    unknown = [i for i in dict.fromkeys(ids) if i not in removed]
+    unknown = [i for i in stored if stored[i] not in removed]
     if unknown:
-        click.echo(f"warning: not in the index: {', '.join(unknown)}", err=True)
+        click.echo(f"warning: not in the index: {', '.join(map(printable, unknown))}", err=True)
 
 
 @cli.command(epilog=CHECK_EXIT_CODES)
@@ -449,7 +449,6 @@ def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, wit
     inputs), aligned with its most similar candidates, and judged as in a
     scan; the strongest relation names its source.
     """
-    from .errors import UnreadableInputsError
     from .gate.check import check as check_inputs
     from .gate.policy import Policy, parse_fail_on, read_allow_file
 
@@ -468,7 +467,8 @@ def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, wit
             from .index import open_index
 
             store = open_index(location, prefix=prefix)
-        result = check_inputs(inputs, index=store, within=within, policy=policy, max_candidates=max_candidates)
+        result = check_inputs(inputs, index=store, within=within, policy=policy, max_candidates=max_candidates,
+                              on_warning=_warn)
     except UnreadableInputsError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)

@@ -51,7 +51,7 @@ from ..model import (
     Relation,
     Signature,
 )
-from ..readers.inputs import read_articles
+from ..readers import ErrorHandler, RepeatedInput, read_articles
 from .policy import _VERDICT_RANK, DEFAULT_POLICY, Policy
 from .result import (
     ALLOWED,
@@ -75,17 +75,45 @@ def check(
     settings: Settings = DEFAULT_SETTINGS,
     max_candidates: int = DEFAULT_MAX_CANDIDATES,
     stdin: BinaryIO | None = None,
+    on_warning: ErrorHandler | None = None,
 ) -> CheckResult:
     """Check the articles in ``inputs`` (paths, folders, ``-``) against ``index``
     (an open index or its location) and, with ``within``, each other.
 
-    Every input must be readable: a gate that skipped an unreadable file would
-    pass it unseen, so any problem raises
-    :class:`~provenance.errors.UnreadableInputsError` listing them all.
+    The inputs are read by :func:`read_all`: every one must be readable, and
+    one given twice is read once, sent to ``on_warning``.
+    """
+    articles = read_all(inputs, stdin=stdin, on_warning=on_warning)
+    if isinstance(index, (str, Path)):
+        with open_index(str(index), settings) as opened:
+            return check_articles(articles, index=opened, within=within, policy=policy,
+                                  settings=settings, max_candidates=max_candidates)
+    return check_articles(articles, index=index, within=within, policy=policy, settings=settings,
+                          max_candidates=max_candidates)
+
+
+def read_all(
+    inputs: Iterable[str | Path], *, stdin: BinaryIO | None = None, on_warning: ErrorHandler | None = None,
+) -> list[Article]:
+    """Every article of ``inputs``, or none: what ``check`` and ``index add`` read.
+
+    A gate that skipped an unreadable input would pass it unseen (and an index
+    missing a source would let its copies pass), so any problem raises
+    :class:`~provenance.errors.UnreadableInputsError` listing them all. An
+    input given more than once is no such problem: it is read once, as
+    ``scan`` reads it, and sent to ``on_warning``.
     """
     problems: list[InputError] = []
+
+    def report(problem: InputError) -> None:
+        if isinstance(problem, RepeatedInput):
+            if on_warning is not None:
+                on_warning(problem)
+        else:
+            problems.append(problem)
+
     try:
-        articles = read_articles(inputs, on_error=problems.append, stdin=stdin)
+        articles = read_articles(inputs, on_error=report, stdin=stdin)
     except NoArticlesError:
         if problems:
             raise UnreadableInputsError(problems) from None
@@ -93,12 +121,7 @@ def check(
     problems += [p for p in map(text_problem, articles) if p is not None]
     if problems:
         raise UnreadableInputsError(problems)
-    if isinstance(index, (str, Path)):
-        with open_index(str(index), settings) as opened:
-            return check_articles(articles, index=opened, within=within, policy=policy,
-                                  settings=settings, max_candidates=max_candidates)
-    return check_articles(articles, index=index, within=within, policy=policy, settings=settings,
-                          max_candidates=max_candidates)
+    return articles
 
 
 def check_articles(

@@ -17,7 +17,7 @@ import numpy as np
 from ..candidates.bands import lsh_layout
 from ..codec import encode_document
 from ..config import DEFAULT_SETTINGS, Settings
-from ..errors import IncompatibleIndexError
+from ..errors import IncompatibleIndexError, IndexStoreError
 from ..model import CONTENT, GRANULARITIES, WORDS, Document, Signature
 
 
@@ -151,7 +151,7 @@ class CandidateIndex(ABC):
         stored when built, with its own ``details`` after the common ones."""
         common = {key: meta.get(key, "") for key in ("format", "created_by", "generation")}
         return IndexInfo(location=self.location, backend=self.backend, articles=len(self),
-                         parameters=json.loads(meta["parameters"]), bands=self.bands(), size_bytes=size_bytes,
+                         parameters=stored_parameters(self.location, meta), bands=self.bands(), size_bytes=size_bytes,
                          details={**common, **details})
 
     def _collides(self, signature: Signature, stored: Signature, bands: dict[str, tuple[int, int]]) -> bool:
@@ -246,6 +246,34 @@ class IndexInfo:
     #: Bytes on disk (SQLite: the file with its WAL) or in memory (Redis).
     size_bytes: int | None
     details: dict[str, str] = field(default_factory=dict)
+
+
+def damaged(location: str, problem: str, rebuild: str = "") -> IndexStoreError:
+    """The error of an index whose stored data cannot be read: one line naming
+    it, the ``problem``, and how to rebuild it (``rebuild``: the backend's way
+    of emptying it, else "delete it").
+
+    >>> print(damaged("wires.db", "no generation row"))
+    index wires.db is damaged (no generation row): rebuild it: delete it and run 'provenance index add --index wires.db SOURCES...'
+    """
+    how = rebuild or "delete it"
+    return IndexStoreError(f"index {location} is damaged ({problem}): rebuild it: {how} and run "
+                           f"'provenance index add --index {location} SOURCES...'")
+
+
+def stored_parameters(location: str, meta: dict[str, str], rebuild: str = "") -> dict[str, Any]:
+    """The fingerprint parameters an index stored in its ``meta`` as JSON, or
+    :func:`damaged`'s error when they are missing or not a JSON object."""
+    raw = meta.get("parameters")
+    if raw is None:
+        raise damaged(location, "no fingerprint parameters stored", rebuild)
+    try:
+        parameters = json.loads(raw)
+    except ValueError:
+        raise damaged(location, "its fingerprint parameters are not JSON", rebuild) from None
+    if not isinstance(parameters, dict):
+        raise damaged(location, "its fingerprint parameters are not a JSON object", rebuild)
+    return parameters
 
 
 def check_parameters(location: str, stored: dict[str, Any], settings: Settings) -> None:

@@ -1,5 +1,5 @@
 """Adding articles to a persistent index: analyse, fingerprint, store -- one
-transaction per call.
+transaction per call, opened only once every article is analysed.
 
 Re-adding a folder is cheap: an article whose id is already indexed with the
 same text is recognised by its digest before any analysis and left alone, so
@@ -57,7 +57,10 @@ def add_articles(
             todo.append(article)
         else:
             conflicts.append(article.id)
-    report = index.add_documents(_prepared(todo, index.settings, jobs), replace=replace)
+    # Analysed before the write transaction opens, not while it holds the
+    # lock: concurrent writers then wait only for each other's inserts.
+    prepared = list(_prepared(todo, index.settings, jobs))
+    report = index.add_documents(prepared, replace=replace)
     return AddReport(
         added=report.added,
         replaced=report.replaced,

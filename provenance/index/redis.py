@@ -48,7 +48,9 @@ from .base import (
     IndexInfo,
     StoredArticle,
     check_parameters,
+    damaged,
     stored_article,
+    stored_parameters,
 )
 
 FORMAT_VERSION = 2
@@ -142,8 +144,12 @@ class RedisIndex(CandidateIndex):
                 f"formats {', '.join(READABLE_FORMATS)}: rebuild the index (delete its keys and "
                 f"'provenance index add --index URL SOURCES...')"
             )
-        check_parameters(self.location, json.loads(meta["parameters"]), self.settings)
-        stored = {g: tuple(v) for g, v in json.loads(meta["bands"]).items()}
+        rebuild = f"delete its keys ({self.prefix}:*)"
+        check_parameters(self.location, stored_parameters(self.location, meta, rebuild), self.settings)
+        try:
+            stored = {g: tuple(v) for g, v in json.loads(meta["bands"]).items()}
+        except (KeyError, ValueError, TypeError, AttributeError):
+            raise damaged(self.location, "its LSH bands are missing or not a JSON object", rebuild) from None
         if stored != self.bands():
             raise IncompatibleIndexError(
                 f"index {self.location} holds LSH buckets of {stored} (granularity: bands, rows); "
@@ -151,7 +157,9 @@ class RedisIndex(CandidateIndex):
             )
 
     def _meta(self) -> dict[str, str]:
-        return {k.decode(): v.decode() for k, v in self._redis.hgetall(self._keys["meta"]).items()}
+        # "replace": a garbage value is then refused by what reads it, not a UnicodeDecodeError.
+        return {k.decode(errors="replace"): v.decode(errors="replace")
+                for k, v in self._redis.hgetall(self._keys["meta"]).items()}
 
     def _make_lsh(self, granularity: str):
         from datasketch import MinHashLSH

@@ -50,6 +50,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import struct
 import urllib.parse
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -68,7 +69,9 @@ from .base import (
     IndexInfo,
     StoredArticle,
     check_parameters,
+    damaged,
     stored_article,
+    stored_parameters,
 )
 from .sqlite_tables import (
     CHUNK,
@@ -122,6 +125,10 @@ class SqliteIndex(CandidateIndex):
         super().__init__(settings)
         self.path = Path(path)
         self.location = str(path)
+        if self.path.exists() and not self.path.is_file():
+            # SQLite would open a device or FIFO and fail on the journal ("cannot rollback").
+            raise IndexStoreError(f"{self.location} is not a regular file: an SQLite index is a file "
+                                  f"(give a file path, e.g. 'provenance index add --index wires.db SOURCES...')")
         if not create and not self.path.is_file():
             raise IndexStoreError(
                 f"no index at {self.location}: build one with "
@@ -172,7 +179,26 @@ class SqliteIndex(CandidateIndex):
                 f"reads formats {', '.join(READABLE_FORMATS)}: rebuild the index (delete it and "
                 f"'provenance index add --index {self.location} SOURCES...')"
             )
-        check_parameters(self.location, json.loads(meta["parameters"]), self.settings)
+        check_parameters(self.location, stored_parameters(self.location, meta), self.settings)
+        if not meta.get("generation", "").isdigit():
+            problem = "no generation row" if "generation" not in meta else "its generation is not a number"
+            raise damaged(self.location, problem)
+        self._check_blocks()
+
+    def _check_blocks(self) -> None:
+        """Refuse blocks whose sizes disagree (a truncated hashes blob), before
+        any write: SQLite reads the lengths from the record headers, so this
+        costs one read per block, not per article."""
+        width = self.settings.fingerprint.num_perm * self._dtype.itemsize
+        try:
+            bad = self._connection.execute(
+                "SELECT block FROM blocks WHERE typeof(docs) != 'blob' OR typeof(hashes) != 'blob'"
+                " OR length(docs) % 8 != 0 OR length(hashes) != length(docs) / 8 * ? LIMIT 1", (width,)
+            ).fetchone()
+        except sqlite3.Error as exc:
+            raise self._error("cannot read", exc) from None
+        if bad is not None:
+            raise damaged(self.location, f"block {bad[0]} of content signatures has the wrong size")
 
     def _initialise(self) -> None:
         with self._write():
@@ -222,8 +248,10 @@ class SqliteIndex(CandidateIndex):
 
         An id already indexed with the same digest is left alone; with a
         different digest it is replaced only when ``replace`` is true. The
-        entries are consumed inside the transaction: if anything fails (or the
-        process dies) nothing of this call is stored.
+        entries are consumed inside the transaction, which holds the write lock
+        (so give a list, not a generator that analyses: other writers would
+        wait for the analysis); if anything fails (or the process dies)
+        nothing of this call is stored.
         """
         added, replaced, unchanged, conflicts = [], [], [], []
         with self._write():
@@ -276,14 +304,30 @@ class SqliteIndex(CandidateIndex):
 
     def _decode_signature(self, key: str, blob: bytes) -> Signature:
         s = self.settings
-        return decode_signature(key, blob, s.num_perm, s.seed, s.minhash_scheme)
+        try:
+            return decode_signature(key, blob, s.num_perm, s.seed, s.minhash_scheme)
+        except (ValueError, TypeError) as exc:  # TypeError: a value that is not a blob
+            raise damaged(self.location, f"the stored signature of {key!r} cannot be read: {exc}") from None
+
+    def _generation(self) -> str:
+        """The write generation of this snapshot (call inside a read transaction)."""
+        row = self._connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        if row is None:
+            raise damaged(self.location, "no generation row")
+        return row[0]
 
     def _current_matrix(self) -> ContentMatrix:
         """The content signatures of this snapshot (call inside a read transaction)."""
-        generation = self._connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]
+        generation = self._generation()
         if self._matrix is None or self._matrix.generation != generation:
             rows = self._connection.execute("SELECT docs, hashes FROM blocks ORDER BY block").fetchall()
-            self._matrix = ContentMatrix.load(generation, rows, self.settings.fingerprint.num_perm, self._dtype)
+            try:
+                matrix = ContentMatrix.load(generation, rows, self.settings.fingerprint.num_perm, self._dtype)
+            except (ValueError, TypeError) as exc:  # a block damaged since this index was opened
+                raise damaged(self.location, f"its content signatures cannot be read: {exc}") from None
+            if len(matrix.docs) != matrix.columns.shape[1]:
+                raise damaged(self.location, "its content signature blocks disagree in size")
+            self._matrix = matrix
         return self._matrix
 
     def _word_counts(self, signature: Signature) -> dict[int, int]:
@@ -418,7 +462,7 @@ class SqliteIndex(CandidateIndex):
         # COUNT(*) walks a whole index (milliseconds at 100,000 articles), and a
         # check asks once per call: remember it until the next write.
         with self._read():
-            generation = self._connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]
+            generation = self._generation()
             if self._count is None or self._count[0] != generation:
                 self._count = (generation, self._connection.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
         return self._count[1]
@@ -432,6 +476,22 @@ def _decoded(location: str, key: str, blob: bytes) -> Document:
     """The stored document of ``key``, or an error saying how to replace an unreadable one."""
     try:
         return decode_document(blob)
-    except ValueError as exc:
-        raise IndexStoreError(f"{location}: the stored document of {key!r} cannot be read ({exc}); "
-                              f"re-add it with 'provenance index add --replace --index {location} SOURCES...'") from None
+    except _UNDECODABLE as exc:
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        # Not --replace: an unchanged text is skipped by its digest, so the blob would stay.
+        raise IndexStoreError(
+            f"index {location} is damaged: the stored document of {key!r} cannot be read ({detail}); "
+            f"re-add it: 'provenance index remove --index {location} ID', then "
+            f"'provenance index add --replace --index {location} SOURCES...'"
+        ) from None
+
+
+# What decoding a garbage blob can raise: the codec's ValueError, and what a
+# blob that decompresses but is not a document makes json/struct/unpacking raise.
+_UNDECODABLE: tuple[type[Exception], ...] = (ValueError, TypeError, KeyError, IndexError, struct.error)
+try:
+    import zstandard as _zstandard
+
+    _UNDECODABLE += (_zstandard.ZstdError,)
+except ImportError:  # pragma: no cover - a core dependency
+    pass

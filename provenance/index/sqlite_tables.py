@@ -6,6 +6,7 @@ the :mod:`provenance.index.sqlite` docstring for why it counts).
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
 
@@ -196,12 +197,18 @@ class Transaction:
                 connection.execute("COMMIT")
                 return
             except sqlite3.Error as exc:
-                connection.execute("ROLLBACK")
+                self._rollback()
                 raise self.error(exc) from None
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
+        self._rollback()
         if isinstance(value, sqlite3.Error):
             raise self.error(value) from None
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled back (a full disk, an I/O error): a
+        # second ROLLBACK would fail with "cannot rollback" and hide the cause.
+        if self.connection.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.connection.execute("ROLLBACK")
 
 
 def bounds(words: np.ndarray, content: np.ndarray, num_perm: int, thresholds: dict[str, float],

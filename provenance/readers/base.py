@@ -25,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import re
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -44,6 +45,29 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 #: Where a reader sends each problem: it is reported (or raised, under
 #: ``strict``) and the reader goes on with what it can still read.
 ErrorHandler = Callable[[InputError], None]
+
+
+class RepeatedInput(InputError):
+    """An input given again (as itself or by another path to the same file).
+
+    It is read once, so nothing goes unread: ``scan`` and ``check`` both warn
+    and go on, where any other :class:`InputError` makes ``check`` refuse."""
+
+
+# One character a word is made of: what a token of analysis needs at least
+# one of (``[^\W_]``), and what normalisation never removes (it drops only
+# control, format and variation characters). Text without one is refused as
+# empty, whether it is blank or zero-width spaces or punctuation.
+_WORD_CHARACTER = re.compile(r"[^\W_]")
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` holds a word, that is, gives analysis at least one token.
+
+    >>> has_words("Council meets."), has_words("\u200b\u200c \\n"), has_words("-- ...")
+    (True, False, False)
+    """
+    return _WORD_CHARACTER.search(text) is not None
 
 
 class Reader(ABC):

@@ -22,6 +22,7 @@ from ..model import Article
 from .base import (
     MAX_FILE_BYTES,
     ErrorHandler,
+    RepeatedInput,
     known_suffixes,
     printable,
     reader_for,
@@ -111,7 +112,7 @@ def _iter_inputs(
         key = STDIN if str(item) == STDIN else _real(Path(item))
         if key in seen:
             # The same input twice would be reported as a copy of itself.
-            report(InputError(printable(str(item)), "given more than once; read once"))
+            report(RepeatedInput(printable(str(item)), "given more than once; read once"))
             continue
         seen.add(key)
         if str(item) == STDIN:

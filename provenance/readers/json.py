@@ -27,7 +27,7 @@ from typing import Any
 from ..dates import parse_date_prefix
 from ..errors import InputError
 from ..model import Article, Origin
-from .base import ErrorHandler, Reader, printable, read_bytes, register_reader
+from .base import ErrorHandler, Reader, has_words, printable, read_bytes, register_reader
 from .text import decode
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -35,6 +35,8 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 JSON_SUFFIXES = (".json",)
 
 METADATA_FIELDS = ("title", "outlet", "published", "url")
+
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class JsonLinesReader(Reader):
@@ -45,8 +47,9 @@ class JsonLinesReader(Reader):
     suffixes = JSONL_SUFFIXES
 
     def sniff(self, head: bytes) -> bool:
-        """An object, then another at the start of a later line."""
-        return head.lstrip()[:1] == b"{" and b"\n{" in head.strip()
+        """An object, then another at the start of a later line (a UTF-8 BOM first is allowed)."""
+        head = head.removeprefix(_UTF8_BOM).strip()
+        return head[:1] == b"{" and (b"\n{" in head or b"\n" + _UTF8_BOM + b"{" in head)
 
     def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str) -> Iterator[Article]:
         """An article for each line holding a JSON object with a ``text``; blank lines are skipped."""
@@ -74,11 +77,15 @@ class JsonLinesReader(Reader):
             return
         found = False
         for number, raw in enumerate(lines, start=1):
+            if raw[:3] == _UTF8_BOM:
+                # Not only on line 1: files exported with a BOM each and then
+                # concatenated carry one at the start of a later line.
+                raw = raw[3:]
             if not raw.strip():
                 continue
             found = True
             try:
-                record = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+                record = json.loads(raw.decode("utf-8"))
             except UnicodeDecodeError as exc:
                 report(InputError(origin, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line=number))
                 continue
@@ -110,8 +117,8 @@ class JsonReader(Reader):
         self._local = threading.local()
 
     def sniff(self, head: bytes) -> bool:
-        """A whole JSON object or array (standard input is given whole)."""
-        if head.lstrip()[:1] not in (b"{", b"["):
+        """A whole JSON object or array (standard input is given whole; a UTF-8 BOM first is allowed)."""
+        if head.removeprefix(_UTF8_BOM).lstrip()[:1] not in (b"{", b"["):
             return False
         try:
             document = json.loads(head.decode("utf-8-sig"))
@@ -185,7 +192,7 @@ def from_record(
         report(InputError(where, "expected a JSON object with a 'text' field", line=line))
         return None
     text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not has_words(text):  # blank, zero-width or punctuation: no article
         problem = "missing 'text' field" if text is None else "'text' must be a non-empty string"
         report(InputError(where, problem, line=line))
         return None

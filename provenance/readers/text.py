@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Article
-from .base import ErrorHandler, Reader, read_bytes, register_reader
+from .base import ErrorHandler, Reader, has_words, read_bytes, register_reader
 
 TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
 
@@ -65,12 +65,15 @@ class TextReader(Reader):
     suffixes = TEXT_SUFFIXES
 
     def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str) -> Iterator[Article]:
-        """The one article of ``source``, unless it is unreadable, binary or blank."""
+        """The one article of ``source``, unless it is unreadable, binary or without a word."""
         data = read_bytes(source, origin, report)
         if data is None:
             return
         text = decode(data, origin, report)
-        if text is not None:
+        if text is not None and not has_words(text):
+            # Zero-width characters or punctuation only: as empty as a blank file.
+            report(InputError(origin, "empty file: no article text"))
+        elif text is not None:
             yield Article(id=stem, text=text, origin=self.origin(origin))
 
 
