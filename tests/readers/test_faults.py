@@ -176,8 +176,9 @@ def _run_unprivileged(command):
     version when this one lives where nobody may not go, e.g. under /root)."""
     if os.geteuid() != 0:
         return subprocess.run(command, capture_output=True, text=True, timeout=60, cwd="/")
-    import provenance
     import site
+
+    import provenance
     version = f"{sys.version_info[0]}.{sys.version_info[1]}"
     path = os.pathsep.join([str(Path(provenance.__file__).parents[1]), *site.getsitepackages()])
     for python in dict.fromkeys([sys.executable, shutil.which(f"python{version}", path="/usr/bin:/usr/local/bin")]):

@@ -300,3 +300,34 @@ def test_the_hooks_catch_a_payload_that_runs(visit):
     seen.page.set_content("<img src=x onerror=\"pwn('probe')\"><script>alert('probe')</script>")
     assert seen.pwned() == ["probe"]
     assert seen.dialogs == ["probe"]
+
+
+def test_a_long_outlet_wraps_inside_the_table_and_short_ones_stay_whole(visit, tmp_path):
+    """An outlet is untrusted: 300 characters without a space wrap inside
+    their cell instead of pushing the page past the window; a site name
+    such as the seeds' stays on one line."""
+    from provenance import Article, read_articles
+
+    seeds = {a.id: a for a in read_articles([SEEDS])}
+    wire, copy = seeds[seed_id("002")], seeds[seed_id("000")]
+    long_name = "z" * 300
+    from provenance import scan_articles
+
+    result = scan_articles([wire, Article(id="copy", text=copy.text, outlet=long_name, origin="copy.txt")])
+    path = tmp_path / "long.html"
+    path.write_text(html_report.render_scan(result), encoding="utf-8")
+    page = visit(path).page
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert _lines(page.locator("table.derived td:nth-child(2)", has_text="zzz").first) > 3
+    seeds_page = tmp_path / "seeds.html"
+    seeds_page.write_text(html_report.render_scan(scan([SEEDS])), encoding="utf-8")
+    seen = visit(seeds_page).page
+    for name in ("vnexpress.net", "gazzeta.in.ua"):
+        assert _lines(seen.locator("table.derived td:nth-child(2)", has_text=name).first) == 1, name
+
+
+def _lines(cell) -> int:
+    """How many lines the text of a table cell takes on the page."""
+    return cell.evaluate("el => { const r = document.createRange(); r.selectNodeContents(el); "
+                         "return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }")
+
