@@ -149,10 +149,7 @@ def executor_names() -> tuple[str, ...]:
 
 def make_executor(name: str, workers: int) -> Executor:
     """A new executor of the kind ``name`` with ``workers`` workers."""
-    factory = EXECUTORS.get(name)
-    if factory is None:
-        raise ConfigError(f"no executor named {name!r}; known: {', '.join(executor_names())}")
-    made = factory(workers)
+    made = EXECUTORS.require(name)(workers)
     if not isinstance(made, Executor):
         raise ConfigError(f"executor {name!r} made {type(made).__name__}, not a provenance.executors.Executor")
     return made

@@ -43,10 +43,18 @@ class Registry(Generic[T]):
     >>> registry.register("two", float)
     >>> registry.names(), registry.get("two")
     (('one', 'two'), <class 'float'>)
-    >>> registry.register("one", str)
+    >>> registry.register("two", str)
     Traceback (most recent call last):
     ...
-    provenance.errors.ConfigError: an example named 'one' is registered already
+    provenance.errors.ConfigError: an example named 'two' is registered already
+    >>> registry.register("one", str, replace=True)
+    Traceback (most recent call last):
+    ...
+    provenance.errors.ConfigError: an example named 'one' is built in and cannot be replaced
+    >>> registry.require("three")
+    Traceback (most recent call last):
+    ...
+    provenance.errors.ConfigError: no example named 'three'; known: one, two
     """
 
     def __init__(self, group: str, kind: str, builtins: dict[str, T] | None = None,
@@ -84,6 +92,15 @@ class Registry(Generic[T]):
         if name not in self._entries:
             self.load()
         return self._entries.get(name)
+
+    def require(self, name: str) -> T:
+        """The factory registered as ``name``; a :class:`ConfigError` listing
+        the known names when there is none."""
+        factory = self.get(name)
+        if factory is None:
+            noun = self.kind.split(" ", 1)[1]  # "a sentence matcher" -> "sentence matcher"
+            raise ConfigError(f"no {noun} named {name!r}; known: {', '.join(self.names())}")
+        return factory
 
     def names(self) -> tuple[str, ...]:
         """Every registered name, the built-ins first."""

@@ -112,10 +112,7 @@ def make_matcher(spec: str | MatcherFactory, vocabulary: Vectoriser) -> Sentence
     if callable(spec):
         made = spec(vocabulary)
     else:
-        factory = MATCHERS.get(spec)
-        if factory is None:
-            raise ConfigError(f"no sentence matcher named {spec!r}; known: {', '.join(matcher_names())}")
-        made = factory(vocabulary)
+        made = MATCHERS.require(spec)(vocabulary)
     if not isinstance(made, SentenceMatcher):
         raise ConfigError(f"sentence matcher {spec!r} made {type(made).__name__}, not a SentenceMatcher")
     return made
@@ -125,5 +122,5 @@ def check_matcher(spec: str | MatcherFactory) -> None:
     """Raise :class:`~provenance.errors.ConfigError` now if ``spec`` names no
     matcher (a scan checks before its first pair, so that a scan with no
     pairs to judge does not report a matcher that does not exist)."""
-    if not callable(spec) and MATCHERS.get(spec) is None:
-        raise ConfigError(f"no sentence matcher named {spec!r}; known: {', '.join(matcher_names())}")
+    if not callable(spec):
+        MATCHERS.require(spec)
