@@ -47,9 +47,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_ID = "goodwire"
 TRACEBACK = "Traceback (most recent call last)"
-COMMANDS = ("scan-text", "scan-json", "scan-html", "compare", "index-add", "check-within", "check-index")
+COMMANDS = ("scan-text", "scan-json", "scan-html", "compare", "index-add", "check-within", "check-index",
+            "index-verify")
 READABLE_AS_INPUT = {"index-text-file"}  # damaged indexes whose file is still a readable article
-KINDS = ("hang", "traceback", "silent_drop", "unread_passed")
+KINDS = ("hang", "traceback", "silent_drop", "unread_passed", "damaged_written", "damage_missed")
 
 
 @dataclass
@@ -60,8 +61,10 @@ class Case:
     group: str
     inputs: list[str] = field(default_factory=list)  # paths relative to the case folder
     unreadable: bool = False  # no article can be read from (some of) the inputs: check must not exit 0
-    index: str | None = None  # a damaged index used by check --index and index add
+    index: str | None = None  # a damaged index used by check --index, index add and index verify
     big: bool = False
+    check_reads: bool = True  # the damage lies in what check --index reads for its answer
+    add_ok: bool = False  # index add may write into this index (a 0-byte file is an empty SQLite database)
 
 
 @dataclass
@@ -78,6 +81,8 @@ class Run:
     traceback: bool = False
     silent_drop: bool = False
     unread_passed: bool = False
+    damaged_written: bool = False  # index add exited 0 on a damaged index
+    damage_missed: bool = False  # index verify exited 0 on a damaged index
     stderr_tail: str = ""
 
 
@@ -383,12 +388,14 @@ class Builder:
     def index_cases(self) -> None:
         """Copies of a real index built from seed 002, each damaged in one way."""
 
-        def damaged(name: str, how) -> None:
+        def damaged(name: str, how, *, unreadable: bool = True, check_reads: bool = True,
+                    add_ok: bool = False) -> None:
             where = self.folder(name)
             target = where / "damaged.sqlite"
             shutil.copyfile(self.ref_index, target)
             how(target)
-            self.add(name, "index", ["damaged.sqlite"], unreadable=True, index="damaged.sqlite")
+            self.add(name, "index", ["damaged.sqlite"], unreadable=unreadable, index="damaged.sqlite")
+            self.cases[-1].check_reads, self.cases[-1].add_ok = check_reads, add_ok
 
         def sql(statement: str):
             def run(path: Path) -> None:
@@ -409,10 +416,11 @@ class Builder:
 
         damaged("index-truncated-half", truncate(lambda n: n // 2))
         damaged("index-truncated-100", truncate(lambda n: 100))
-        damaged("index-empty-file", truncate(lambda n: 0))
+        damaged("index-empty-file", truncate(lambda n: 0), add_ok=True)
         damaged("index-header-zeroed", lambda p: p.write_bytes(b"\0" * 100 + p.read_bytes()[100:]))
         damaged("index-garbage-middle", overwrite(4096, 4096))
-        damaged("index-garbage-page2", overwrite(1024, 512))
+        # Page 1's free space: SQLite's integrity check finds nothing, and nothing read is damaged.
+        damaged("index-garbage-free-space", overwrite(1024, 512), unreadable=False, add_ok=True)
         damaged("index-text-file", lambda p: p.write_text(self.good_text))
         damaged("index-parameters-not-json", sql("UPDATE meta SET value = '{not json' WHERE key = 'parameters'"))
         damaged("index-parameters-missing", sql("DELETE FROM meta WHERE key = 'parameters'"))
@@ -429,7 +437,8 @@ class Builder:
         damaged("index-signature-garbage", sql("UPDATE articles SET signature = randomblob(37)"))
         damaged("index-document-garbage", sql("UPDATE articles SET document = randomblob(200)"))
         damaged("index-document-text", sql("UPDATE articles SET document = 'not a blob'"))
-        damaged("index-words-text", sql("UPDATE articles SET words = 'many'"))
+        # A column check never reads (index list shows it): add and verify refuse it.
+        damaged("index-words-text", sql("UPDATE articles SET words = 'many'"), check_reads=False)
         damaged("index-postings-bad-doc", sql("UPDATE postings SET doc = 99999"))
         where = self.folder("index-is-folder")
         (where / "damaged.sqlite").mkdir()
@@ -464,6 +473,8 @@ def command_line(provenance: str, command: str, case: Case, where: Path, jobs: i
             else:
                 shutil.copyfile(source, index)
         return [provenance, "index", "add", "--index", str(index), good, *([] if case.index else inputs)]
+    if command == "index-verify":
+        return [provenance, "index", "verify", "--index", str(where / case.index)]
     if command == "check-within":
         return [provenance, "check", "--within", good, *inputs]
     index = where / case.index if case.index else good_index
@@ -512,9 +523,14 @@ def measure(case: Case, command: str, args, root: Path, good_index: Path) -> Run
             run.silent_drop = GOOD_ID not in out
     if command.startswith("check-") and rc == 0:
         # A damaged index given to check --within is only an input file; one
-        # holding plain text is a readable article there.
+        # holding plain text is a readable article there. Damage in what check
+        # --index does not read leaves its answer right (index add and verify refuse it).
         readable_input = command == "check-within" and case.name in READABLE_AS_INPUT
-        run.unread_passed = case.unreadable and not readable_input
+        unread_column = command == "check-index" and not case.check_reads
+        run.unread_passed = case.unreadable and not readable_input and not unread_column
+    if case.index and case.unreadable and rc == 0:
+        run.damaged_written = command == "index-add" and not case.add_ok
+        run.damage_missed = command == "index-verify"
     return run
 
 
@@ -542,13 +558,13 @@ def summarise(runs: list[Run], cases: list[Case], seconds: float) -> dict:
 
 
 def print_table(summary: dict) -> None:
-    header = f"{'command':<14}{'runs':>6}" + "".join(f"{k:>15}" for k in KINDS) + f"{'peak MB':>10}{'time s':>9}"
+    header = f"{'command':<14}{'runs':>6}" + "".join(f"{k:>16}" for k in KINDS) + f"{'peak MB':>10}{'time s':>9}"
     print(header)
     for command, row in summary["per_command"].items():
-        print(f"{command:<14}{row['runs']:>6}" + "".join(f"{row[k]:>15}" for k in KINDS)
+        print(f"{command:<14}{row['runs']:>6}" + "".join(f"{row[k]:>16}" for k in KINDS)
               + f"{row['peak_mb']:>10.0f}{row['seconds']:>9.1f}")
     totals = summary["totals"]
-    print(f"{'total':<14}{summary['runs']:>6}" + "".join(f"{totals[k]:>15}" for k in KINDS))
+    print(f"{'total':<14}{summary['runs']:>6}" + "".join(f"{totals[k]:>16}" for k in KINDS))
     print(f"\n{summary['cases']} cases, {summary['runs']} runs in {summary['wall_s']} s; "
           f"{summary['over_2gb']} run(s) over 2 GB; slowest {summary['slowest']}; biggest {summary['biggest']}")
     for kind, names in summary["failing"].items():
@@ -572,6 +588,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds before a run is a hang")
     parser.add_argument("--provenance", default=default_provenance(), help="the command to run")
     parser.add_argument("--seed", default=str(ROOT / "seeds"), help="folder holding the good seed 002_*.txt")
+    parser.add_argument("--only", metavar="TEXT", help="only the cases whose name or group contains TEXT")
     parser.add_argument("--json", metavar="FILE", help="write every run and the totals here")
     parser.add_argument("--keep", action="store_true", help="keep the corpus folder (printed)")
     args = parser.parse_args(argv)
@@ -597,10 +614,12 @@ def main(argv: list[str] | None = None) -> int:
         cases = Builder(root, good_text, ref, args.big).build()
         if args.quick:
             cases = [c for i, c in enumerate(cases) if i % 4 == 0]
+        if args.only:
+            cases = [c for c in cases if args.only in c.name or args.only in c.group]
         print(f"{len(cases)} cases in {root}, {len(cases) * len(COMMANDS)} runs, "
               f"{args.workers} at once, timeout {args.timeout:g} s", file=sys.stderr)
         start = time.perf_counter()
-        jobs = [(c, cmd) for c in cases for cmd in COMMANDS]
+        jobs = [(c, cmd) for c in cases for cmd in COMMANDS if cmd != "index-verify" or c.index]
         with ThreadPoolExecutor(args.workers) as pool:
             runs = list(pool.map(lambda job: measure(job[0], job[1], args, root, good_index), jobs))
         summary = summarise(runs, cases, time.perf_counter() - start)

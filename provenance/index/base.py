@@ -75,6 +75,18 @@ class CandidateIndex(ABC):
     def info(self) -> IndexInfo:
         """What ``provenance index info`` reports: size, parameters, bands."""
 
+    def verify(self) -> int:
+        """Read every stored article back; the number read, or :class:`IndexStoreError` naming the first damage."""
+        count = 0
+        for entry in self.entries():
+            self.signature_of(entry.id)
+            if self.digests([entry.id]).get(entry.id):  # stored with its text (an API add may store a signature alone)
+                self.documents([entry.id])
+            count += 1
+        if count != len(self):
+            raise damaged(self.location, f"it lists {count} articles but counts {len(self)}")
+        return count
+
     @abstractmethod
     def __contains__(self, key: object) -> bool:
         """Whether an article is stored under ``key``."""

@@ -143,10 +143,12 @@ class Writer:
         key, blob, block, slot = self.connection.execute(
             "SELECT id, signature, block, slot FROM articles WHERE doc = ?", (doc,)
         ).fetchone()
-        signature = self.decode_signature(key, blob)
-        self.connection.executemany(
-            "DELETE FROM postings WHERE term = ? AND doc = ?", ((t, doc) for t in word_terms(signature))
-        )
+        try:
+            terms = word_terms(self.decode_signature(key, blob))
+        except IndexStoreError:  # a damaged signature: removing the article is its repair
+            self.connection.execute("DELETE FROM postings WHERE doc = ?", (doc,))  # a full scan, this once
+        else:
+            self.connection.executemany("DELETE FROM postings WHERE term = ? AND doc = ?", ((t, doc) for t in terms))
         self.connection.execute("DELETE FROM articles WHERE doc = ?", (doc,))
         docs, _ = self._block(block)
         docs[slot] = 0  # the row stays, marked removed, so other rows keep their slots

@@ -123,8 +123,69 @@ def test_replacing_an_article_whose_signature_is_garbage_writes_nothing(wire_ind
     before = contents(path)
     changed = tmp_path / f"{WIRE_ID}.txt"
     changed.write_text(WIRE.read_text() + "\nA late paragraph added by the desk.\n")
-    assert_refused(run("index", "add", "--replace", "--index", path, changed), path)
+    result = run("index", "add", "--replace", "--index", path, changed)
+    assert_refused(result, path, rebuild=False)
+    assert f"the stored row of {WIRE_ID!r} is not an article's" in result.stderr
     assert contents(path) == before
+
+
+#: Damage in rows a check may never read (another article's): every add refuses
+#: it before writing, and index verify finds it.
+REFUSED_BY_ADD = {
+    "signature garbage": REFUSED_WHEN_READ["signature garbage"],
+    "document a text value": REFUSED_WHEN_READ["document a text value"],
+    "document garbage": ["UPDATE articles SET document = x'00112233445566778899'"],
+    "words a text value": ["UPDATE articles SET words = 'many'"],
+    "digest a blob": ["UPDATE articles SET digest = x'00'"],
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED_BY_ADD))
+def test_a_damaged_row_is_refused_by_every_add_and_found_by_verify(case, wire_index, tmp_path, other_article):
+    path = damage(wire_index, tmp_path / "damaged.db", REFUSED_BY_ADD[case])
+    before = contents(path)
+    assert_refused(run("index", "add", "--index", path, other_article), path, rebuild=False)
+    assert_refused(run("index", "verify", "--index", path), path, rebuild=False)
+    assert contents(path) == before
+    # The repair the message gives: remove the article, add it again.
+    assert run("index", "remove", "--index", path, WIRE_ID).exit_code == 0
+    assert run("index", "add", "--index", path, WIRE).exit_code == 0
+    verified = run("index", "verify", "--index", path)
+    assert verified.exit_code == 0 and "1 article(s), every one readable" in verified.stdout
+    assert run("check", "--index", path, COPY).exit_code == 1  # the uncredited copy is found again
+
+
+#: Damage only the whole pass of index verify finds (SQLite's page check, the
+#: postings counted against the signatures, the blocks against the articles).
+FOUND_BY_VERIFY = {
+    "a posting of a missing article": ["INSERT INTO postings (term, doc) VALUES (12345, 999)"],
+    "postings lost": ["DELETE FROM postings WHERE term IN (SELECT term FROM postings LIMIT 3)"],
+    "an article without its block slot": ["UPDATE blocks SET docs = zeroblob(length(docs))"],
+    "a document that decodes to nothing": REFUSED_WHEN_READ["document garbage zstd"],
+}
+
+
+@pytest.mark.parametrize("case", sorted(FOUND_BY_VERIFY))
+def test_index_verify_finds_damage_the_cheap_checks_do_not(case, wire_index, tmp_path):
+    path = damage(wire_index, tmp_path / "damaged.db", FOUND_BY_VERIFY[case])
+    before = contents(path)
+    assert_refused(run("index", "verify", "--index", path), path, rebuild=False)
+    assert contents(path) == before
+
+
+def test_index_verify_passes_a_whole_index_and_counts_it(wire_index):
+    result = run("index", "verify", "--index", wire_index)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{wire_index}: 1 article(s), every one readable\n"
+
+
+def test_postings_naming_a_missing_article_are_refused_by_check(wire_index, tmp_path):
+    # Every posting moved to an article that does not exist: word-level reuse
+    # would be lost in silence if the check did not say so.
+    path = damage(wire_index, tmp_path / "damaged.db", ["UPDATE postings SET doc = 99999"])
+    result = run("check", "--index", path, COPY)
+    assert_refused(result, path)
+    assert "word postings name article number 99999" in result.stderr
 
 
 def test_the_library_raises_index_store_errors(wire_index, tmp_path):

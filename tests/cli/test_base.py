@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from provenance import cli as cli_module
+from provenance.cli import base as cli_base
 from provenance.cli import EXIT_INTERNAL, cli
 from tests.helpers import REPO, SEEDS
 
@@ -172,7 +173,7 @@ def test_a_utf_8_terminal_is_left_as_it_is():
 
 
 def test_main_guards_errors_outside_the_commands(monkeypatch, capsys):
-    monkeypatch.setattr(cli_module, "_version_lines", lambda: 1 / 0)
+    monkeypatch.setattr(cli_base, "_version_lines", lambda: 1 / 0)
     monkeypatch.setattr(sys, "argv", ["provenance", "--version"])
     with pytest.raises(SystemExit) as exited:
         cli_module.main()

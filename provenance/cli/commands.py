@@ -1,0 +1,100 @@
+"""The commands over articles: scan, compare, and info."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import InputError, ProvenanceError
+from ..report import CHECK, COMPARE, SCAN, Comparison, renderer
+from .base import (
+    EXIT_CODES,
+    _emit,
+    _format_names,
+    _format_option,
+    _matcher_option,
+    _output_option,
+    _version_lines,
+    _warn,
+    cli,
+)
+
+
+#: Optional extras: (name, the module it provides).
+EXTRAS = (("redis", "redis"),)
+
+
+@cli.command()
+def info() -> None:
+    """Print the version, engine, extras and report formats.
+
+    The two lines of --version, then whether each optional extra is
+    installed, then the --format choices of each command (plug-ins included).
+    """
+    import importlib.util
+
+    click.echo(_version_lines())
+    for extra, module in EXTRAS:
+        found = importlib.util.find_spec(module) is not None
+        click.echo(f"extra {extra}: " + ("installed" if found else
+                                         f"not installed (pip install 'provenance-news[{extra}]')"))
+    for kind in (SCAN, COMPARE, CHECK):
+        click.echo(f"{kind} formats: {', '.join(_format_names(kind))}")
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("inputs", nargs=-1, required=True, metavar="PATH...")
+@_format_option(SCAN)
+@_matcher_option
+@click.option("--show-all", is_flag=True, help="Print every sentence's label, not only the added ones.")
+@click.option("--strict", is_flag=True, help="Stop at the first unreadable input instead of skipping it.")
+@_output_option
+@click.option("--jobs", type=click.IntRange(min=0), default=0,
+              help="Worker processes (0, the default: one per core). The report is the same for any number.")
+def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, strict: bool, output: Path | None,
+         jobs: int) -> None:
+    """Scan articles for copies, rewrites and partial reuse.
+
+    PATH is a .txt/.md file, a folder (searched recursively), a .json or
+    .jsonl file of objects with a "text" field, or - for standard input.
+    Unreadable inputs are reported on standard error and skipped.
+    """
+    from ..pipeline import scan as scan_inputs
+
+    try:
+        result = scan_inputs(inputs, settings=settings, strict=strict, on_error=_warn, jobs=jobs or None)
+    except ProvenanceError as exc:
+        raise click.ClickException(str(exc)) from None
+    _emit(renderer(fmt, SCAN).render(result, show_all=show_all), output)
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("source", metavar="SOURCE")
+@click.argument("derived", metavar="DERIVED")
+@_format_option(COMPARE)
+@_matcher_option
+@_output_option
+def compare(source: str, derived: str, fmt: str, settings, output: Path | None) -> None:
+    """Print the sentence ledger of DERIVED against SOURCE.
+
+    Each is one article: a .txt/.md file, a JSON/JSONL file holding exactly
+    one article, or - for standard input.
+    """
+    from ..pipeline import compare as compare_articles
+
+    try:
+        first, second = _single_article(source), _single_article(derived)
+        result = Comparison(*compare_articles(first, second, settings=settings))
+    except ProvenanceError as exc:
+        raise click.ClickException(str(exc)) from None
+    _emit(renderer(fmt, COMPARE).render(result), output)
+
+
+def _single_article(path: str):
+    from ..readers import read_articles
+
+    articles = read_articles([path], strict=True)
+    if len(articles) != 1:
+        raise InputError(path, f"holds {len(articles)} articles; compare takes one article per input")
+    return articles[0]
