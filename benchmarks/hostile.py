@@ -517,8 +517,17 @@ def measure(case: Case, command: str, args, root: Path, good_index: Path) -> Run
         argv = command_line(args.provenance, command, case, where, args.jobs, scratch, good_index)
         rc, seconds, peak, hung, out, err = run_one(argv, where, args.timeout, scratch)
     run = Run(case.name, case.group, command, rc, round(seconds, 3), round(peak, 1), hang=hung,
-              traceback=TRACEBACK in err, stderr_tail=err.strip().splitlines()[-1][:200] if err.strip() else "")
-    if not hung and not run.traceback:
+              stderr_tail=err.strip().splitlines()[-1][:200] if err.strip() else "")
+    if not hung:
+        judge(run, case, command, out, err)
+    return run
+
+
+def judge(run: Run, case: Case, command: str, out: str, err: str) -> None:
+    """Set ``run``'s failure kinds from what the command wrote and its exit code."""
+    rc = run.rc
+    run.traceback = TRACEBACK in err
+    if not run.traceback:
         if command.startswith("scan-") or (command.startswith("check-") and rc in (0, 1)):
             run.silent_drop = GOOD_ID not in out
     if command.startswith("check-") and rc == 0:
@@ -531,7 +540,6 @@ def measure(case: Case, command: str, args, root: Path, good_index: Path) -> Run
     if case.index and case.unreadable and rc == 0:
         run.damaged_written = command == "index-add" and not case.add_ok
         run.damage_missed = command == "index-verify"
-    return run
 
 
 def summarise(runs: list[Run], cases: list[Case], seconds: float) -> dict:

@@ -21,9 +21,10 @@ def render_scan(result: ScanResult, *, show_all: bool = False) -> str:
     lines: list[str] = []
     related = [s for s in result.stories if s.members]
     alone = [s.source for s in result.stories if not s.members]
+    skipped = f"; {len(result.problems)} input(s) skipped, listed at the end" if result.problems else ""
     lines.append(
         f"Scanned {len(result.documents)} article(s): {len(related)} story cluster(s) with reuse or "
-        f"shared subject, {len(alone)} article(s) on their own."
+        f"shared subject, {len(alone)} article(s) on their own{skipped}."
     )
     for story in related:
         source = documents[story.source]

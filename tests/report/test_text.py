@@ -57,3 +57,19 @@ def test_a_word_too_long_for_its_line_is_left_to_textwrap():
                          break_on_hyphens=False)
     assert text_report._wrapped(head, text) == want
     assert text_report._fill_words(text, head, indent) in (None, want)
+
+
+def test_the_summary_line_counts_the_skipped_inputs(tmp_path):
+    import shutil
+
+    from provenance.pipeline import scan
+    from tests.helpers import SEEDS
+
+    for seed in sorted(SEEDS.glob("00[02]_*.txt")):
+        shutil.copy(seed, tmp_path)
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "empty.txt").write_text("")
+    report = text_report.render_scan(scan([str(tmp_path)], on_error=lambda problem: None))
+    first = report.splitlines()[0]
+    assert first.startswith("Scanned 2 article(s):") and first.endswith("; 2 input(s) skipped, listed at the end.")
+    assert "Skipped 2 unreadable input(s):" in report and "gone.txt" in report and "empty.txt" in report
