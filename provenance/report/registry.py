@@ -9,8 +9,9 @@ the result each renders from:
   ``provenance.compare`` returns (a plain triple renders the same)
 * ``check``: a :class:`provenance.gate.result.CheckResult`
 
-The built-in formats are text, json and html for scan and compare, and
-text, json, jsonl, sarif, junit and github for check. The registry names
+The built-in formats are text, json, html, csv and jsonl for scan (the
+last two one row per article), text, json and html for compare, and text,
+json, jsonl, sarif, junit and github for check. The registry names
 them itself and imports a format's module only when it first renders, so
 listing the formats (the CLI's ``--format`` choices) imports none of them:
 the HTML renderer alone would pull in jinja2.
@@ -219,6 +220,8 @@ for _name, _kind, _target, _options in (
     ("text", SCAN, "provenance.report.text:render_scan", ("show_all",)),
     ("json", SCAN, "provenance.report.json:render_scan", ()),
     ("html", SCAN, "provenance.report.html:render_scan", ()),
+    ("csv", SCAN, "provenance.report.table:render_csv", ()),
+    ("jsonl", SCAN, "provenance.report.table:render_jsonl", ()),
     ("text", COMPARE, "provenance.report.text:render_compare", ()),
     ("json", COMPARE, "provenance.report.json:render_compare", ()),
     ("html", COMPARE, "provenance.report.html:render_compare", ()),

@@ -77,7 +77,7 @@ def _fake_entry_points(monkeypatch, *points: tuple[str, str]):
 
 
 def test_builtins_keep_the_cli_order():
-    assert renderer_names(SCAN) == ("text", "json", "html")
+    assert renderer_names(SCAN) == ("text", "json", "html", "csv", "jsonl")
     assert renderer_names(COMPARE) == ("text", "json", "html")
     assert renderer_names(CHECK) == ("text", "json", "jsonl", "sarif", "junit", "github")
     assert all(isinstance(each, Renderer) for kind in (SCAN, COMPARE, CHECK) for each in renderers(kind))
@@ -100,7 +100,7 @@ def test_register_renderer_makes_a_format_choice():
     assert result.exit_code == 0, result.output
     head, *ids = result.output.splitlines()
     assert head == f"toy scan {len(ids)} show_all=True" and len(ids) > 1
-    assert "[text|json|html|toy]" in invoke("scan", "--help").output
+    assert "[text|json|html|csv|jsonl|toy]" in invoke("scan", "--help").output
 
 
 def test_toy_compare_renders_the_triple():
@@ -183,7 +183,7 @@ def test_info_lists_extras_and_formats():
     lines = result.output.splitlines()
     assert lines[0].startswith("provenance ") and lines[1].startswith("engine: ")
     assert any(line.startswith("extra redis: ") for line in lines)
-    assert "scan formats: text, json, html, toy" in lines
+    assert "scan formats: text, json, html, csv, jsonl, toy" in lines
 
 
 def test_comparison_renders_like_the_plain_triple(seed_scan):
