@@ -160,9 +160,31 @@ def _say(line: str) -> None:
         click.echo(line, err=True)
 
 
-@click.group(cls=GuardedGroup, epilog=OVERVIEW_EXIT_CODES)
+_QUIET = "provenance.quiet"
+
+
+def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.find_root().meta[_QUIET] = True
+
+
+def _quiet_option(function):
+    """``-q/--quiet``, before or after the command name: no warnings (errors and the report still show)."""
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_quiet,
+                        help="Print no warnings on standard error (errors and the report still appear).")(function)
+
+
+def _warning(line: str) -> None:
+    """``warning: line`` on standard error, unless --quiet."""
+    context = click.get_current_context(silent=True)
+    if context is None or not context.find_root().meta.get(_QUIET):
+        click.echo(f"warning: {line}", err=True)
+
+
+@click.group(cls=GuardedGroup, epilog=OVERVIEW_EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
               help="Show the version and exit.")
+@_quiet_option
 def cli() -> None:
     """Find which news articles derive from which: copies, rewrites and
     partial reuse of a source, with the source's credit checked and every
@@ -170,7 +192,7 @@ def cli() -> None:
 
 
 def _warn(problem: InputError) -> None:
-    click.echo(f"warning: skipped {problem}", err=True)
+    _warning(f"skipped {problem}")
 
 
 def _emit(rendered: str, output: Path | None) -> None:

@@ -9,7 +9,7 @@ import click
 from ..config import DEFAULT_MAX_CANDIDATES
 from ..errors import ProvenanceError, UnreadableInputsError
 from ..report import CHECK, renderer
-from .base import EXIT_INPUT, _emit, _fail, _format_option, _output_option, _warn, cli
+from .base import EXIT_INPUT, _emit, _fail, _format_option, _output_option, _quiet_option, _warn, _warning, cli
 
 CHECK_EXIT_CODES = """\b
 Exit codes:
@@ -41,6 +41,7 @@ def index() -> None:
 
 
 @index.command("add", epilog=INDEX_EXIT_CODES)
+@_quiet_option
 @_index_options
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCES...")
 @click.option("--replace", is_flag=True, help="Update articles already indexed under the same id with changed text.")
@@ -80,8 +81,8 @@ def index_add(location: str, prefix: str | None, sources: tuple[str, ...], repla
     )
     if report.conflicts:
         shown = ", ".join(report.conflicts[:5]) + (" ..." if len(report.conflicts) > 5 else "")
-        click.echo(f"warning: {len(report.conflicts)} article(s) already indexed with different text were "
-                   f"kept (use --replace to update them): {shown}", err=True)
+        _warning(f"{len(report.conflicts)} article(s) already indexed with different text were "
+                 f"kept (use --replace to update them): {shown}")
 
 
 @index.command("info", epilog=INDEX_EXIT_CODES)
@@ -146,6 +147,7 @@ def index_list(location: str, prefix: str | None) -> None:
 
 
 @index.command("remove", epilog=INDEX_EXIT_CODES)
+@_quiet_option
 @_index_options
 @click.argument("ids", nargs=-1, required=True, metavar="ID...")
 def index_remove(location: str, prefix: str | None, ids: tuple[str, ...]) -> None:
@@ -165,10 +167,11 @@ def index_remove(location: str, prefix: str | None, ids: tuple[str, ...]) -> Non
     click.echo(f"removed {len(removed)}; {total} article(s) in {location}")
     unknown = [i for i in stored if stored[i] not in removed]
     if unknown:
-        click.echo(f"warning: not in the index: {', '.join(map(printable, unknown))}", err=True)
+        _warning(f"not in the index: {', '.join(map(printable, unknown))}")
 
 
 @cli.command(epilog=CHECK_EXIT_CODES)
+@_quiet_option
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUTS...")
 @click.option("--index", "location", metavar="LOCATION",
               help="Index of sources: a file path (SQLite) or redis://host:port/db.")

@@ -178,3 +178,25 @@ def test_main_guards_errors_outside_the_commands(monkeypatch, capsys):
     with pytest.raises(SystemExit) as exited:
         cli_module.main()
     assert exited.value.code == 4 and "internal error: ZeroDivisionError" in capsys.readouterr().err
+
+
+def test_dash_h_is_help_for_the_group_and_every_command():
+    from click.testing import CliRunner
+
+    for args in ([], ["scan"], ["index", "add"], ["check"]):
+        result = CliRunner().invoke(cli, [*args, "-h"])
+        assert result.exit_code == 0 and result.output.startswith("Usage: "), (args, result.output)
+
+
+def test_quiet_drops_warnings_but_not_errors_or_the_report(tmp_path):
+    from click.testing import CliRunner
+
+    wire = min(SEEDS.glob("002_*.txt"))
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    loud = CliRunner().invoke(cli, ["scan", str(wire), str(tmp_path)])
+    assert loud.exit_code == 0 and "warning: skipped" in loud.stderr
+    for args in (["-q", "scan"], ["--quiet", "scan"]):
+        quiet = CliRunner().invoke(cli, [*args, str(wire), str(tmp_path)])
+        assert quiet.exit_code == 0 and quiet.stderr == "" and quiet.stdout == loud.stdout
+    gate = CliRunner().invoke(cli, ["check", "-q", "--within", str(wire), str(tmp_path)])
+    assert gate.exit_code == 3 and "error: " in gate.stderr and "gone.txt" in gate.stderr
