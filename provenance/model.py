@@ -399,6 +399,28 @@ class ScanResult:
     def relation(self, derived: str) -> Relation | None:
         return self._relations_by_derived.get(derived)
 
+    def filtered(self, *, min_verdict: str | None = None, uncredited: bool = False) -> ScanResult:
+        """What a filtered report shows: the derived articles whose verdict is
+        ``min_verdict`` or stronger (in :data:`VERDICTS` order, copy first)
+        and, with ``uncredited``, that reuse their source without crediting
+        it; the stories left with such an article. The documents and problems
+        stay, so a report still counts what was scanned."""
+        if min_verdict is not None and min_verdict not in VERDICTS:
+            raise ValueError(f"min_verdict is one of {', '.join(VERDICTS)}, not {min_verdict!r}")
+        allowed = VERDICTS[: VERDICTS.index(min_verdict) + 1] if min_verdict is not None else VERDICTS
+
+        def kept(relation: Relation) -> bool:
+            return relation.verdict in allowed and not (uncredited and (relation.credited or not relation.reuses_text))
+
+        relations = tuple(r for r in self.relations if kept(r))
+        derived = {r.derived for r in relations}
+        stories = []
+        for story in self.stories:
+            members = tuple(m for m in story.members if m in derived)
+            if members:
+                stories.append(Story(story.id, story.source, members, story.source_reasons))
+        return ScanResult(self.documents, tuple(stories), relations, self.problems, self.settings)
+
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
