@@ -15,8 +15,9 @@ from ..version import __version__
 from .json import relation_entry
 from .regions import locate
 
-#: Version of the check output schema; MAJOR.MINOR as in docs/json-schema.md.
-CHECK_SCHEMA_VERSION = "1.1"
+#: Version of the check output schema; MAJOR.MINOR as in docs/json-schema.md
+#: (1.2 added each article's ``copied`` and each region's ``words`` and ``evidence``).
+CHECK_SCHEMA_VERSION = "1.2"
 
 
 def document(result: CheckResult) -> dict[str, Any]:
@@ -46,6 +47,7 @@ def document(result: CheckResult) -> dict[str, Any]:
 def article_entry(outcome: ArticleCheck) -> dict[str, Any]:
     relation, source, doc = outcome.relation, outcome.source, outcome.document
     location = locate(outcome.article, doc, relation)
+    evidence = set(location.evidence)
     return {
         "id": doc.id,
         "origin": doc.origin,
@@ -57,6 +59,9 @@ def article_entry(outcome: ArticleCheck) -> dict[str, Any]:
         "status": outcome.status,
         "reason": outcome.reason,
         "verdict": relation.verdict if relation else None,
+        # The share of its words in passages of three or more words copied word
+        # for word: the scan's "copied", the figure the reason gives.
+        "copied": relation.scores.run_coverage_3 if relation else None,
         "credited": relation.credited if relation else None,
         "credit_evidence": list(relation.credit_evidence) if relation else [],
         "source": None if source is None else {
@@ -75,7 +80,8 @@ def article_entry(outcome: ArticleCheck) -> dict[str, Any]:
         ],
         "regions": [
             {"start_line": r.start_line, "start_column": r.start_column, "end_line": r.end_line,
-             "end_column": r.end_column, "kind": r.kind, "source_sentences": list(r.source_sentences)}
+             "end_column": r.end_column, "kind": r.kind, "source_sentences": list(r.source_sentences),
+             "words": r.words, "evidence": r in evidence}
             for r in location.regions
         ],
         "relation": relation_entry(relation, source, doc) if relation and source else None,

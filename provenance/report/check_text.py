@@ -1,12 +1,19 @@
-"""The terminal report of ``provenance check``: one block per article, failures first marked."""
+"""The terminal report of ``provenance check``: one block per article, failures first marked.
+
+Under a failure, its evidence: the longest passages it copied word for word,
+then the sentences it rewrote (see :func:`~provenance.report.regions.is_evidence`
+for what a passage needs to count).
+"""
 
 from __future__ import annotations
 
 from ..gate.result import ALLOWED, FAIL, PASS, CheckResult
+from ..model import VERBATIM
 from .regions import locate
 
 _MARK = {FAIL: "FAIL", PASS: "pass", ALLOWED: "allowed"}
 _SNIPPET = 90
+_SHOWN = 5
 
 
 def render(result: CheckResult) -> str:
@@ -15,11 +22,13 @@ def render(result: CheckResult) -> str:
         lines.append(f"{_MARK[outcome.status]:<7} {outcome.document.id}: {outcome.reason}")
         if outcome.status == FAIL:
             location = locate(outcome.article, outcome.document, outcome.relation)
-            for region in location.regions[:5]:
+            evidence = location.evidence
+            for region in evidence[:_SHOWN]:
+                how = "copied" if region.kind == VERBATIM else "rewritten"
                 lines.append(f"          {location.path}:{region.start_line}:{region.start_column}: "
-                             f"{region.kind}: {_clip(region.text)}")
-            if len(location.regions) > 5:
-                lines.append(f"          ... and {len(location.regions) - 5} more reused span(s)")
+                             f"{how}: {_clip(region.text)}")
+            if len(evidence) > _SHOWN:
+                lines.append(f"          ... and {len(evidence) - _SHOWN} more passage(s)")
     against = []
     if result.index is not None:
         against.append(f"{result.index.articles} indexed article(s) in {result.index.location}")

@@ -1,10 +1,12 @@
 """``provenance check --format github``: GitHub Actions workflow commands.
 
-One ``::error`` annotation per violation, placed at its first reused span
-(``::notice`` for a violation allowed as licensed syndication), then a
-summary line. Values are escaped as the runner expects: ``%``, CR and LF in
-the message; also ``:`` and ``,`` in properties. Other control characters
-and Unicode line separators become spaces.
+One ``::error`` annotation per violation, placed at its longest copied
+passage (``::notice`` for a violation allowed as licensed syndication), then
+a summary line; an article with no passage that counts as evidence
+(:func:`~provenance.report.regions.is_evidence`) is annotated at its file.
+Values are escaped as the runner expects: ``%``, CR and LF in the message;
+also ``:`` and ``,`` in properties. Other control characters and Unicode
+line separators become spaces.
 """
 
 from __future__ import annotations
@@ -44,17 +46,20 @@ def render(result: CheckResult) -> str:
 
 def _annotation(outcome: ArticleCheck) -> str:
     location = locate(outcome.article, outcome.document, outcome.relation)
-    region = location.regions[0] if location.regions else None
+    region = location.evidence[0] if location.evidence else None
     verdict = outcome.relation.verdict if outcome.relation else "reuse"
-    credit = "credited" if outcome.relation and outcome.relation.credited else "uncredited"
-    title = f"provenance: {credit} {verdict}" + (" (licensed)" if outcome.status == ALLOWED else "")
+    credit = "credited" if outcome.relation and outcome.relation.credited else "not credited"
+    title = f"provenance: {verdict}, {credit}" + (" (licensed)" if outcome.status == ALLOWED else "")
+    # Annotations take columns on one line only: GitHub's API says to omit
+    # them for a span over several lines.
+    one_line = region is not None and region.start_line == region.end_line
     return command(
         "error" if outcome.status == FAIL else "notice",
         f"{outcome.document.id}: {outcome.reason}",
         file=location.path,
         line=region.start_line if region else location.line,
-        col=region.start_column if region else None,
+        col=region.start_column if one_line else None,
         endLine=region.end_line if region else None,
-        endColumn=region.end_column if region else None,
+        endColumn=region.end_column if one_line else None,
         title=title,
     )

@@ -1,7 +1,8 @@
 """``provenance check --format junit``: JUnit XML for CI test reports.
 
 One test case per incoming article; a violation is a ``failure`` whose
-``type`` is the SARIF rule id. The layout follows the Apache Ant JUnit
+``type`` is the SARIF rule id and whose text lists its evidence, longest
+copied passage first. The layout follows the Apache Ant JUnit
 schema, which requires ``timestamp``, ``hostname`` and ``time`` attributes:
 they are fixed (``1970-01-01T00:00:00``, ``localhost``, ``0``) so that the
 same check gives the same bytes; set ``SOURCE_DATE_EPOCH`` to stamp a real
@@ -16,6 +17,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
 from ..gate.result import ALLOWED, FAIL, ArticleCheck, CheckResult
+from ..model import VERBATIM
 from .regions import locate
 from .sarif import rule_id
 from .xmltext import xml_safe
@@ -71,8 +73,9 @@ def _testcase(suite: ET.Element, outcome: ArticleCheck) -> None:
         return
     relation = outcome.relation
     details = [outcome.reason]
-    for region in location.regions:
-        details.append(f"{location.path}:{region.start_line}:{region.start_column}: {region.kind}: "
+    for region in location.evidence:
+        how = "copied" if region.kind == VERBATIM else "rewritten"
+        details.append(f"{location.path}:{region.start_line}:{region.start_column}: {how}: "
                        + " ".join(region.text.split()))
     failure = ET.SubElement(case, "failure", {
         "message": xml_safe(outcome.reason),

@@ -12,6 +12,12 @@ normalised beyond whitespace) is left out rather than placed wrongly.
 Articles read from JSON lines are located at their line only; articles from
 ``.json`` files and standard input have no position. Where an article is
 comes from its :class:`~provenance.model.Origin`, which its reader made.
+
+Not every reused span is worth showing: alignment keeps copied runs of two
+words, and many of them are names ("Dmitry Peskov") or glue ("in recent
+days"). :func:`is_evidence` decides which spans are evidence of copying;
+:attr:`Location.evidence` holds those, longest first, and is what the gate's
+reports show and anchor their annotations on.
 """
 
 from __future__ import annotations
@@ -42,6 +48,10 @@ class Region:
     #: Indexes of the source sentences the span was matched to.
     source_sentences: tuple[int, ...]
 
+    @property
+    def words(self) -> int:
+        return len(_PASSAGE_WORD.findall(self.text))
+
 
 @dataclass(frozen=True)
 class Location:
@@ -56,6 +66,89 @@ class Location:
     @property
     def first_line(self) -> int | None:
         return self.regions[0].start_line if self.regions else self.line
+
+    @property
+    def evidence(self) -> tuple[Region, ...]:
+        """The regions that are evidence (:func:`is_evidence`): passages copied
+        word for word first, then rewritten sentences, each longest first
+        (in file order on a tie)."""
+        found = [(region.kind != VERBATIM, -region.words, number, region)
+                 for number, region in enumerate(self.regions) if is_evidence(region.text)]
+        return tuple(region for *_, region in sorted(found, key=lambda item: item[:3]))
+
+
+# The words of a passage that two articles on one story share without either
+# copying the other: names and their titles, dates, function words, stock phrases.
+_PASSAGE_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_APOSTROPHE = re.compile("['’]")
+_TITLES = frozenset("""
+    president president-elect vice prime minister premier chancellor secretary spokesman spokeswoman
+    spokesperson senator governor mayor ambassador envoy general chief deputy mr mrs ms dr
+""".split())
+_MONTHS = frozenset("""
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+""".split())
+_FUNCTION_WORDS = frozenset("""
+    a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most
+    my myself no nor not now of off on once only or other our ours ourselves out over own same she should
+    so some such than that the their theirs them themselves then there these they this those through to
+    too under until up very was we were what when where which while who whom why will with would yet you
+    your yours yourself yourselves still even ago last next since one two three four five six seven eight
+    nine ten hundred thousand million billion per cent percent
+""".split())
+# Phrases every wire story is written in; a lone reporting verb counts as one.
+_STOCK_PHRASES = tuple(tuple(phrase.split()) for phrase in (
+    "according to", "in a statement", "told reporters", "news conference", "press conference",
+    "news briefing", "press briefing", "on condition of anonymity", "declined to comment",
+    "request for comment", "did not immediately respond", "familiar with the matter",
+    "unidentified sources", "unidentified source", "local time", "on the phone",
+    "said", "says", "say", "told", "added", "adding", "reported", "reports", "asked", "citing", "cited",
+    "quoted", "stated", "noted", "announced", "confirmed", "statement", "comment", "comments",
+))
+
+
+def is_evidence(passage: str) -> bool:
+    """Whether a reused passage shows copying, and so may be shown as evidence.
+
+    Two articles on one story share names, dates and the stock words of news
+    writing whether or not one copied the other, so a passage is evidence only
+    if it has more than three words and at least one word that is none of:
+
+    * a name: a capitalised word ("Kremlin", "NATO", "President-elect"), or a
+      title that goes with one ("president", "spokesman");
+    * a date or number: a word with a digit, a month or weekday name;
+    * a function word ("the", "had", "that", "on");
+    * part of a stock phrase ("according to", "told reporters", "in a
+      statement", a reporting verb such as "said").
+
+    >>> is_evidence("Dmitry Peskov")
+    False
+    >>> is_evidence("Kremlin spokesman Dmitry Peskov said on Monday")
+    False
+    >>> is_evidence("denied reports that Donald Trump had spoken to")
+    True
+    """
+    originals = _PASSAGE_WORD.findall(passage)
+    if len(originals) <= 3:
+        return False
+    words = [w.casefold() for w in originals]
+    stock = [False] * len(words)
+    for start in range(len(words)):
+        for phrase in _STOCK_PHRASES:
+            if tuple(words[start:start + len(phrase)]) == phrase:
+                stock[start:start + len(phrase)] = [True] * len(phrase)
+    return any(not covered and not _plain_fact(original, word)
+               for original, word, covered in zip(originals, words, stock))
+
+
+def _plain_fact(original: str, word: str) -> bool:
+    """A name, date, number or function word (see :func:`is_evidence`)."""
+    base = _APOSTROPHE.split(word, 1)[0]
+    return (original[:1].isupper() or any(c.isdigit() for c in word)
+            or word in _TITLES or base in _TITLES or base in _MONTHS or base in _FUNCTION_WORDS)
 
 
 def source_file(article: Article) -> tuple[str | None, int | None, bool]:

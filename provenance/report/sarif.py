@@ -1,8 +1,9 @@
 """``provenance check --format sarif``: SARIF 2.1.0 for code-scanning tools.
 
-One result per violating article, at its file; the reused spans are regions
-(the first is the result's location, every one is a related location with a
-message naming the source sentences). Rules are the six combinations of
+One result per violating article, at its file; its evidence (the passages
+that count, :func:`~provenance.report.regions.is_evidence`, longest copied
+passage first) are regions: the first is the result's location, every one
+is a related location with a message naming the source sentences. Rules are the six combinations of
 verdict and credit, always listed in the same order, so ``ruleIndex`` is
 stable. ``partialFingerprints`` hash the article and source ids, so a code
 scanning service recognises the same finding across runs.
@@ -22,7 +23,7 @@ from ..version import __version__
 from .regions import Location, Region, locate
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-_INFORMATION_URI = "https://pypi.org/project/provenance/"
+_INFORMATION_URI = "https://pypi.org/project/provenance-news/"
 
 RULES = tuple(
     (f"{credit}-{verdict}", verdict, credit == "credited")
@@ -83,12 +84,12 @@ def _result(outcome: ArticleCheck) -> dict[str, Any]:
         "message": {"text": f"{outcome.document.id}: {outcome.reason}"},
     }
     if location.path is not None:
-        first = location.regions[0] if location.regions else None
-        entry["locations"] = [{"physicalLocation": _physical(location, first)}]
-        if location.regions:
+        evidence = location.evidence
+        entry["locations"] = [{"physicalLocation": _physical(location, evidence[0] if evidence else None)}]
+        if evidence:
             entry["relatedLocations"] = [
                 {"id": number, "physicalLocation": _physical(location, region), "message": {"text": _region_message(region)}}
-                for number, region in enumerate(location.regions, start=1)
+                for number, region in enumerate(evidence, start=1)
             ]
     key = f"{outcome.document.id}\x00{relation.source}".encode("utf-8")
     entry["partialFingerprints"] = {"provenanceArticleSource/v1": hashlib.sha256(key).hexdigest()[:32]}
@@ -98,8 +99,9 @@ def _result(outcome: ArticleCheck) -> dict[str, Any]:
         "sourceFoundIn": outcome.source_found_in,
         "verdict": relation.verdict,
         "credited": relation.credited,
+        # The one measure of copying, named as in the scan and the check JSON.
+        "copied": relation.scores.run_coverage_3,
         "matched": relation.scores.matched,
-        "copiedWords": relation.scores.copied_words,
     }
     return entry
 

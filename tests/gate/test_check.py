@@ -36,8 +36,33 @@ def test_the_seed_rewrites_of_the_wire_fail_and_the_credited_one_passes(wire_ind
     assert outcomes["004"].status == PASS  # partial reuse is not in the default policy
     for outcome in result.articles:
         assert outcome.source.id == seed_id("002") and outcome.source_found_in == FROM_INDEX
-    assert outcomes["000"].reason.startswith(f"uncredited copy of {seed_id('002')} (Reuters, 2024-11-11)")
+    assert outcomes["000"].reason.startswith(f"copy of {seed_id('002')} (Reuters, 2024-11-11)")
     assert result.index.articles == 1 and result.index.backend == "sqlite"
+
+
+def test_reasons_give_the_scans_copied_figure_and_say_plainly_whether_it_is_credited(wire_index):
+    outcomes = _by_prefix(check(_others("000", "001", "003", "004"), index=str(wire_index)))
+    source = f"{seed_id('002')} (Reuters, 2024-11-11)"
+    assert outcomes["000"].reason == (
+        f"copy of {source}: 85% copied word for word, 93% of its words from the source; not credited")
+    # The figure is the scan's "copied" (passages of 3+ words), not the share
+    # of words in copied runs of any length (35% for this rewrite).
+    scores = outcomes["001"].relation.scores
+    assert (round(scores.run_coverage_3, 2), round(scores.copied_words, 2)) == (0.30, 0.35)
+    assert outcomes["001"].reason.startswith(f"rewrite of {source}: 30% copied word for word, 85% of its words")
+    assert outcomes["001"].reason.endswith("; not credited")
+    # 003 credits Reuters in its Source: line; the line is the evidence.
+    assert "; credited: Source: vnexpress.net" in outcomes["003"].reason
+    assert "not credited" not in outcomes["003"].reason
+    assert outcomes["004"].reason.endswith("; not credited; not a violation under --fail-on copy,rewrite,uncredited")
+
+
+def test_a_credited_copy_passes_on_its_credit_alone(wire_index):
+    result = check(_others("003"), index=str(wire_index), policy=Policy(fail_on=("partial", "uncredited")))
+    outcome = result.articles[0]
+    assert outcome.status == PASS and outcome.reason.startswith(f"partial reuse of {seed_id('002')}")
+    assert outcome.reason.endswith("(Huyen Le – According to TASS , AFP , Reuters )")
+    assert "--fail-on" not in outcome.reason  # the credit is why it passes
 
 
 def test_the_partial_and_credited_seeds_alone_pass(wire_index):
@@ -114,6 +139,11 @@ def test_synthetic_feed_fails_exactly_the_uncredited_copies_and_rewrites(tmp_pat
             assert outcome.source.id == truth[outcome.document.id].source
         else:
             assert outcome.status == PASS
+        if outcome.relation is None or not outcome.relation.reuses_text:
+            assert "credited" not in outcome.reason  # credit is told only where there is reuse
+        else:
+            assert ("; not credited" in outcome.reason) == (not outcome.relation.credited)
+            assert ("; credited" in outcome.reason) == outcome.relation.credited
 
 
 def test_max_candidates_must_be_positive():

@@ -146,7 +146,7 @@ def test_check_through_the_cli_with_a_shared_index(redis_url, prefix):
     others = sorted(str(p) for p in SEEDS.glob("*.txt") if not p.name.startswith("002"))
     result = runner.invoke(cli, ["check", "--index", location, *others])
     assert result.exit_code == 1
-    assert f"FAIL    {seed_id('000')}: uncredited copy" in result.output
+    assert f"FAIL    {seed_id('000')}: copy of" in result.output
     info = runner.invoke(cli, ["index", "info", "--index", redis_url, "--prefix", prefix])
     assert info.exit_code == 0 and "articles:   1" in info.output and "(redis)" in info.output
 

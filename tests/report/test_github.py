@@ -2,7 +2,35 @@
 
 import pytest
 
+from provenance.gate.check import check
 from provenance.report import github
+from tests.helpers import REPO, SEEDS, check_golden, seed_id
+
+
+@pytest.fixture(scope="module")
+def within_seeds():
+    """``provenance check --within seeds/*.txt`` from the repository root (relative paths)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(REPO)
+        return check(sorted(p.relative_to(REPO) for p in SEEDS.glob("*.txt")), within=True)
+
+
+def test_seeds_github_golden(within_seeds):
+    check_golden("check_seeds_github.txt", github.render(within_seeds))
+
+
+def test_annotations_sit_on_the_longest_copied_passage(within_seeds):
+    lines = github.render(within_seeds).splitlines()
+    rewrite = next(line for line in lines if line.startswith(f"::error file=seeds/{seed_id('001')}.txt"))
+    # Not on "Dmitry Peskov" (line 1, column 1): on the 17-word passage
+    # "the direct involvement of NATO countries, ...".
+    assert rewrite.startswith(f"::error file=seeds/{seed_id('001')}.txt,line=8,col=76,endLine=8,endColumn=181,")
+    assert "title=provenance%3A rewrite%2C not credited::" in rewrite
+    assert "30%25 copied word for word, 85%25 of its words from the source; not credited" in rewrite
+    # A passage over several lines (000 is hard-wrapped) has no columns: GitHub
+    # takes them on one line only.
+    copy = next(line for line in lines if line.startswith(f"::error file=seeds/{seed_id('000')}.txt"))
+    assert ",line=25,endLine=29,title=" in copy and ",col=" not in copy
 
 
 def test_github_commands_escape_data_and_properties(hostile_result):
@@ -17,7 +45,7 @@ def test_github_commands_escape_data_and_properties(hostile_result):
     assert "evil\\r\\n" in message  # the id's CR LF reached here as visible escapes
     assert "::error::" in message  # data keeps ':' ...
     title = header.split("title=", 1)[1]
-    assert title == "provenance%3A uncredited copy"  # ... properties escape ':' and ','
+    assert title == "provenance%3A copy%2C not credited"  # ... properties escape ':' and ','
     assert lines[2].startswith("::notice ") and "(licensed)" in lines[2]
 
 

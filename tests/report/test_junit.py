@@ -2,8 +2,38 @@
 
 import xml.etree.ElementTree as ET
 
+import pytest
+
+from provenance.gate.check import check
 from provenance.report import junit
-from tests.helpers import seed_id
+from provenance.report.regions import is_evidence
+from tests.helpers import REPO, SEEDS, check_golden, seed_id
+
+
+@pytest.fixture(scope="module")
+def within_seeds():
+    """``provenance check --within seeds/*.txt`` from the repository root (relative paths)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(REPO)
+        return check(sorted(p.relative_to(REPO) for p in SEEDS.glob("*.txt")), within=True)
+
+
+def test_seeds_junit_golden(within_seeds, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    check_golden("check_seeds_junit.xml", junit.dumps(within_seeds))
+
+
+def test_a_failure_lists_its_evidence_longest_first(within_seeds, junit_schema):
+    text = junit.dumps(within_seeds)
+    junit_schema.validate(text)
+    failure = next(case.find("failure") for case in ET.fromstring(text).iter("testcase")
+                   if case.get("name") == seed_id("001"))
+    assert failure.get("message").endswith("30% copied word for word, 85% of its words from the source; not credited")
+    reason, *spans = failure.text.splitlines()
+    assert reason == failure.get("message") and spans
+    passages = [line.split(": ", 2)[2] for line in spans]
+    assert passages[0].startswith("the direct involvement of NATO countries")
+    assert all(is_evidence(p) for p in passages) and "Dmitry Peskov" not in passages
 
 
 def test_junit_is_valid(seed_result, junit_schema):

@@ -8,6 +8,7 @@ from provenance import read_articles
 from provenance.gate.check import check_articles
 from provenance.index import open_index
 from provenance.report import github, junit, sarif
+from provenance.report.regions import is_evidence, locate
 from tests.helpers import seed, seed_id
 
 
@@ -33,6 +34,23 @@ def test_sarif_regions_point_at_the_copied_text_in_the_file(seed_result):
             line = lines[region["startLine"] - 1]
             assert line[region["startColumn"] - 1 : region["endColumn"] - 1] == region["snippet"]["text"]
         assert "source sentence" in related["message"]["text"]
+
+
+def test_sarif_results_are_anchored_on_evidence_longest_first(seed_result):
+    document = json.loads(sarif.dumps(seed_result))
+    driver = document["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == "https://pypi.org/project/provenance-news/"
+    rewrite = next(r for r in document["runs"][0]["results"] if r["properties"]["article"] == seed_id("001"))
+    snippets = [related["physicalLocation"]["region"]["snippet"]["text"] for related in rewrite["relatedLocations"]]
+    assert all(is_evidence(text) for text in snippets) and "Dmitry Peskov" not in snippets
+    anchor = rewrite["locations"][0]["physicalLocation"]["region"]["snippet"]["text"]
+    assert anchor == snippets[0] and anchor.startswith("the direct involvement of NATO countries")
+    assert [related["id"] for related in rewrite["relatedLocations"]] == list(range(1, len(snippets) + 1))
+    outcome = next(o for o in seed_result.articles if o.document.id == seed_id("001"))
+    assert len(snippets) == len(locate(outcome.article, outcome.document, outcome.relation).evidence)
+    assert rewrite["properties"]["copied"] == outcome.relation.scores.run_coverage_3
+    assert "copiedWords" not in rewrite["properties"]
+    assert "30% copied word for word" in rewrite["message"]["text"]
 
 
 def test_hostile_text_yields_valid_sarif(hostile_result, sarif_validator):
