@@ -25,6 +25,16 @@ queries skip. Concurrent writers each commit atomically.
 LSH bands depend on the thresholds, so the index records the bands it was
 built with and refuses queries whose thresholds would band differently.
 
+A server that dies fails the command at once (no retries: the next command
+the client sends is refused), and one that stops answering fails it after
+:data:`CONNECT_TIMEOUT` or :data:`REPLY_TIMEOUT` seconds; either way with one
+line naming the server, and an add not yet committed is not in the index.
+``?socket_timeout=SECONDS`` and ``?socket_connect_timeout=SECONDS`` in the URL
+set other limits. What a restarted server still has of committed adds is its
+persistence's matter: with ``appendonly yes`` and ``appendfsync always`` every
+add that was reported is there, each whole or, if the append-only file was cut
+in its transaction, not at all.
+
 As for SQLite, format 1 stored documents as zlib-compressed JSON and format 2
 as :mod:`provenance.codec` blobs; both are read, and the first add to a
 format-1 index marks it format 2 (older versions then refuse it).
@@ -60,6 +70,10 @@ DEFAULT_PREFIX = "provenance"
 _INSTALL_HINT = "the Redis index needs redis-py: pip install 'provenance-news[redis]'"
 # Ids per HMGET and per LSH insertion flush.
 _CHUNK = 1000
+#: Seconds to wait for a connection, and for each reply, unless the URL says otherwise (older
+#: redis-py versions wait forever by default: a stopped server would hang a CI job). A reply
+#: may be the commit of a large add, which a server appending with fsync takes a while over.
+CONNECT_TIMEOUT, REPLY_TIMEOUT = 10.0, 60.0
 
 
 def _redis_module():
@@ -85,12 +99,31 @@ def parse_location(location: str, prefix: str | None = None) -> tuple[str, str]:
 
 
 def redacted(url: str) -> str:
-    """``url`` without its password, for messages."""
+    """``url`` without its password (in the address or a ``password=`` parameter), for messages.
+
+    >>> redacted("redis://ci:s3cret@cache:6379/0?password=other&db=1")
+    'redis://ci:***@cache:6379/0?password=***&db=1'
+    """
     parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
+    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    if parts.password is None and not any(k == "password" for k, _ in query):
         return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+    netloc = parts.netloc if parts.password is None else parts.netloc.replace(f":{parts.password}@", ":***@")
+    hidden = "&".join(f"{k}=***" if k == "password" else urllib.parse.urlencode([(k, v)]) for k, v in query)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc, query=hidden))
+
+
+def _article(raw: bytes) -> dict | None:
+    """An article's stored metadata, or None for a value that is not one (another
+    program's, a damaged restore): refused where it is listed, never a JSON traceback."""
+    try:
+        meta = json.loads(raw)
+    except ValueError:  # not JSON, or not UTF-8
+        return None
+    fields = ("title", "outlet", "published", "origin", "words")
+    if isinstance(meta, dict) and isinstance(meta.get("digest"), str) and all(f in meta for f in fields):
+        return meta
+    return None
 
 
 class RedisIndex(CandidateIndex):
@@ -105,12 +138,20 @@ class RedisIndex(CandidateIndex):
         url, self.prefix = parse_location(location, prefix)
         self.location = f"{redacted(url)} (prefix {self.prefix})"
         self._errors = (redis.exceptions.RedisError,)
+        self._timeout = redis.exceptions.TimeoutError
         try:
-            self._pool = redis.ConnectionPool.from_url(url)
+            # The URL's own options win over these (redis-py lets them).
+            self._pool = redis.ConnectionPool.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT,
+                                                       socket_timeout=REPLY_TIMEOUT)
             self._redis = redis.Redis(connection_pool=self._pool)
             self._redis.ping()
-        except (ValueError, redis.exceptions.RedisError) as exc:
+        except ValueError as exc:
             raise IndexStoreError(f"cannot connect to Redis at {redacted(url)}: {exc}") from None
+        except TypeError as exc:  # a URL parameter redis-py hands to the connection, which has no such option
+            raise IndexStoreError(f"cannot connect to Redis at {redacted(url)}: the URL has an option the "
+                                  f"Redis client does not know ({exc})") from None
+        except redis.exceptions.RedisError as exc:
+            raise IndexStoreError(f"cannot connect to Redis at {redacted(url)}: {self._problem(exc)}") from None
         self._keys = {name: f"{self.prefix}:{name}" for name in ("meta", "articles", "signatures", "documents")}
         self._prepare(create)
         self._lsh = {g: self._make_lsh(g) for g in GRANULARITIES}
@@ -127,6 +168,9 @@ class RedisIndex(CandidateIndex):
                         f"'provenance index add --index URL SOURCES...'"
                     )
                 # HSETNX: a concurrent creator's values win, and are then checked below.
+                # One transaction: a server killed half-way would leave a meta hash
+                # without its bands, which every later command refuses as damaged.
+                pipe = self._redis.pipeline(transaction=True)
                 for field, value in (
                     ("format", str(FORMAT_VERSION)),
                     ("parameters", json.dumps(self.settings.fingerprint_parameters(), sort_keys=True)),
@@ -134,10 +178,11 @@ class RedisIndex(CandidateIndex):
                     ("created_by", f"provenance {__version__}"),
                     ("generation", "0"),
                 ):
-                    self._redis.hsetnx(meta_key, field, value)
+                    pipe.hsetnx(meta_key, field, value)
+                pipe.execute()
             meta = self._meta()
         except self._errors as exc:
-            raise IndexStoreError(f"{self.location}: cannot read the index: {exc}") from None
+            raise IndexStoreError(f"{self.location}: cannot read the index: {self._problem(exc)}") from None
         if meta.get("format") not in READABLE_FORMATS:
             raise IndexStoreError(
                 f"{self.location} has index format {meta.get('format')!r}; this version reads "
@@ -180,7 +225,23 @@ class RedisIndex(CandidateIndex):
         try:
             return function(*args)
         except self._errors as exc:
-            raise IndexStoreError(f"{self.location}: cannot {what} the index: {exc}") from None
+            raise IndexStoreError(f"{self.location}: cannot {what} the index: {self._problem(exc)}") from None
+
+    def _problem(self, exc: Exception) -> str:
+        """What the client says went wrong, as one printable line: a time-out says how long it
+        waited, and a pipeline's error loses the command it quotes (hashes, whole documents)."""
+        text = str(exc)
+        if isinstance(exc, self._timeout):
+            options = self._pool.connection_kwargs
+            name, what = (("socket_connect_timeout", "no connection") if "connect" in text.lower()
+                          else ("socket_timeout", "no answer"))
+            limit = options.get(name)
+            if limit is not None:
+                text = f"{what} within {limit:g} s ({text}); ?{name}=SECONDS in the URL waits longer"
+        _, quoted, said = text.rpartition(" of pipeline caused error: ")
+        if quoted:
+            text = said
+        return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
     # --- writing ------------------------------------------------------------------
 
@@ -328,15 +389,22 @@ class RedisIndex(CandidateIndex):
             chunk = wanted[start : start + _CHUNK]
             for key, raw in zip(chunk, self._call("read", self._redis.hmget, self._keys["articles"], chunk)):
                 if raw is not None:
-                    found[key] = json.loads(raw)["digest"]
+                    # An unreadable row matches no text: an add reports it as a conflict
+                    # (--replace rewrites it), and index remove finds it to remove.
+                    meta = _article(raw)
+                    found[key] = meta["digest"] if meta is not None else ""
         return found
 
     def entries(self) -> Iterator[IndexEntry]:
         rows = []
         for key, raw in self._call("read", lambda: list(self._redis.hscan_iter(self._keys["articles"]))):
-            meta = json.loads(raw)
-            rows.append(IndexEntry(key.decode("utf-8"), meta["title"], meta["outlet"], meta["published"],
-                                   meta["origin"], meta["words"]))
+            key = key.decode("utf-8", errors="replace")
+            meta = _article(raw)
+            if meta is None:
+                raise IndexStoreError(
+                    f"{self.location}: the stored row of {key!r} is not an article's: remove it with "
+                    f"'provenance index remove --index URL {key}' and add it again")
+            rows.append(IndexEntry(key, meta["title"], meta["outlet"], meta["published"], meta["origin"], meta["words"]))
         yield from sorted(rows, key=lambda e: e.id)
 
     def info(self) -> IndexInfo:

@@ -151,6 +151,10 @@ class SqliteIndex(CandidateIndex):
         mode = "rwc" if create else "rw"
         if not create and not os.access(self.path, os.W_OK):
             mode = "ro"  # a read-only index (a CI cache, a mounted volume) can still be queried
+            if not os.access(self.path.absolute().parent, os.W_OK) and not Path(f"{self.path}-wal").exists():
+                # In a read-only folder SQLite cannot make the -shm file even to read: the
+                # file cannot change under us (nothing can write it), so say so.
+                mode = "ro&immutable=1"
         uri = f"file:{urllib.parse.quote(str(self.path.absolute()))}?mode={mode}"
         try:
             connection = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
@@ -228,6 +232,10 @@ class SqliteIndex(CandidateIndex):
         detail = str(exc)
         if "locked" in detail or "busy" in detail:
             detail += " (another process is writing to the index; try again when it has finished)"
+        elif "readonly" in detail:
+            detail += " (the index file or its folder is read-only for this user; nothing was written)"
+        elif "disk I/O error" in detail or "disk is full" in detail:
+            detail += " (is the disk full, or a file size limit reached? nothing was written)"
         return IndexStoreError(f"{self.location}: {what} the index: {detail}")
 
     def _write(self) -> Transaction:

@@ -1,19 +1,34 @@
 """Faults of the persistent indexes: a damaged SQLite index (or Redis meta
 hash) is refused with one line saying how to rebuild it, never a traceback,
-and nothing is written into it; a path that is not a file is refused; and
-concurrent writers of one SQLite file all succeed while a reader answers."""
+and nothing is written into it; a path that is not a file is refused;
+concurrent writers of one SQLite file all succeed while a reader answers; and
+a Redis server killed, stopped or full mid-command, a full disk or a
+read-only file under an SQLite index, each fail the command with exit 3 and
+one line, and leave the index as it was."""
 
 from __future__ import annotations
 
+import ctypes
+import functools
+import json
 import multiprocessing
+import os
+import re
+import resource
 import shutil
+import signal
+import socket
 import sqlite3
+import subprocess
+import sys
+import time
 import zlib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.generate import NewsGenerator, write_jsonl
 from provenance import Article
 from provenance.cli import cli
 from provenance.errors import IndexStoreError
@@ -297,3 +312,440 @@ def test_concurrent_writer_processes_all_succeed_while_a_reader_answers(tmp_path
         assert stored == {a.id for w in range(WRITERS) for a in _articles(w)}
         probe = _articles(2)[7]
         assert index.best(prepare(probe, index.settings).signature, limit=1)[0][0] == probe.id
+
+
+# --- a Redis server killed, stopped or full mid-command -----------------------------------
+# Each test runs a server of its own (the module's shared one must stay up), persisting every
+# write before it answers (appendonly, fsync always), so that a restart after kill -9 holds
+# exactly what was committed: "as it was" is then checked on the restarted server.
+
+
+@functools.cache
+def generator() -> NewsGenerator:
+    """Short generated wire stories (80-160 words): quick to analyse and index."""
+    return NewsGenerator(seed=11, words=(80, 160))
+
+
+class RedisServer:
+    """A redis-server on a free loopback port keeping its append-only file in ``folder``."""
+
+    def __init__(self, folder: Path):
+        import redis
+
+        self.folder, self.port, self.process = folder, _free_loopback_port(), None
+        self.client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=10)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def aof(self) -> Path:
+        """The file the server appends writes to (Redis 7 keeps several in appendonlydir)."""
+        parts = sorted((self.folder / "appendonlydir").glob("*.incr.aof"))
+        return parts[-1] if parts else self.folder / "appendonly.aof"
+
+    def start(self) -> RedisServer:
+        import redis
+
+        self.process = subprocess.Popen(
+            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
+             "--dir", str(self.folder), "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+             "--auto-aof-rewrite-percentage", "0"],  # no rewrite: what was appended stays where it is
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            try:
+                self.client.ping()
+                return self
+            except redis.exceptions.ConnectionError:
+                if self.process.poll() is not None:
+                    pytest.fail(f"redis-server exited with code {self.process.returncode} on port {self.port}")
+                time.sleep(0.05)
+        pytest.fail(f"redis-server did not answer on 127.0.0.1:{self.port}")
+
+    def kill(self) -> None:
+        self.process.kill()  # SIGKILL: no shutdown, no last write
+        self.process.wait()
+        self.client.connection_pool.disconnect()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # in case a test left it stopped
+            self.process.kill()
+            self.process.wait()
+        self.client.close()
+
+    def calls(self, command: str) -> int:
+        """How many times the server has run ``command`` (its INFO commandstats)."""
+        return int(self.client.info("commandstats").get(f"cmdstat_{command}", {}).get("calls", 0))
+
+
+def _free_loopback_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server not found: install it (apt-get install redis-server) to test the Redis index")
+    pytest.importorskip("redis", reason="redis-py not installed: pip install 'provenance-news[redis]'")
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    server = RedisServer(folder)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+def wires(path: Path, start: int, count: int) -> set[str]:
+    """Write generated wire stories ``start`` .. ``start + count - 1`` to ``path``; their ids."""
+    write_jsonl(generator().stories(count, start), path)
+    return {generator().story(n).id for n in range(start, start + count)}
+
+
+def copy_of(number: int, path: Path) -> Path:
+    """An uncredited copy of wire story ``number``, as a file check reads."""
+    write_jsonl([generator().derive(generator().story(number), "copy", number, credited=False)], path)
+    return path
+
+
+def provenance(*args) -> subprocess.Popen:
+    """``python -m provenance ARGS`` in a process of its own, which a test can stop and go on."""
+    return subprocess.Popen([sys.executable, "-m", "provenance", *map(str, args)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def interrupt_server_during(server: RedisServer, process: subprocess.Popen, under_way, stop: bool = False
+                            ) -> tuple[int, str]:
+    """Once ``under_way()`` says the command has reached the step under test, freeze the command
+    (so that it is certainly mid-way), kill -9 the server (``stop``: SIGSTOP it, so that it stays
+    connected and answers nothing) and let the command go on; its exit code and standard error."""
+    give_up = time.monotonic() + 300  # a guard against a hang, not a measurement
+    try:
+        while not under_way():
+            assert process.poll() is None, ("finished before the step under test", process.communicate())
+            assert time.monotonic() < give_up, "the step under test never came"
+            time.sleep(0.002)
+        process.send_signal(signal.SIGSTOP)
+        try:
+            assert process.poll() is None
+            if stop:
+                server.process.send_signal(signal.SIGSTOP)
+            else:
+                server.kill()
+        finally:
+            process.send_signal(signal.SIGCONT)
+        _, stderr = process.communicate(timeout=300)
+    finally:
+        if process.poll() is None:  # a failed test leaves no command behind
+            process.kill()
+            process.communicate()
+    return process.returncode, stderr
+
+
+def assert_server_error(code: int, stderr: str, server: RedisServer, *words: str) -> None:
+    """Exit 3 and one line naming the server: no traceback, not an internal error."""
+    lines = stderr.strip().splitlines()
+    assert code == 3, (code, stderr)
+    assert len(lines) == 1 and lines[0].startswith("error: ") and lines[0].isprintable(), stderr
+    assert server.url in lines[0] and all(w in lines[0] for w in words), lines[0]
+    assert "Traceback" not in stderr and "internal error" not in stderr
+
+
+def assert_whole(server: RedisServer, prefix: str, ids: set[str]) -> None:
+    """The index holds exactly ``ids``, each with its signature and document, and reads back whole."""
+    keys = {name: {k.decode() for k in server.client.hkeys(f"{prefix}:{name}")}
+            for name in ("articles", "signatures", "documents")}
+    assert keys == {"articles": ids, "signatures": ids, "documents": ids}
+    verified = run("index", "verify", "--index", server.url, "--prefix", prefix)
+    assert verified.exit_code == 0, verified.output
+    assert f": {len(ids)} article(s), every one readable" in verified.stdout, verified.output
+    listed = run("index", "list", "--index", server.url, "--prefix", prefix)
+    assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == sorted(ids)
+
+
+def found_sources(code: int, report: str) -> list[str]:
+    """The source each checked article was found to copy, from check's JSON report (exit 1: violations)."""
+    assert code == 1, (code, report)
+    return [article["source"]["id"] for article in json.loads(report)["articles"] if article["status"] == "fail"]
+
+
+def assert_finds(server: RedisServer, prefix: str, number: int, tmp_path: Path) -> None:
+    """check finds the uncredited copy of wire story ``number`` (which the index holds)."""
+    result = run("check", "--format", "json", "--index", server.url, "--prefix", prefix,
+                 copy_of(number, tmp_path / f"copy-{number}.jsonl"))
+    assert found_sources(result.exit_code, result.stdout) == [generator().story(number).id], result.output
+
+
+def index_two_adds(server: RedisServer, tmp_path: Path, prefix: str, second: int) -> tuple[set[str], set[str], Path]:
+    """A committed add of 20 wire stories; the ids of those and of ``second`` more, and the file of the more."""
+    first = wires(tmp_path / "first.jsonl", 0, 20)
+    assert run("index", "add", "--index", server.url, "--prefix", prefix, tmp_path / "first.jsonl").exit_code == 0
+    more = wires(tmp_path / "second.jsonl", 20, second)
+    return first, more, tmp_path / "second.jsonl"
+
+
+@pytest.mark.parametrize("step, count", [
+    ("buckets", 80), pytest.param("analysing", 80, marks=pytest.mark.slow),
+    # A large add: its hints take seconds to write, and the kill lands well inside them.
+    pytest.param("analysing", 2000, marks=pytest.mark.slow), pytest.param("buckets", 2000, marks=pytest.mark.slow)])
+def test_a_redis_server_killed_during_an_add_keeps_the_committed_ones_whole(step, count, own_redis, tmp_path):
+    server, prefix = own_redis, "killed"
+    first, more, second = index_two_adds(server, tmp_path, prefix, count)
+    keys = server.client.dbsize()
+    # "analysing": it has read which ids are stored, and writes nothing until every article is
+    # analysed; "buckets": its LSH hints are being written.
+    under_way = {"analysing": lambda: server.calls("hmget") > 0,
+                 "buckets": lambda: server.client.dbsize() > keys + 25 * count}[step]
+    server.client.config_resetstat()
+    code, stderr = interrupt_server_during(
+        server, provenance("index", "add", "--index", server.url, "--prefix", prefix, second), under_way)
+    assert_server_error(code, stderr, server)
+    server.start()  # the same folder: what was committed before the kill
+    assert_whole(server, prefix, first)
+    assert_finds(server, prefix, 3, tmp_path)
+    # The add, run again, completes: the hints the killed one left do not get in its way.
+    again = run("index", "add", "--index", server.url, "--prefix", prefix, second)
+    assert again.exit_code == 0, again.output
+    assert again.stdout.startswith(f"added {count}, replaced 0, unchanged 0; {20 + count} "), again.output
+    assert_whole(server, prefix, first | more)
+    assert_finds(server, prefix, 20 + count - 1, tmp_path)
+
+
+@pytest.mark.parametrize("cut", [pytest.param("after MULTI", marks=pytest.mark.slow), "mid-transaction",
+                                 pytest.param("inside EXEC", marks=pytest.mark.slow),
+                                 pytest.param("none", marks=pytest.mark.slow)])
+def test_an_add_torn_off_the_append_only_file_is_all_or_nothing(cut, own_redis, tmp_path):
+    # kill -9 while the server appends the add's transaction leaves the file cut somewhere in
+    # it: cut it at each such place, and the restarted server has all of the add or none.
+    server, prefix = own_redis, "torn"
+    first, more, second = index_two_adds(server, tmp_path, prefix, 60)
+    assert run("index", "add", "--index", server.url, "--prefix", prefix, second).exit_code == 0
+    server.kill()
+    data = server.aof.read_bytes()
+    multi, exec_ = data.rindex(b"*1\r\n$5\r\nMULTI\r\n"), data.rindex(b"*1\r\n$4\r\nEXEC\r\n")
+    assert b"HSET" in data[multi:exec_] and exec_ + len(b"*1\r\n$4\r\nEXEC\r\n") == len(data)
+    at = {"after MULTI": multi + 15, "mid-transaction": (multi + exec_) // 2, "inside EXEC": exec_ + 9,
+          "none": len(data)}[cut]
+    server.aof.write_bytes(data[:at])
+    server.start()
+    assert_whole(server, prefix, first | more if cut == "none" else first)
+    assert_finds(server, prefix, 3, tmp_path)
+
+
+def test_a_check_against_a_redis_server_killed_mid_way_exits_3(own_redis, tmp_path):
+    server, prefix = own_redis, "checked"
+    wires(tmp_path / "wires.jsonl", 0, 20)
+    assert run("index", "add", "--index", server.url, "--prefix", prefix, tmp_path / "wires.jsonl").exit_code == 0
+    write_jsonl([generator().derive(generator().story(n % 20), "copy", n, credited=False) for n in range(80)],
+                tmp_path / "feed.jsonl")
+    server.client.config_resetstat()
+    check = provenance("check", "--index", server.url, "--prefix", prefix, tmp_path / "feed.jsonl")
+    code, stderr = interrupt_server_during(server, check, lambda: server.calls("smembers") > 0)  # querying
+    assert_server_error(code, stderr, server)
+    # And against no server at all, in one line too.
+    result = run("check", "--index", server.url, "--prefix", prefix, tmp_path / "feed.jsonl")
+    assert_server_error(result.exit_code, result.stderr, server, "cannot connect to Redis")
+
+
+@pytest.mark.parametrize("command", [pytest.param("check", marks=pytest.mark.slow), "index add"])
+def test_a_redis_server_that_stops_answering_fails_the_command_instead_of_hanging_it(command, own_redis, tmp_path):
+    server, prefix = own_redis, "stopped"
+    first, more, second = index_two_adds(server, tmp_path, prefix, 80)
+    url = f"{server.url}?socket_timeout=0.5"  # the default is longer: see provenance.index.redis
+    keys = server.client.dbsize()
+    server.client.config_resetstat()
+    if command == "check":
+        write_jsonl([generator().derive(generator().story(n % 20), "copy", n, credited=False) for n in range(150)],
+                    tmp_path / "feed.jsonl")
+        process, under_way = provenance("check", "--index", url, "--prefix", prefix, tmp_path / "feed.jsonl"), (
+            lambda: server.calls("smembers") > 0)
+    else:
+        process, under_way = provenance("index", "add", "--index", url, "--prefix", prefix, second), (
+            lambda: server.client.dbsize() > keys)
+    try:
+        code, stderr = interrupt_server_during(server, process, under_way, stop=True)
+    finally:
+        server.process.send_signal(signal.SIGCONT)
+    assert_server_error(code, stderr, server, "no answer within 0.5 s")
+    assert_whole(server, prefix, first)
+
+
+def test_redis_connections_are_bounded_in_time_unless_the_url_says_otherwise(own_redis):
+    with open_index(own_redis.url, create=True) as index:
+        options = index._pool.connection_kwargs
+        assert options["socket_timeout"] > 0 and options["socket_connect_timeout"] > 0
+    with open_index(f"{own_redis.url}?socket_timeout=2.5&socket_connect_timeout=1", create=True) as index:
+        options = index._pool.connection_kwargs
+        assert (options["socket_timeout"], options["socket_connect_timeout"]) == (2.5, 1)
+
+
+@pytest.mark.slow
+def test_an_add_to_a_full_redis_server_exits_3_and_changes_nothing(own_redis, tmp_path):
+    server, prefix = own_redis, "full"
+    first, more, second = index_two_adds(server, tmp_path, prefix, 150)
+    used = int(server.client.info("memory")["used_memory"])
+    server.client.config_set("maxmemory-policy", "noeviction")
+    server.client.config_set("maxmemory", used + 300_000)  # room for some of the add's hints, not all
+    result = run("index", "add", "--index", server.url, "--prefix", prefix, second)
+    assert_server_error(result.exit_code, result.stderr, server, "used memory > 'maxmemory'")
+    assert_whole(server, prefix, first)
+    server.client.config_set("maxmemory", 0)
+    assert run("index", "add", "--index", server.url, "--prefix", prefix, second).exit_code == 0
+    assert_whole(server, prefix, first | more)
+
+
+# --- a full disk and a read-only file under an SQLite index --------------------------------
+
+
+def provenance_run(*args, preexec=None) -> subprocess.CompletedProcess:
+    """``python -m provenance ARGS`` to its end, ``preexec`` run in the child before it starts."""
+    return subprocess.run([sys.executable, "-m", "provenance", *map(str, args)],
+                          capture_output=True, text=True, timeout=300, preexec_fn=preexec)
+
+
+def assert_unchanged(path: Path, before: bytes, tmp_path: Path) -> None:
+    """The file has the same bytes, so the same rows and answers; SQLite finds it whole."""
+    assert path.read_bytes() == before
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        connection.close()
+    checked = run("check", "--format", "json", "--index", path, COPY)
+    assert found_sources(checked.exit_code, checked.stdout) == [WIRE_ID], checked.output
+
+
+def assert_write_refused(result: subprocess.CompletedProcess, path: Path, *words: str) -> None:
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 3, (result.returncode, result.stderr)
+    assert len(lines) == 1 and lines[0].startswith(f"error: {path}: cannot "), result.stderr
+    assert all(re.search(w, lines[0]) for w in words), lines[0]
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def _file_size_limit(limit: int):
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def test_an_add_past_the_file_size_limit_changes_nothing(wire_index, tmp_path):
+    path = tmp_path / "index.db"
+    shutil.copy(wire_index, path)
+    before = path.read_bytes()
+    wires(tmp_path / "wires.jsonl", 0, 150)  # megabytes: more than the limit lets the file grow
+    result = provenance_run("index", "add", "--index", path, tmp_path / "wires.jsonl",
+                            preexec=_file_size_limit(len(before) + 64 * 1024))
+    assert_write_refused(result, path, "cannot write to the index")
+    assert_unchanged(path, before, tmp_path)
+
+
+def test_an_add_on_a_full_disk_changes_nothing(wire_index, tmp_path):
+    # A real full file system: a small tmpfs in mount and user namespaces of the command's own.
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        pytest.skip("unshare (util-linux) not found")
+    wires(tmp_path / "wires.jsonl", 0, 150)
+    disk, kept = tmp_path / "disk", tmp_path / "kept"
+    disk.mkdir(), kept.mkdir()
+    size = wire_index.stat().st_size + 160 * 1024  # the index, its shared-memory file and a little
+    script = (f"mount -t tmpfs -o size={size} tmpfs {disk} || exit 97; cp {wire_index} {disk}/index.db; "
+              f"{sys.executable} -m provenance index add --index {disk}/index.db {tmp_path}/wires.jsonl; "
+              f"code=$?; cp {disk}/index.db {kept}/; exit $code")
+    result = subprocess.run([unshare, "--user", "--map-root-user", "--mount", "sh", "-c", script],
+                            capture_output=True, text=True, timeout=300)
+    if result.returncode == 97 or "unshare failed" in result.stderr:
+        pytest.skip(f"no tmpfs in a user namespace here: {result.stderr.strip()}")
+    assert result.returncode == 3, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        f"error: {disk}/index.db: cannot write to the index: database or disk is full") and "nothing was written" in lines[0]
+    assert_unchanged(kept / "index.db", wire_index.read_bytes(), tmp_path)
+
+
+def _without_override() -> None:
+    """As root, give up the power to write files whatever their mode (CAP_DAC_OVERRIDE), for good."""
+    if ctypes.CDLL(None, use_errno=True).prctl(24, 1, 0, 0, 0) != 0:  # PR_CAPBSET_DROP, CAP_DAC_OVERRIDE
+        os._exit(97)
+
+
+def test_a_read_only_index_file_refuses_writes_and_still_answers(wire_index, tmp_path):
+    path = tmp_path / "index.db"
+    shutil.copy(wire_index, path)
+    path.chmod(0o444)
+    before = path.read_bytes()
+    preexec = _without_override if os.geteuid() == 0 else None
+    for args in (["index", "add", "--index", path, COPY], ["index", "remove", "--index", path, WIRE_ID]):
+        result = provenance_run(*args, preexec=preexec)
+        if result.returncode == 97:
+            pytest.skip("running as root, and this root cannot give up CAP_DAC_OVERRIDE (prctl refused)")
+        assert_write_refused(result, path, "cannot write to the index", "read-?only")
+    checked = provenance_run("check", "--format", "json", "--index", path, COPY, preexec=preexec)
+    assert found_sources(checked.returncode, checked.stdout) == [WIRE_ID], checked.stderr
+    path.chmod(0o644)  # so that the checks below may open it as a writer would
+    assert_unchanged(path, before, tmp_path)
+
+
+def test_a_redis_url_option_the_client_does_not_know_is_one_line_and_a_password_parameter_is_hidden():
+    pytest.importorskip("redis", reason="redis-py not installed: pip install 'provenance-news[redis]'")
+    nowhere = f"redis://127.0.0.1:{_free_loopback_port()}/0"  # nothing listens there
+    result = run("index", "info", "--index", f"{nowhere}?colour=blue")
+    assert result.exit_code == 3, result.output
+    assert result.stderr.startswith(f"error: cannot connect to Redis at {nowhere}?colour=blue: the URL has an option "
+                                    "the Redis client does not know") and result.stderr.count("\n") == 1
+    result = run("check", "--index", f"{nowhere}?password=hunter2", COPY)
+    assert result.exit_code == 3 and "hunter2" not in result.output
+    assert result.stderr.startswith(f"error: cannot connect to Redis at {nowhere}?password=***: ")
+
+
+@pytest.mark.parametrize("value", [b"not json", b"[1, 2]", b'{"digest": 7}', b"\xff\xfe"])
+def test_a_garbage_redis_article_row_is_refused_in_one_line_and_can_be_repaired(redis_url, value):  # noqa: F811
+    import redis
+
+    prefix, where = f"faults-article-{value.hex()}", ["--index", redis_url, "--prefix", f"faults-article-{value.hex()}"]
+    assert run("index", "add", *where, WIRE).exit_code == 0
+    client = redis.Redis.from_url(redis_url)
+    client.hset(f"{prefix}:articles", WIRE_ID, value)
+    for command in (["index", "list", *where], ["index", "verify", *where]):
+        result = run(*command)
+        assert result.exit_code == 3, result.output
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and f"the stored row of {WIRE_ID!r} is not an article's" in lines[0], result.stderr
+    # An add takes it for another text (kept, with a warning), and --replace rewrites it whole.
+    kept = run("index", "add", *where, WIRE)
+    assert kept.exit_code == 0 and "already indexed with different text were kept" in kept.stderr, kept.output
+    assert run("index", "add", "--replace", *where, WIRE).exit_code == 0
+    assert run("index", "verify", *where).stdout.endswith(": 1 article(s), every one readable\n")
+    # Or the repair the message gives: remove it, add it again.
+    client.hset(f"{prefix}:articles", WIRE_ID, value)
+    assert run("index", "remove", *where, WIRE_ID).stdout.startswith("removed 1; 0 article(s)")
+    assert run("index", "add", *where, WIRE).exit_code == 0
+    assert run("index", "verify", *where).stdout.endswith(": 1 article(s), every one readable\n")
+    client.close()
+
+
+def test_a_read_only_index_in_a_read_only_folder_still_answers(wire_index, tmp_path):
+    # A CI cache or a mounted volume: SQLite cannot make its shared-memory file beside it.
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    path = folder / "index.db"
+    shutil.copy(wire_index, path)
+    path.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        preexec = _without_override if os.geteuid() == 0 else None
+        checked = provenance_run("check", "--format", "json", "--index", path, COPY, preexec=preexec)
+        if checked.returncode == 97:
+            pytest.skip("running as root, and this root cannot give up CAP_DAC_OVERRIDE (prctl refused)")
+        assert found_sources(checked.returncode, checked.stdout) == [WIRE_ID], checked.stderr
+        info = provenance_run("index", "info", "--index", path, preexec=preexec)
+        assert info.returncode == 0 and "articles:   1" in info.stdout, info.stderr
+        added = provenance_run("index", "add", "--index", path, COPY, preexec=preexec)
+        assert_write_refused(added, path, "read-only for this user; nothing was written")
+    finally:
+        folder.chmod(0o755)
