@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
                 " paint: p['first-contentful-paint'] || null}; }"
             )
             started = time.perf_counter()
-            tab.locator("details.relation").last.locator("summary").click()
+            tab.locator("details.relation").last.locator(":scope > summary").click()
             tab.locator("details.relation").last.locator("[data-side=d] .sent").first.focus()
             interaction = time.perf_counter() - started
             browser.close()

@@ -2,8 +2,9 @@
 
     provenance scan seeds --format html -o report.html
     python benchmarks/html_screenshot.py report.html -o report.png --full-page
-    python benchmarks/html_screenshot.py report.html -o ledger.png --focus 'details.relation:nth-of-type(2) [data-side=d]'
-    python benchmarks/html_screenshot.py report.html -o print.png --print --full-page
+    python benchmarks/html_screenshot.py report.html -o ledger.png --focus 'details.relation:nth-of-type(2) [data-side=d] .sent'
+    python benchmarks/html_screenshot.py report.html -o graph.png --element 'figure.graph'
+    python benchmarks/html_screenshot.py report.html -o print.png --print --scroll-to 'details.relation'
 
 Needs Playwright's Python package (the ``test`` extra) and a Chromium: the
 ``CHROMIUM`` environment variable, else ``chromium`` on the PATH. Playwright's
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hover", metavar="SELECTOR", help="hover over the first element matching this selector")
     parser.add_argument("--scroll-to", metavar="SELECTOR", help="scroll this element to the top of the viewport")
     parser.add_argument("--print", action="store_true", help="emulate print media (greyscale check, layout)")
+    parser.add_argument("--element", metavar="SELECTOR", help="capture only the first element matching this selector")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -73,7 +75,10 @@ def main(argv: list[str] | None = None) -> int:
             page.locator(args.focus).first.focus()
         if args.hover:
             page.locator(args.hover).first.hover()
-        page.screenshot(path=str(args.output), full_page=args.full_page)
+        if args.element:
+            page.locator(args.element).first.screenshot(path=str(args.output))
+        else:
+            page.screenshot(path=str(args.output), full_page=args.full_page)
         browser.close()
     for error in errors:
         print(f"console error: {error}", file=sys.stderr)

@@ -8,9 +8,9 @@ Every string in that document is untrusted: article text, titles, outlets,
 ids and file names come from the inputs. So the template escapes everything
 (Jinja2 autoescaping), DOM ids and CSS classes are made from counters and
 fixed vocabularies rather than from data, the one script reads nothing but
-integer ``data-*`` attributes and sort keys, and a Content-Security-Policy
-carrying hashes of the inline style and script forbids any other script,
-style or remote load.
+integer and fixed-vocabulary ``data-*`` attributes and sort keys, and a
+Content-Security-Policy carrying hashes of the inline style and script
+forbids any other script, style or remote load.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .json import compare_document, scan_document
+from .regions import is_evidence
 
 if TYPE_CHECKING:
     from ..model import Document, Relation, ScanResult
@@ -69,17 +70,9 @@ def render_scan_document(document: Mapping[str, Any]) -> str:
 def render_compare_document(document: Mapping[str, Any]) -> str:
     """The HTML page for a compare document: one story with one derived article."""
     source, derived = document["articles"]
-    as_scan = {
-        **document,
-        "clusters": [{
-            "id": "compare",
-            "source": source["id"],
-            "source_reasons": ["given as the source on the command line"],
-            "members": [derived["id"]],
-        }],
-        "relations": [document["relation"]],
-        "problems": [],
-    }
+    cluster = {"id": "compare", "source": source["id"], "members": [derived["id"]],
+               "source_reasons": ["given as the source on the command line"]}
+    as_scan = {**document, "clusters": [cluster], "relations": [document["relation"]], "problems": []}
     return _render(_scan_view(as_scan, kind="compare"))
 
 
@@ -101,6 +94,13 @@ class SentenceView:
 
 
 @dataclass(frozen=True)
+class Row:
+    #: Empty for a row that shows a dropped source sentence.
+    derived: tuple[SentenceView, ...]
+    sources: tuple[SentenceView, ...]
+
+
+@dataclass(frozen=True)
 class RelationView:
     dom_id: str
     source: Mapping[str, Any]
@@ -110,13 +110,16 @@ class RelationView:
     credited: bool
     credit_evidence: tuple[str, ...]
     direction_reasons: tuple[str, ...]
-    #: Why this verdict (schema 1.1; empty for older documents).
+    #: How the model reached the verdict (schema 1.1; empty for older documents).
     verdict_reasons: tuple[str, ...]
     scores: Mapping[str, float]
+    #: Share of its words in passages of 3+ words copied word for word.
+    copied: float
     #: Stacked share bar: (label, x, width) in a 100-unit-wide box.
     bar: tuple[tuple[str, float, float], ...]
-    derived_sentences: tuple[SentenceView, ...]
-    source_sentences: tuple[SentenceView, ...]
+    rows: tuple[Row, ...]
+    derived_count: int
+    source_count: int
     dropped: int
     open: bool
 
@@ -133,8 +136,8 @@ class Node:
     y: float
     width: float
     height: float
-    name: str
-    detail: str
+    #: Text lines: (baseline offset from the top, CSS class, text).
+    lines: tuple[tuple[float, str, str], ...]
     tooltip: str
     href: str
     verdict: str
@@ -163,7 +166,8 @@ class Graph:
 @dataclass(frozen=True)
 class StoryView:
     dom_id: str
-    number: int
+    #: The story's id in the JSON and text reports ("story-1").
+    id: str
     source: Mapping[str, Any]
     reasons: tuple[str, ...]
     relations: tuple[RelationView, ...]
@@ -203,23 +207,18 @@ def _scan_view(document: Mapping[str, Any], *, kind: str) -> ReportView:
             _relation_view(relations[m], source, _article(articles, m), f"r{next(counter)}", open_ledgers)
             for m in cluster["members"] if m in relations
         )
-        number = len(stories) + 1
         stories.append(StoryView(
-            dom_id=f"c{number}", number=number, source=source,
+            dom_id=f"c{len(stories) + 1}", id=str(cluster.get("id", "")), source=source,
             reasons=tuple(cluster["source_reasons"]), relations=views, graph=_graph(source, views),
         ))
     derived = [r for s in stories for r in s.relations]
     return ReportView(
-        kind=kind,
-        title=_title(kind, document, stories),
+        kind=kind, title=_title(kind, document, stories),
         tool_version=str(document.get("tool", {}).get("version", "")),
-        article_count=len(document.get("articles", [])),
-        stories=tuple(stories),
-        lone=tuple(lone),
+        article_count=len(document.get("articles", [])), stories=tuple(stories), lone=tuple(lone),
         problems=tuple(document.get("problems", [])),
         settings=tuple((str(k), str(v)) for k, v in document.get("settings", {}).items()),
-        derived_count=len(derived),
-        uncredited_count=sum(1 for r in derived if r.flagged),
+        derived_count=len(derived), uncredited_count=sum(1 for r in derived if r.flagged),
     )
 
 
@@ -244,67 +243,79 @@ def _relation_view(
 ) -> RelationView:
     verdict = _known(relation["verdict"], VERDICTS)
     scores = {k: float(v) for k, v in relation["scores"].items() if isinstance(v, (int, float))}
+    copied = relation.get("copied", scores.get("run_coverage_3", scores.get("copied_words", 0.0)))
     return RelationView(
-        dom_id=dom_id,
-        source=source,
-        derived=derived,
-        verdict=verdict,
+        dom_id=dom_id, source=source, derived=derived, verdict=verdict,
         verdict_rank=VERDICTS.index(verdict) if verdict in VERDICTS else len(VERDICTS),
-        credited=bool(relation["credited"]),
-        credit_evidence=tuple(relation["credit_evidence"]),
+        credited=bool(relation["credited"]), credit_evidence=tuple(relation["credit_evidence"]),
         direction_reasons=tuple(relation["direction"]["reasons"]),
         verdict_reasons=tuple(relation.get("verdict_reasons", ())),
-        scores=scores,
-        bar=_bar(scores),
-        derived_sentences=tuple(_derived_sentence(s, dom_id) for s in relation["sentences"]),
-        source_sentences=_source_sentences(relation, dom_id),
-        dropped=len(relation["dropped"]),
-        open=open_,
+        scores=scores, copied=float(copied), bar=_bar(float(copied), scores.get("matched", 0.0)),
+        rows=_rows(relation, dom_id), derived_count=len(relation["sentences"]),
+        source_count=len(relation["source_sentences"]), dropped=len(relation["dropped"]), open=open_,
     )
+
+
+def _rows(relation: Mapping[str, Any], dom_id: str) -> tuple[Row, ...]:
+    """The ledger in the derived article's order, each sentence beside its
+    source sentences: next sentences drawn from the same ones share the row,
+    a later reuse shows them again (without the id). A dropped source
+    sentence has a row of its own before the first derived sentence that
+    draws on a later one: a faithful copy reads as its source."""
+    derived = [_derived_sentence(s, dom_id) for s in relation["sentences"]]
+    users: dict[int, list[int]] = {}
+    for view in derived:
+        for j in view.links.split():
+            users.setdefault(int(j), []).append(view.index)
+    source: dict[int, SentenceView] = {}
+    for sentence in relation["source_sentences"]:
+        index, used_by = int(sentence["index"]), users.get(int(sentence["index"]), [])
+        note = f"used in sentence{'s' if len(used_by) > 1 else ''} {_numbers(used_by)}" if used_by \
+            else "dropped: not used"
+        source[index] = SentenceView(
+            dom_id=f"{dom_id}-s{index}", index=index, label="rewrite" if used_by else "dropped",
+            pieces=((sentence["text"], False),), links=" ".join(map(str, used_by)), note=note)
+    pending = sorted(j for j, view in source.items() if view.label == "dropped")
+    shown: set[int] = set()
+    rows: list[Row] = []
+    for view in derived:
+        origins = [int(j) for j in view.links.split() if int(j) in source]
+        while origins and pending and pending[0] < min(origins):
+            rows.append(Row((), (source[pending.pop(0)],)))
+        if origins and rows and rows[-1].derived and [t.index for t in rows[-1].sources] == origins:
+            rows[-1] = Row(rows[-1].derived + (view,), rows[-1].sources)
+            continue
+        # Beside this sentence, a source sentence is labelled by this use of it.
+        rows.append(Row((view,), tuple(replace(source[j], label=view.label, dom_id="" if j in shown else
+                                               source[j].dom_id) for j in origins)))
+        shown.update(origins)
+    rows.extend(Row((), (source[j],)) for j in pending)
+    return tuple(rows)
 
 
 def _derived_sentence(sentence: Mapping[str, Any], dom_id: str) -> SentenceView:
-    index = int(sentence["index"])
-    label = _known(sentence["label"], LABELS)
-    origins = [int(j) for j in sentence["source_indexes"]]
-    if label == "added" or not origins:
-        note = f"{label}: not from the source"
-    else:
-        note = f"{label} of source sentence{'s' if len(origins) > 1 else ''} " \
-               f"{_numbers(origins)} (similarity {float(sentence['score']):.2f})"
+    index, label = int(sentence["index"]), _known(sentence["label"], LABELS)
+    origins = [] if label == "added" else [int(j) for j in sentence["source_indexes"]]
+    note = f"{label} of source sentence{'s' if len(origins) > 1 else ''} {_numbers(origins)} " \
+           f"(similarity {float(sentence['score']):.2f})" if origins else f"{label}: not from the source"
     return SentenceView(
-        dom_id=f"{dom_id}-d{index}", index=index, label=label,
-        pieces=_pieces(sentence["text"], sentence["verbatim_spans"]),
-        links=" ".join(str(j) for j in origins), note=note,
-    )
+        dom_id=f"{dom_id}-d{index}", index=index, label=label, links=" ".join(map(str, origins)), note=note,
+        pieces=_pieces(sentence["text"], marked_spans(sentence["text"], sentence["verbatim_spans"])))
 
 
-def _source_sentences(relation: Mapping[str, Any], dom_id: str) -> tuple[SentenceView, ...]:
-    """The source's sentences, each labelled by the strongest use the derived
-    text makes of it (verbatim over rewrite), or dropped."""
-    users: dict[int, list[int]] = {}
-    strongest: dict[int, str] = {}
-    for sentence in relation["sentences"]:
-        label = _known(sentence["label"], LABELS)
-        for j in sentence["source_indexes"]:
-            users.setdefault(int(j), []).append(int(sentence["index"]))
-            if label == "verbatim" or strongest.get(int(j)) is None:
-                strongest[int(j)] = label
-    views = []
-    for sentence in relation["source_sentences"]:
-        index = int(sentence["index"])
-        used_by = users.get(index, [])
-        label = strongest.get(index, "dropped") if used_by else "dropped"
-        if label == "dropped":
-            note = "dropped: not used"
-        else:
-            verb = "kept verbatim" if label == "verbatim" else "rewritten"
-            note = f"{verb} in sentence{'s' if len(used_by) > 1 else ''} {_numbers(used_by)}"
-        views.append(SentenceView(
-            dom_id=f"{dom_id}-s{index}", index=index, label=label,
-            pieces=((sentence["text"], False),), links=" ".join(str(i) for i in used_by), note=note,
-        ))
-    return tuple(views)
+def marked_spans(text: str, spans: Iterable[Sequence[int]]) -> list[tuple[int, int]]:
+    """The copied spans of a sentence that are marked as copied words.
+
+    Only evidence of copying, by the gate's rule (:func:`.regions.is_evidence`):
+    more than three words, not only names, dates, numbers, function words and
+    stock phrases. Two reports of one story share "Dmitry Peskov" whether or
+    not one copied the other. The copied share still counts every span."""
+    found = []
+    for start, end in spans:
+        start, end = max(0, int(start)), min(len(text), int(end))
+        if end > start and is_evidence(text[start:end]):
+            found.append((start, end))
+    return found
 
 
 def _pieces(text: str, spans: Iterable[Sequence[int]]) -> tuple[tuple[str, bool], ...]:
@@ -329,10 +340,13 @@ def _pieces(text: str, spans: Iterable[Sequence[int]]) -> tuple[tuple[str, bool]
     return tuple(pieces)
 
 
-def _bar(scores: Mapping[str, float]) -> tuple[tuple[str, float, float], ...]:
+def _bar(copied: float, matched: float) -> tuple[tuple[str, float, float], ...]:
+    """Copied word for word, then the rest of its words from the source, then added."""
+    copied = max(0.0, min(1.0, copied))
+    matched = max(copied, min(1.0, matched))
     parts, x = [], 0.0
-    for label in LABELS:
-        width = round(max(0.0, min(1.0, scores.get(label, 0.0))) * 100, 1)
+    for label, share in (("verbatim", copied), ("rewrite", matched - copied), ("added", 1.0 - matched)):
+        width = round(share * 100, 1)
         if width > 0:
             parts.append((label, round(x, 1), width))
         x += width
@@ -342,9 +356,10 @@ def _bar(scores: Mapping[str, float]) -> tuple[tuple[str, float, float], ...]:
 # ---------------------------------------------------------------- graph layout
 
 _G_PAD = 8
-_G_SOURCE_W = 200
-_G_NODE_W = 270
-_G_NODE_H = 40
+_G_SOURCE_W = 220
+_G_NODE_W = 280
+_G_NODE_H = 56
+_G_LINE = 15
 _G_GAP = 8
 _G_WIDTH = 660
 
@@ -356,9 +371,9 @@ def _graph(source: Mapping[str, Any], relations: Sequence[RelationView]) -> Grap
     rows = len(shown) + (1 if len(relations) > len(shown) else 0)
     height = max(rows * step - _G_GAP, _G_NODE_H) + 2 * _G_PAD
     source_y = (height - _G_NODE_H) / 2
+    detail = " · ".join(["source"] + (["wire"] if source.get("is_wire") else []))
     source_node = Node(
-        x=_G_PAD, y=source_y, width=_G_SOURCE_W, height=_G_NODE_H,
-        name=_clip(_name(source), 26), detail=_clip(_source_detail(source), 32),
+        x=_G_PAD, y=source_y, width=_G_SOURCE_W, height=_G_NODE_H, lines=_node_lines(source, detail, _G_SOURCE_W),
         tooltip=_tooltip(source), href="", verdict="source", flagged=False,
     )
     nodes, edges = [], []
@@ -366,13 +381,11 @@ def _graph(source: Mapping[str, Any], relations: Sequence[RelationView]) -> Grap
     start = (_G_PAD + _G_SOURCE_W, source_y + _G_NODE_H / 2)
     for row, relation in enumerate(shown):
         y = _G_PAD + row * step
-        credit = "credited" if relation.credited else "uncredited" if relation.flagged else "not credited"
-        detail = f"{relation.verdict} · {credit}"
-        if relation.derived.get("published"):
-            detail += f" · {relation.derived['published']}"
+        detail = relation.verdict + ("" if relation.verdict == "independent" else
+                                     " · credited" if relation.credited else " · not credited")
         nodes.append(Node(
-            x=x, y=y, width=_G_NODE_W, height=_G_NODE_H, name=_clip(_name(relation.derived), 34),
-            detail=_clip(detail, 44), tooltip=_tooltip(relation.derived), href=f"#{relation.dom_id}",
+            x=x, y=y, width=_G_NODE_W, height=_G_NODE_H, lines=_node_lines(relation.derived, detail, _G_NODE_W),
+            tooltip=_tooltip(relation.derived), href=f"#{relation.dom_id}",
             verdict=relation.verdict, flagged=relation.flagged,
         ))
         end = (x - 7, y + _G_NODE_H / 2)  # leave room for the arrowhead
@@ -387,13 +400,21 @@ def _graph(source: Mapping[str, Any], relations: Sequence[RelationView]) -> Grap
                  len(relations) - len(shown), label)
 
 
+def _node_lines(article: Mapping[str, Any], detail: str, width: int) -> tuple[tuple[float, str, str], ...]:
+    """The outlet (or the id); the date and title (or the id, where the outlet
+    stood for it); the verdict. So six articles from one outlet read apart.
+    Text is clipped by count here and to the box by the box's own viewport."""
+    chars = (width - 16) // 7
+    second = " · ".join(str(p) for p in (article.get("published"), article.get("title")) if p)
+    second = second or (article["id"] if article.get("outlet") else "")
+    lines = [(k, t) for k, t in (("n-name", _clip(_name(article), chars - 3)), ("n-title", _clip(second, chars + 3)),
+                                 ("n-detail", _clip(detail, chars + 3))) if t]
+    top = (_G_NODE_H - _G_LINE * len(lines)) / 2 + 11
+    return tuple((top + _G_LINE * n, kind, text) for n, (kind, text) in enumerate(lines))
+
+
 def _name(article: Mapping[str, Any]) -> str:
     return article.get("outlet") or article["id"]
-
-
-def _source_detail(article: Mapping[str, Any]) -> str:
-    parts = ["source"] + (["wire"] if article.get("is_wire") else [])
-    return " · ".join(parts + ([article["published"]] if article.get("published") else []))
 
 
 def _tooltip(article: Mapping[str, Any]) -> str:
@@ -427,10 +448,6 @@ def _clip(text: str | None, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _percent(value: float) -> str:
-    return f"{value:.0%}"
-
-
 # ---------------------------------------------------------------- rendering
 
 
@@ -445,7 +462,7 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
         finalize=_safe_text,
     )
-    environment.filters["percent"] = _percent
+    environment.filters["percent"] = "{:.0%}".format
     return environment
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -139,7 +140,7 @@ def test_lone_surrogates_and_control_characters_are_replaced(seeds_document):
     page.encode("utf-8")  # would raise on a lone surrogate
     assert "broken \ufffd title \ufffd \ufffd end" in page
     # One code point for one: the copied spans still fall on the same words.
-    start, end = sentence["verbatim_spans"][0]
+    start, end = html_report.marked_spans(sentence["text"], sentence["verbatim_spans"])[0]
     assert f'<mark class="vb">{sentence["text"][start:end]}</mark>' in page.replace("&#39;", "'")
 
 
@@ -147,8 +148,87 @@ def test_verbatim_spans_are_marked_inside_sentences(seeds_document):
     relation = next(r for r in seeds_document["relations"] if r["derived"] == seed_id("000"))
     sentence = next(s for s in relation["sentences"] if s["label"] == "rewrite" and s["verbatim_spans"])
     page = html_report.render_scan_document(seeds_document)
-    start, end = sentence["verbatim_spans"][0]
-    assert f'<mark class="vb">{sentence["text"][start:end]}</mark>' in page.replace("&#39;", "'")
+    # Its first copied span is a name ("president Vladimir Putin"), the second a passage.
+    (name, _), (passage, _) = [(sentence["text"][a:b], (a, b)) for a, b in sentence["verbatim_spans"][:2]]
+    assert name == "president Vladimir Putin"
+    assert f'<mark class="vb">{passage}</mark>' in page.replace("&#39;", "'")
+    assert f'<mark class="vb">{name}</mark>' not in page
+
+
+def test_names_dates_and_short_spans_are_not_marked_as_copied():
+    text = "Kremlin spokesman Dmitry Peskov said on Monday, November 11, that the call never took place at all."
+    spans = [[0, 31], [37, 60], [66, 74], [66, 99]]
+    assert [text[a:b] for a, b in spans] == [
+        "Kremlin spokesman Dmitry Peskov", "on Monday, November 11,", "the call", "the call never took place at all."]
+    # Names with their title, a date, a span of three words or fewer: not evidence of copying.
+    assert html_report.marked_spans(text, spans) == [(66, 99)]
+    # Out-of-range and empty spans are dropped, not marked.
+    assert html_report.marked_spans(text, [[90, 500], [5, 5]]) == []
+    assert html_report.marked_spans("Mr Peskov", [[0, 9]]) == []
+
+
+def test_no_mark_in_the_seeds_report_is_a_name_or_a_short_span(seeds_html):
+    from provenance.report.regions import is_evidence
+
+    ledgers = seeds_html[seeds_html.index('<details class="relation"'):]
+    marked = [html.unescape(m) for m in re.findall(r'<mark class="vb">(.*?)</mark>', ledgers)]
+    assert len(marked) > 20
+    assert all(is_evidence(text) for text in marked)
+    for name in ("Dmitry Peskov", "the Kremlin", "Vladimir Putin", "Russian President Vladimir Putin"):
+        assert f'<mark class="vb">{name}</mark>' not in seeds_html
+
+
+def test_story_ids_are_the_json_reports(seeds_html, seeds_document):
+    (cluster,) = seeds_document["clusters"]
+    assert f'<span class="sid">{cluster["id"]}</span>: 4 related articles' in seeds_html
+    assert "Story 1" not in seeds_html
+    # Whatever the id, the HTML prints it; it numbers nothing itself.
+    document = copy.deepcopy(seeds_document)
+    document["clusters"][0]["id"] = "story-7"
+    page = html_report.render_scan_document(document)
+    assert '<span class="sid">story-7</span>' in page and cluster["id"] + "<" not in page
+
+
+def test_each_sentence_stands_beside_the_source_sentences_it_came_from(seeds_document):
+    relation = next(r for r in seeds_document["relations"] if r["derived"] == seed_id("001"))
+    rows = html_report._rows(relation, "r2")
+    # Every derived sentence once, in the article's order.
+    assert [s.index for row in rows for s in row.derived] == [s["index"] for s in relation["sentences"]]
+    for row in rows:
+        for sentence in row.derived:
+            origins = [int(j) for j in sentence.links.split()]
+            assert [t.index for t in row.sources] == origins
+    # Each source sentence at least once; the dropped ones in rows of their own.
+    source_rows = [t.index for row in rows for t in row.sources]
+    assert set(source_rows) == {s["index"] for s in relation["source_sentences"]}
+    dropped = {d["index"] for d in relation["dropped"]}
+    assert {t.index for row in rows if not row.derived for t in row.sources} == dropped
+    assert all(t.label == "dropped" for row in rows if not row.derived for t in row.sources)
+    # Ids stay unique where a source sentence stands beside two sentences.
+    ids = [s.dom_id for row in rows for s in row.derived + row.sources if s.dom_id]
+    assert len(ids) == len(set(ids)) and len(source_rows) > len(set(source_rows))
+    # Dropped sentences sit where the source has them: before the first use of a later one.
+    first_row = {}
+    for n, row in enumerate(rows):
+        for t in row.sources:
+            first_row.setdefault(t.index, n)
+    assert first_row[0] == 0 and first_row[3] < first_row[5] and first_row[8] < first_row[9]
+
+
+def test_consecutive_sentences_from_one_source_sentence_share_a_row(seeds_document):
+    relation = next(r for r in seeds_document["relations"] if r["derived"] == seed_id("000"))
+    rows = html_report._rows(relation, "r1")
+    # 000 splits source sentence 4 into its sentences 4, 5 and 6.
+    (row,) = [row for row in rows if [t.index for t in row.sources] == [4]]
+    assert [s.index for s in row.derived] == [4, 5, 6]
+
+
+def test_overview_shows_the_copied_share_of_every_format(seeds_html, seeds_document):
+    for relation in seeds_document["relations"]:
+        copied = relation["scores"]["run_coverage_3"]
+        assert f'<td class="num" data-sort="{copied}">{copied:.0%}</td>' in seeds_html
+        assert f"{copied:.0%} copied word for word, {relation['scores']['matched']:.0%} from the source" in seeds_html
+    assert ">Verbatim<" not in seeds_html
 
 
 def test_pieces_clip_and_merge_spans():
@@ -184,4 +264,28 @@ def test_uncredited_mark_only_where_text_is_reused(seeds_html, seeds_document):
     next(r for r in document["relations"] if not r["credited"])["verdict"] = "independent"
     page = html_report.render_scan_document(document)
     assert page.count(mark) == len(uncredited) - 1
-    assert "independent · not credited" in page
+    # An independent article is told nothing about credit.
+    assert re.search(r'class="n-detail">independent</text>', page)
+    assert "independent · " not in page
+
+
+def test_graph_nodes_name_the_outlet_and_a_date_or_title(seeds_html, seeds_document):
+    assert '<text x="8" y="16.5" class="n-name">gazzeta.in.ua</text>' in seeds_html
+    assert '<text x="8" y="31.5" class="n-title">2024-12-06 · Pure fiction: The Kremlin …</text>' in seeds_html
+    # An outlet with neither date nor title carries the id, so two boxes never read alike.
+    assert f'class="n-title">{seed_id("003")}</text>' in seeds_html
+    # Six articles from one outlet: six different labels.
+    document = copy.deepcopy(seeds_document)
+    template, members = document["relations"][0], []
+    for n in range(6):
+        article = {**document["articles"][0], "id": f"pa-{n}", "outlet": "PA", "published": f"1999-06-1{n}",
+                   "title": f"Court story, take {n}"}
+        document["articles"].append(article)
+        document["relations"].append({**template, "derived": article["id"]})
+        members.append(article["id"])
+    document["clusters"][0]["members"] = members
+    page = html_report.render_scan_document(document)
+    labels = re.findall(r'class="n-title">([^<]*)</text>', page)
+    assert len(labels) == 7 and len(set(labels[1:])) == 6
+    assert "1999-06-13 · Court story, take 3" in labels
+    assert page.count('class="n-name">PA</text>') == 6

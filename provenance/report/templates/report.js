@@ -2,13 +2,14 @@
 /* provenance HTML report: sentence highlighting, keyboard moves, table
    sorting, and opening ledgers that a link points into. One listener per
    event on the document, so a report of any size attaches the same few.
-   Reads only ids, data-links (integers) and data-sort keys; writes only
-   classes, attributes and focus: never markup. */
+   Reads only ids, data-links and data-n (integers), data-side (d or s)
+   and data-sort keys; writes only classes, attributes, focus and scroll
+   offsets: never markup. */
 (function () {
   var root = document.documentElement;
   root.classList.add("js");
 
-  // A ledger sentence (not a legend sample): its list says which side it is on.
+  // A ledger sentence (not a legend sample): its cell says which side it is on.
   function sentenceOf(node) {
     var sentence = node && node.closest ? node.closest(".sent") : null;
     return sentence && sentence.parentElement.hasAttribute("data-side") ? sentence : null;
@@ -18,27 +19,35 @@
     return sentence.parentElement.getAttribute("data-side");
   }
 
-  // The sentences of the other column that this one is linked with.
+  // The sentences on the other side that this one is linked with (a source
+  // sentence reused twice stands in two rows): the ones in its own row first.
   function partners(sentence) {
     var box = sentence.closest("[data-rel]");
     if (!box) return [];
-    var other = sideOf(sentence) === "d" ? "-s" : "-d";
-    var found = [];
+    var other = sideOf(sentence) === "d" ? "s" : "d";
+    var row = sentence.closest("tr");
+    var near = [], far = [];
     (sentence.getAttribute("data-links") || "").split(" ").forEach(function (index) {
       if (!/^[0-9]+$/.test(index)) return;
-      var target = document.getElementById(box.id + other + index);
-      if (target) found.push(target);
+      box.querySelectorAll('[data-side="' + other + '"] > .sent[data-n="' + index + '"]').forEach(function (target) {
+        (target.closest("tr") === row ? near : far).push(target);
+      });
     });
-    return found;
+    return near.concat(far);
   }
 
-  // Scroll a column (never the page) so that the sentence is in view.
-  function reveal(sentence) {
-    var column = sentence.parentElement;
-    if (!column || column.scrollHeight <= column.clientHeight) return;
-    var top = sentence.offsetTop, bottom = top + sentence.offsetHeight;
-    if (top < column.scrollTop || bottom > column.scrollTop + column.clientHeight) {
-      column.scrollTop = Math.max(0, top - 24);
+  // Scroll the ledger (never the page) to the first linked sentence, unless
+  // one of them already shows (beside the sentence, in its row, it does).
+  function reveal(linked) {
+    var box = linked[0].closest(".ledger");
+    if (!box || box.scrollHeight <= box.clientHeight) return;
+    var frame = box.getBoundingClientRect();
+    var seen = linked.some(function (target) {
+      var r = target.getBoundingClientRect();
+      return r.bottom > frame.top + 40 && r.top < frame.bottom;
+    });
+    if (!seen) {
+      box.scrollTop += linked[0].getBoundingClientRect().top - frame.top - 48;
     }
   }
 
@@ -48,7 +57,7 @@
     sentence.classList.toggle("is-" + how, on);
     var linked = partners(sentence);
     linked.forEach(function (target) { target.classList.toggle("linked-" + how, on); });
-    if (on && linked.length) reveal(linked[0]);
+    if (on && linked.length) reveal(linked);
   }
 
   var hovered = null;
@@ -72,9 +81,13 @@
     if (sentence) highlight(sentence, "focus", false);
   });
 
+  // The next (or previous) sentence on the same side of the ledger.
   function step(sentence, direction) {
-    var next = direction > 0 ? sentence.nextElementSibling : sentence.previousElementSibling;
-    return sentenceOf(next);
+    var box = sentence.closest("[data-rel]");
+    if (!box) return null;
+    var column = box.querySelectorAll('[data-side="' + sideOf(sentence) + '"] > .sent');
+    var at = Array.prototype.indexOf.call(column, sentence) + direction;
+    return at >= 0 && at < column.length ? column[at] : null;
   }
 
   document.addEventListener("keydown", function (event) {
@@ -83,7 +96,7 @@
     var side = sideOf(sentence), target = null;
     if (event.key === "ArrowDown") target = step(sentence, 1);
     else if (event.key === "ArrowUp") target = step(sentence, -1);
-    else if ((event.key === "ArrowLeft" && side === "d") || (event.key === "ArrowRight" && side === "s")) {
+    else if ((event.key === "ArrowRight" && side === "d") || (event.key === "ArrowLeft" && side === "s")) {
       target = partners(sentence)[0] || null;
     }
     if (target) {
