@@ -21,6 +21,12 @@ from .base import (
 )
 
 
+def _explain_option(function):
+    return click.option("--explain", is_flag=True, help=(
+        "Text report: add the verdict model's reasoning (probabilities, the figures it weighed) and "
+        "each sentence's similarity."))(function)
+
+
 #: Optional extras: (name, the module it provides).
 EXTRAS = (("redis", "redis"),)
 
@@ -47,13 +53,15 @@ def info() -> None:
 @click.argument("inputs", nargs=-1, required=True, metavar="PATH...")
 @_format_option(SCAN)
 @_matcher_option
-@click.option("--show-all", is_flag=True, help="Print every sentence's label, not only the added ones.")
+@click.option("--show-all", is_flag=True, help=(
+    "Text report: list every passage taken, sentence added and source sentence dropped (no caps)."))
+@_explain_option
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable input instead of skipping it.")
 @_output_option
 @click.option("--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes (0, the default: one per core). The report is the same for any number.")
-def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, strict: bool, output: Path | None,
-         jobs: int) -> None:
+def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, explain: bool, strict: bool,
+         output: Path | None, jobs: int) -> None:
     """Scan articles for copies, rewrites and partial reuse.
 
     PATH is a .txt/.md file, a folder (searched recursively), a .json or
@@ -66,7 +74,7 @@ def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, strict: bo
         result = scan_inputs(inputs, settings=settings, strict=strict, on_error=_warn, jobs=jobs or None)
     except ProvenanceError as exc:
         raise click.ClickException(str(exc)) from None
-    _emit(renderer(fmt, SCAN).render(result, show_all=show_all), output)
+    _emit(renderer(fmt, SCAN).render(result, show_all=show_all, explain=explain), output)
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -74,8 +82,9 @@ def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, strict: bo
 @click.argument("derived", metavar="DERIVED")
 @_format_option(COMPARE)
 @_matcher_option
+@_explain_option
 @_output_option
-def compare(source: str, derived: str, fmt: str, settings, output: Path | None) -> None:
+def compare(source: str, derived: str, fmt: str, settings, explain: bool, output: Path | None) -> None:
     """Print the sentence ledger of DERIVED against SOURCE.
 
     Each is one article: a .txt/.md file, a JSON/JSONL file holding exactly
@@ -88,7 +97,7 @@ def compare(source: str, derived: str, fmt: str, settings, output: Path | None) 
         result = Comparison(*compare_articles(first, second, settings=settings))
     except ProvenanceError as exc:
         raise click.ClickException(str(exc)) from None
-    _emit(renderer(fmt, COMPARE).render(result), output)
+    _emit(renderer(fmt, COMPARE).render(result, explain=explain), output)
 
 
 def _single_article(path: str):

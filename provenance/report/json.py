@@ -69,6 +69,10 @@ def relation_entry(relation: Relation, source: Document, derived: Document) -> d
         "source": relation.source,
         "derived": relation.derived,
         "verdict": relation.verdict,
+        # The one measure of copying every report names: the share of its
+        # words in passages of three or more words copied word for word
+        # (scores.run_coverage_3, which stays for compatibility).
+        "copied": scores.run_coverage_3,
         "direction": {"reasons": list(relation.direction_reasons)},
         "credited": relation.credited,
         "credit_evidence": list(relation.credit_evidence),

@@ -81,7 +81,8 @@ class Renderer(ABC):
     def render(self, result: Any, **options: Any) -> str:
         """The report for ``result`` (its type tells the kind); options it does not use are ignored.
 
-        The CLI passes ``show_all`` (bool, print every sentence's label) for a scan.
+        The CLI passes ``show_all`` (bool, print every sentence's label) for a scan,
+        and ``explain`` (bool, add the verdict model's reasoning) for a scan and a compare.
         """
 
 
@@ -217,12 +218,12 @@ def _check_kind(kind: str) -> None:
 
 
 for _name, _kind, _target, _options in (
-    ("text", SCAN, "provenance.report.text:render_scan", ("show_all",)),
+    ("text", SCAN, "provenance.report.text:render_scan", ("show_all", "explain")),
     ("json", SCAN, "provenance.report.json:render_scan", ()),
     ("html", SCAN, "provenance.report.html:render_scan", ()),
     ("csv", SCAN, "provenance.report.table:render_csv", ()),
     ("jsonl", SCAN, "provenance.report.table:render_jsonl", ()),
-    ("text", COMPARE, "provenance.report.text:render_compare", ()),
+    ("text", COMPARE, "provenance.report.text:render_compare", ("explain",)),
     ("json", COMPARE, "provenance.report.json:render_compare", ()),
     ("html", COMPARE, "provenance.report.html:render_compare", ()),
     ("text", CHECK, "provenance.report.check_text:render", ()),

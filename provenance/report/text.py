@@ -1,94 +1,450 @@
-"""The terminal report: per story, the source and why, then each derived
-article's verdict, credit and what it added."""
+"""The terminal report, the editor's questions first.
+
+A scan's report opens with a table, one row per derived article: its
+verdict, whether it credits its source (only where it reuses text), how
+much of it is copied word for word, and the source. Then, per story, the
+source and why; per derived article, why the verdict and the direction in
+figures a person can check, the credit, what it took (each passage beside
+the source sentences it came from, longest first) and what it added. The
+lists are capped; ``show_all`` prints them whole and the source sentences
+left out. The verdict model's terms (probabilities, weights, training
+means) and the alignment's similarities show only with ``explain``; the
+JSON report always holds them.
+
+"Copied" is the one measure of copying every format names: the share of
+the article's words in passages of three or more words copied word for
+word from the source (``Scores.run_coverage_3``). "From the source" is the
+share in sentences taken from it, word for word or rewritten.
+"""
 
 from __future__ import annotations
 
+import difflib
+import re
 import textwrap
+from datetime import date
 
-from ..model import ADDED, Document, Relation, ScanResult
+from ..analysis.attribution import credit_phrases, may_mention, mentions
+from ..model import ADDED, COPY, INDEPENDENT, PARTIAL, REWRITE_VERDICT, VERBATIM, Document, Relation, ScanResult
+from ..outlets import aliases_of
+from .regions import is_evidence
 
 _WIDTH = 100
-_LABEL_MARK = {"verbatim": "=", "rewrite": "~", "added": "+"}
-# The figure on each ledger line is the cosine similarity with the matched
-# source sentences (for an added sentence, the closest it came to any).
-_LEDGER_HEADING = "ledger ([sentence] label, similarity <- source sentences)"
-_ADDED_HEADING = "added ([sentence], similarity of the closest source sentence)"
+#: How many passages taken (the longest), and sentences added (the first),
+#: an article shows unless ``show_all``: a copy's first screen shows both.
+TAKEN_CAP, ADDED_CAP = 3, 5
+_TEXT_INDENT = " " * 10
 
 
-def render_scan(result: ScanResult, *, show_all: bool = False) -> str:
-    """The text report of a scan; ``show_all`` lists every sentence's label, not only the added ones."""
+def render_scan(result: ScanResult, *, show_all: bool = False, explain: bool = False) -> str:
+    """The text report of a scan: the summary table, then each story.
+
+    ``show_all`` lists every passage taken, every sentence added and the
+    source sentences left out; ``explain`` adds the verdict model's
+    reasoning and the alignment's similarities."""
     documents = {d.id: d for d in result.documents}
-    lines: list[str] = []
     related = [s for s in result.stories if s.members]
     alone = [s.source for s in result.stories if not s.members]
     skipped = f"; {len(result.problems)} input(s) skipped, listed at the end" if result.problems else ""
-    lines.append(
+    lines = [
         f"Scanned {len(result.documents)} article(s): {len(related)} story cluster(s) with reuse or "
         f"shared subject, {len(alone)} article(s) on their own{skipped}."
-    )
+    ]
+    relations = [r for r in (result.relation(m) for story in related for m in story.members) if r is not None]
+    if relations:
+        lines += ["", *_summary(relations, documents)]
     for story in related:
         source = documents[story.source]
-        lines += ["", f"{story.id}: source {_describe(source)}", _wrapped("  why: ", "; ".join(story.source_reasons))]
+        head = f"{story.id}: source "
+        lines += ["", head + _describe(source, len(head)),
+                  _wrapped("  why it is the source: ", "; ".join(_plain_story_reason(r) for r in story.source_reasons))]
         for member in story.members:
             relation = result.relation(member)
             if relation is not None:
-                lines += _relation_lines(relation, documents, show_all=show_all)
+                lines += ["", "  " + _describe(documents[member], 2)]
+                lines += _relation_lines(relation, documents, show_all=show_all, explain=explain)
     if alone:
-        lines += ["", "On their own (no related article found): " + ", ".join(alone)]
+        lines += ["", _wrapped("On their own (no related article found): ", ", ".join(alone))]
     if result.problems:
         lines += ["", f"Skipped {len(result.problems)} unreadable input(s):"]
         lines += [f"  {problem}" for problem in result.problems]
     return "\n".join(lines) + "\n"
 
 
-def render_compare(relation: Relation, source: Document, derived: Document) -> str:
-    """The text report of a compare: the whole ledger of ``derived``."""
+def render_compare(relation: Relation, source: Document, derived: Document, *, explain: bool = False) -> str:
+    """The text report of a compare: everything ``derived`` took, added and left out."""
     documents = {source.id: source, derived.id: derived}
-    lines = [f"source:  {_describe(source)}", f"derived: {_describe(derived)}"]
-    lines += _relation_lines(relation, documents, show_all=True, indent="")
+    lines = [f"source:  {_describe(source, 9)}", f"derived: {_describe(derived, 9)}"]
+    lines += _relation_lines(relation, documents, show_all=True, explain=explain, indent="")
     return "\n".join(lines) + "\n"
 
 
-def _describe(document: Document) -> str:
-    details = [x for x in (document.outlet, document.published) if x]
-    title = f' "{_clip(document.title, 70)}"' if document.title else ""
-    return f"{document.id}" + (f" ({', '.join(details)})" if details else "") + title
+# --- the summary --------------------------------------------------------------------------
+
+
+_COLUMNS = ("article", "outlet", "date", "verdict", "credited", "copied", "source")
+
+
+def _summary(relations: list[Relation], documents: dict[str, Document]) -> list[str]:
+    """A count line, the table (one row per derived article) and what "copied" means."""
+    counts = {verdict: sum(1 for r in relations if r.verdict == verdict)
+              for verdict in (COPY, REWRITE_VERDICT, PARTIAL, INDEPENDENT)}
+    uncredited = sum(1 for r in relations if r.reuses_text and not r.credited)
+    head = (f"{len(relations)} derived article(s): "
+            + ", ".join(f"{n} {verdict}" for verdict, n in counts.items() if n)
+            + f"; {uncredited} not credited.")
+    rows = [_COLUMNS]
+    for relation in relations:
+        derived = documents[relation.derived]
+        rows.append((
+            relation.derived,
+            _clip(derived.outlet, 20) or "-",
+            derived.published or "-",
+            relation.verdict,
+            ("yes" if relation.credited else "no") if relation.reuses_text else "",
+            f"{relation.scores.run_coverage_3:.0%}",
+            relation.source,
+        ))
+    widths = [max(len(row[column]) for row in rows) for column in range(len(_COLUMNS))]
+    copied = _COLUMNS.index("copied")
+    table = ["  ".join(cell.rjust(width) if column == copied else cell.ljust(width)
+                       for column, (cell, width) in enumerate(zip(row, widths))).rstrip()
+             for row in rows]
+    legend = ["copied: the share of its words in passages of 3 or more words copied word for word from the source.",
+              "Below, [n] numbers sentences from 0: = taken word for word, ~ rewritten, <- the source's, "
+              "+ its own."]
+    return [_wrapped("", head), "", *table, "", *legend]
+
+
+# --- one derived article ------------------------------------------------------------------
 
 
 def _relation_lines(
-    relation: Relation, documents: dict[str, Document], *, show_all: bool, indent: str = "  "
+    relation: Relation, documents: dict[str, Document], *, show_all: bool, explain: bool, indent: str = "  "
 ) -> list[str]:
     derived = documents[relation.derived]
     source = documents[relation.source]
     scores = relation.scores
-    credit = "credited" if relation.credited else "NOT credited"
-    summary = (
-        f"{relation.verdict}, {credit}; {scores.matched:.0%} of its words from the source "
-        f"(verbatim {scores.verbatim:.0%}, rewrite {scores.rewrite:.0%}, added {scores.added:.0%}); "
-        f"uses {scores.source_used:.0%} of the source's sentences"
-    )
+    credit = (", credited" if relation.credited else ", NOT credited") if relation.reuses_text else ""
+    summary = (f"{relation.verdict}{credit}; {scores.run_coverage_3:.0%} copied word for word, "
+               f"{scores.matched:.0%} of its words from the source")
+    # The editor's order: the verdict and the credit, what it took and
+    # added, then why this source is the source.
     lines = [
-        "",
-        f"{indent}{_describe(derived)}",
         _wrapped(f"{indent}  verdict: ", summary),
-        *([_wrapped(f"{indent}  because: ", "; ".join(relation.verdict_reasons))] if relation.verdict_reasons else []),
-        _wrapped(f"{indent}  direction: ", "; ".join(relation.direction_reasons)),
+        _wrapped(f"{indent}  because: ", _plain_verdict_reason(relation)),
     ]
-    if relation.credit_evidence:
-        lines.append(_wrapped(f"{indent}  credit: ", " | ".join(_clip(e, 90) for e in relation.credit_evidence)))
-    rows = relation.ledger.sentences if show_all else [r for r in relation.ledger.sentences if r.label == ADDED]
-    if rows:
-        lines.append(f"{indent}  {_LEDGER_HEADING if show_all else _ADDED_HEADING}:")
-    for row in rows:
-        text = derived.sentence_text(row.index)
-        origin = f" <- {','.join(str(j) for j in row.source_indexes)}" if row.source_indexes else ""
-        head = f"{indent}    {_LABEL_MARK[row.label]} [{row.index}] {row.label} {row.score:.2f}{origin}: "
-        lines.append(_wrapped(head, text))
-    if show_all and relation.ledger.dropped:
-        lines.append(f"{indent}  dropped from the source:")
-        for j in relation.ledger.dropped:
-            lines.append(_wrapped(f"{indent}    - [{j}] ", source.sentence_text(j)))
+    if explain:
+        if relation.verdict_reasons:
+            lines.append(_wrapped(f"{indent}  model: ", "; ".join(relation.verdict_reasons)))
+        lines.append(_wrapped(f"{indent}  sentences: ", (
+            f"{scores.verbatim:.0%} of its words in sentences labelled verbatim, {scores.rewrite:.0%} rewrite, "
+            f"{scores.added:.0%} added; uses {scores.source_used:.0%} of the source's sentences")))
+    if relation.reuses_text:
+        lines.append(_wrapped(f"{indent}  credit: ", _plain_credit(relation, source, derived)))
+    lines += _took_lines(relation, source, derived, show_all=show_all, explain=explain, indent=indent)
+    lines += _added_lines(relation, derived, show_all=show_all, explain=explain, indent=indent)
+    lines += _dropped_lines(relation, source, show_all=show_all, indent=indent)
+    lines.append(_wrapped(f"{indent}  direction: ", "; ".join(
+        _plain_direction(reason, source, derived) for reason in relation.direction_reasons)))
     return lines
+
+
+def _took_lines(relation: Relation, source: Document, derived: Document, *, show_all: bool, explain: bool,
+                indent: str) -> list[str]:
+    passages = _passages(relation, derived)
+    if not passages:
+        return []
+    lines = [f"{indent}  took from the source ({relation.scores.matched:.0%} of its words), longest first:"]
+    shown = passages if show_all else passages[:TAKEN_CAP]
+    for rows, text in shown:
+        first, last = rows[0].index, rows[-1].index
+        mark = "=" if all(row.label == VERBATIM for row in rows) else "~"
+        number = f"[{first}]" if first == last else f"[{first}-{last}]"
+        origins = rows[0].source_indexes
+        # Source sentences apart in the source are shown apart.
+        taken_from = "".join(("" if k == 0 else " " if j == origins[k - 1] + 1 else " … ")
+                             + source.sentence_text(j) for k, j in enumerate(origins))
+        similarity = f" (similarity {max(row.score for row in rows):.2f})" if explain else ""
+        arrow = f"<- [{','.join(str(j) for j in origins)}]"
+        # Under half its words in copied runs, it differs in more than a few
+        # words: no need to count them.
+        copied = sum(row.verbatim_share * row.words for row in rows) / max(1, sum(row.words for row in rows))
+        changes = _changes(taken_from, text) if copied >= 0.5 else None
+        if changes == "":
+            lines.append(_block(f"{indent}    {mark} {number} {arrow} the same words{similarity}: ", text, indent))
+        else:
+            lines.append(_block(f"{indent}    {mark} {number}{similarity} ", text, indent))
+            if changes is None:
+                lines.append(_block(f"{indent}      {arrow} ", taken_from, indent))
+            else:
+                lines.append(_block(f"{indent}      {arrow} ", f"the same words but {changes}", indent))
+    if len(passages) > len(shown):
+        lines.append(f"{indent}    and {len(passages) - len(shown)} more passage(s) taken (--show-all)")
+    return lines
+
+
+def _added_lines(relation: Relation, derived: Document, *, show_all: bool, explain: bool, indent: str) -> list[str]:
+    added = [row for row in relation.ledger.sentences if row.label == ADDED]
+    if not added:
+        return [f"{indent}  added: nothing of its own"]
+    lines = [f"{indent}  added ({relation.scores.added:.0%} of its words):"]
+    shown = added if show_all else added[:ADDED_CAP]
+    for row in shown:
+        closest = f" (closest source sentence {row.score:.2f})" if explain else ""
+        head = f"{indent}    + [{row.index}]{closest} "
+        text = derived.sentence_text(row.index)
+        # A glance at each, one line apiece; --show-all gives them whole.
+        lines.append(_block(head, text, indent) if show_all else head + _clip(text, _WIDTH - len(head)))
+    if len(added) > len(shown):
+        lines.append(f"{indent}    and {len(added) - len(shown)} more sentence(s) added (--show-all)")
+    return lines
+
+
+def _dropped_lines(relation: Relation, source: Document, *, show_all: bool, indent: str) -> list[str]:
+    dropped = relation.ledger.dropped
+    if not dropped:
+        return []
+    total = relation.ledger.source_sentence_count
+    counted = f"{indent}  dropped from the source: {len(dropped)} of its {total} sentences"
+    if not show_all:
+        return [counted + " (--show-all lists them)"]
+    lines = [counted + ":"]
+    lines += [_block(f"{indent}    - [{j}] ", source.sentence_text(j), indent) for j in dropped]
+    return lines
+
+
+def _passages(relation: Relation, derived: Document) -> list[tuple[tuple, str]]:
+    """The derived sentences taken from the source, consecutive ones taken
+    from the same source sentences joined into one passage: (rows, text),
+    passages that are evidence of copying first (``regions.is_evidence``),
+    each longest first, then in the article's order."""
+    groups: list[list] = []
+    for row in relation.ledger.sentences:
+        if row.label == ADDED:
+            continue
+        previous = groups[-1][-1] if groups else None
+        if previous is not None and previous.index + 1 == row.index and previous.source_indexes == row.source_indexes:
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    passages = []
+    for rows in groups:
+        text = " ".join(derived.sentence_text(row.index) for row in rows)
+        words = sum(row.words for row in rows)
+        # A longer passage made only of names, dates and stock phrases is not
+        # met in news prose, and asking costs as much as the rest of the report.
+        shows = words > _EVIDENCE_ASKED_UP_TO or is_evidence(text)
+        passages.append((not shows, -words, rows[0].index, tuple(rows), text))
+    return [(rows, text) for *_, rows, text in sorted(passages, key=lambda p: p[:3])]
+
+
+#: Passages this long or shorter are asked whether they are evidence of copying.
+_EVIDENCE_ASKED_UP_TO = 12
+
+
+_WORD = re.compile(r"\w+(?:[.'’\-]\w+)*")
+#: A passage is told as its source's words with a few changes when at most
+#: this many stretches of words differ and they hold at most this share of its words.
+_MAX_CHANGES, _MAX_CHANGED_SHARE = 3, 0.25
+
+
+#: What the comparison of passages leaves out of a word: "U.S." is "US", "Trump’s" "Trump's".
+_INNER_MARKS = str.maketrans("", "", ".'’-")
+
+
+def _changes(source: str, derived: str) -> str | None:
+    """How ``derived`` differs from ``source`` word by word (case, quote
+    marks, dashes and spacing aside): "" when not at all, a short list
+    ("'US' for 'U.S'; adds 'also'") when in a few words, None when more."""
+    theirs, ours = list(_WORD.finditer(source)), list(_WORD.finditer(derived))
+    folded = [m[0].casefold().translate(_INNER_MARKS) for m in theirs]
+    mine = [m[0].casefold().translate(_INNER_MARKS) for m in ours]
+    if folded == mine:
+        return ""
+    matcher = difflib.SequenceMatcher(None, folded, mine, autojunk=False)
+    changed = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    if not changed:
+        return ""
+    words = sum(max(i2 - i1, j2 - j1) for _, i1, i2, j1, j2 in changed)
+    if len(changed) > _MAX_CHANGES or words > _MAX_CHANGED_SHARE * max(len(theirs), len(ours), 1):
+        return None
+
+    def quoted(found: list[re.Match], start: int, end: int) -> str:
+        return "'" + _clip(found[start].string[found[start].start():found[end - 1].end()], 60) + "'"
+
+    told = []
+    for op, i1, i2, j1, j2 in changed:
+        if op == "replace":
+            told.append(f"{quoted(ours, j1, j2)} for {quoted(theirs, i1, i2)}")
+        elif op == "insert":
+            told.append(f"adds {quoted(ours, j1, j2)}")
+        else:
+            told.append(f"drops {quoted(theirs, i1, i2)}")
+    return "; ".join(told)
+
+
+# --- plain reasons ------------------------------------------------------------------------
+
+
+def _plain_verdict_reason(relation: Relation) -> str:
+    """Why the verdict, in figures the reader can count in the article."""
+    scores, ledger = relation.scores, relation.ledger
+    copied = (f"{scores.run_coverage_3:.0%} of its words sit in passages of 3 or more words copied word for "
+              "word from the source")
+    total = len(ledger.sentences)
+    taken = ledger.matched_sentences
+    share = f"{taken} of its {total} sentences ({scores.matched:.0%} of its words)"
+    if relation.verdict == COPY:
+        return copied
+    if relation.verdict == REWRITE_VERDICT:
+        return (f"{share} are taken from the source, but only {scores.run_coverage_3:.0%} of its words sit in "
+                f"passages of 3 or more words copied word for word: it tells the source's story in other words")
+    if relation.verdict == PARTIAL:
+        return f"{share} are taken from the source, the rest is its own; {copied}"
+    return f"it is on the same story, but only {share} resemble the source's"
+
+
+_DATE_REASON = re.compile(r"^published (?P<early>.+), before (?P<id>.+) \((?P<late>.+)\)$")
+_WIRE_REASON = re.compile(r"^wire copy \((?P<mark>.+)\); (?P<id>.+) is not$")
+_CREDIT_REASON = re.compile(r"^(?P<id>.+) credits (?P<name>.+)$")
+_CONTAINS_REASON = re.compile(
+    r"^contains (?P<full>\d+%) of (?P<id>.+)'s word trigrams, while (?P=id) contains (?P<part>\d+%) of its$")
+_LONGER_REASON = "no date, dateline or credit decides; taking the longer text as the source"
+
+
+def _plain_direction(reason: str, source: Document, derived: Document) -> str:
+    """A direction reason of the judge (provenance.judge.direction), told from
+    the derived article's side, every figure saying whose it is; a reason
+    in another form is kept as it is. A compare that takes the source as
+    asked against the evidence gives that evidence in parentheses, told the
+    other way round."""
+    found = _OTHER_WAY.match(reason)
+    if found:
+        clues: list[str] = []
+        for piece in found["reasons"].split("; "):
+            # Two clues hold a "; " themselves.
+            joined = f"{clues[-1]}; {piece}" if clues else ""
+            wire = bool(clues) and clues[-1].startswith("wire copy (") and piece.endswith(" is not")
+            if joined == _LONGER_REASON or wire:
+                clues[-1] = joined
+            else:
+                clues.append(piece)
+        told = [_plain_clue(each, "this article", "the source", source.id) for each in clues]
+        return f"(the evidence would point the other way: {'; '.join(told)})"
+    return _plain_clue(reason, "the source", "this article", derived.id)
+
+
+_OTHER_WAY = re.compile(r"^\(the evidence would point the other way: (?P<reasons>.+)\)$")
+
+
+def _plain_clue(reason: str, winner: str, loser: str, loser_id: str) -> str:
+    """One clue for ``winner`` being the source of ``loser`` (whose id is ``loser_id``)."""
+    found = _DATE_REASON.match(reason)
+    if found and found["id"] == loser_id:
+        return f"{winner} came out {_earlier(found['early'], found['late'])}"
+    found = _WIRE_REASON.match(reason)
+    if found and found["id"] == loser_id:
+        return f"{winner} {_wire_text(found['mark'])}, {loser} does not"
+    found = _CREDIT_REASON.match(reason)
+    if found and found["id"] == loser_id:
+        return f"{loser} credits {found['name']}"
+    found = _CONTAINS_REASON.match(reason)
+    if found and found["id"] == loser_id:
+        return (f"{winner} holds {found['full']} of {loser}'s three-word sequences, {loser} "
+                f"only {found['part']} of {winner}'s")
+    if reason == _LONGER_REASON:
+        return "no date, dateline or credit decides: the longer text is taken as the source"
+    return reason
+
+
+def _plain_story_reason(reason: str) -> str:
+    found = re.match(r"^wire copy \((?P<mark>.+)\)$", reason)
+    return _wire_text(found["mark"]) if found else reason
+
+
+def _wire_text(mark: str) -> str:
+    """'carries the wire's dateline ...' for a direction reason's wire mark."""
+    if mark.startswith("dateline "):
+        return f"carries the wire's {mark}"
+    if mark.startswith("outlet "):
+        return f"comes from the wire agency {mark.removeprefix('outlet ')}"
+    return f"is wire copy ({mark})"
+
+
+def _earlier(early: str, late: str) -> str:
+    """'a day earlier (2024-11-11)': how long before the later article the earlier came out."""
+    try:
+        days = (date.fromisoformat(late[:10]) - date.fromisoformat(early[:10])).days
+    except ValueError:
+        days = 0
+    when = "a day earlier" if days == 1 else f"{days} days earlier" if days > 1 else "earlier"
+    return f"{when} ({early})"
+
+
+def _plain_credit(relation: Relation, source: Document, derived: Document) -> str:
+    """Credited and the evidence; or not credited, and where the article
+    names the source without that counting as credit."""
+    if relation.credited:
+        return "credited in its own words: " + " | ".join(_clip(e, 90) for e in relation.credit_evidence)
+    names = _source_names(source)
+    name = source.outlet or (names[0] if names else "")
+    if not name:
+        return "not credited (the source gives no outlet or dateline to look for)"
+    if not may_mention("\n".join(derived.sentence_texts()), names):
+        return f"not credited: it does not name {name}"
+    notes = []
+    for row in relation.ledger.sentences:
+        text = derived.sentence_text(row.index)
+        if not mentions(text, names):
+            continue
+        phrases = credit_phrases(text, names)
+        inherited = [j for j in row.source_indexes if mentions(source.sentence_text(j), names)]
+        if phrases and row.label != ADDED and inherited:
+            notes.append(f"\"{_clip(phrases[0], 50)}\" in [{row.index}] does not count: that sentence is taken "
+                         f"from the source's [{inherited[0]}], which names {name} itself")
+        elif not phrases:
+            notes.append(f"[{row.index}] names {name}, but not as a credit "
+                         f"(a credit line, 'according to {name}', '{name} reported')")
+    if not notes:
+        return f"not credited: no credit line or credit phrase names {name}"
+    more = f"; and {len(notes) - 2} more such sentence(s)" if len(notes) > 2 else ""
+    return "not credited: " + "; ".join(notes[:2]) + more
+
+
+def _source_names(source: Document) -> tuple[str, ...]:
+    """The names the source may be credited under: its outlet's, its
+    dateline's and its site's (as the judge's credit test reads them)."""
+    names: list[str] = list(aliases_of(source.outlet)) if source.outlet else []
+    for attribution in source.attributions:
+        if attribution.kind == "dateline":
+            for each in attribution.names:
+                names.extend(aliases_of(each))
+    if source.url:
+        host = source.url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
+        if host:
+            names.extend(aliases_of(host))
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+# --- layout -------------------------------------------------------------------------------
+
+
+def _describe(document: Document, used: int = 0) -> str:
+    """'id (outlet, date) "title"', the title clipped to end the line (after ``used`` characters)."""
+    details = [x for x in (document.outlet, document.published) if x]
+    described = f"{document.id}" + (f" ({', '.join(details)})" if details else "")
+    if document.title:
+        described += f' "{_clip(document.title, max(24, _WIDTH - used - len(described) - 3))}"'
+    return described
+
+
+def _block(head: str, text: str, indent: str) -> str:
+    """``text`` after ``head``, its further lines under the sentence lists' text column."""
+    subsequent = indent + _TEXT_INDENT
+    return _fill_words(text, head, subsequent) or textwrap.fill(
+        text, width=_WIDTH, initial_indent=head, subsequent_indent=subsequent, break_on_hyphens=False,
+    ) or head.rstrip()
 
 
 def _wrapped(head: str, text: str) -> str:

@@ -80,4 +80,6 @@ def test_reports_show_why(make_document):
     rules = judge_pair(wire, copy, Settings(verdict_method="rules"), source_id="wire")
     assert json_report.relation_entry(rules, wire, copy)["verdict_model"] is None
     rendered = text_report.render_compare(relation, wire, copy)
-    assert "because: copy model: whole reuse" in " ".join(rendered.split())
+    assert "copy model" not in rendered  # the model's terms only with --explain
+    explained = text_report.render_compare(relation, wire, copy, explain=True)
+    assert "model: copy model: whole reuse" in " ".join(explained.split())

@@ -2,7 +2,6 @@
 doc, and deterministic output that round-trips."""
 
 import json
-import math
 from pathlib import Path
 
 import pytest
@@ -38,6 +37,17 @@ def test_json_has_the_documented_top_level_shape(seed_scan):
     json.loads(json_report.dumps(document))
 
 
+def test_each_relation_gives_the_one_measure_of_copying(seed_scan):
+    """"copied", as every report names it: the share of the derived text's words in
+    passages of three or more words copied word for word."""
+    document = json_report.scan_document(seed_scan)
+    for relation in document["relations"]:
+        assert relation["copied"] == relation["scores"]["run_coverage_3"]
+        assert list(relation)[list(relation).index("verdict") + 1] == "copied"
+    copy = next(r for r in document["relations"] if r["verdict"] == "copy")
+    assert copy["copied"] == 0.8492
+
+
 @pytest.mark.parametrize("key", ["schema_version", "articles", "clusters", "relations"])
 def test_schema_doc_mentions_every_top_level_field(key):
     doc = (REPO / "docs" / "json-schema.md").read_text(encoding="utf-8")
@@ -46,9 +56,11 @@ def test_schema_doc_mentions_every_top_level_field(key):
 
 def test_schema_doc_lists_the_new_fields():
     doc = (REPO / "docs" / "json-schema.md").read_text(encoding="utf-8")
-    for field in ("verdict_reasons", "verdict_model", "run_coverage_8", "contributions"):
+    for field in ("verdict_reasons", "verdict_model", "run_coverage_8", "contributions", "copied"):
         assert f"`{field}`" in doc
-    assert math.isclose(float(doc.split("Current version: **")[1].split("**")[0]), 1.1)
+    from provenance.report import SCHEMA_VERSION
+
+    assert doc.split("Current version: **")[1].split("**")[0] == SCHEMA_VERSION == "1.2"
 
 
 @FAST
