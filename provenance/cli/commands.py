@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError, ProvenanceError
+from ..model import VERDICTS
 from ..report import CHECK, COMPARE, SCAN, Comparison, renderer
 from .base import (
     EXIT_CODES,
@@ -15,6 +16,7 @@ from .base import (
     _format_option,
     _matcher_option,
     _output_option,
+    _quiet_option,
     _version_lines,
     _warn,
     cli,
@@ -50,18 +52,23 @@ def info() -> None:
 
 
 @cli.command(epilog=EXIT_CODES)
+@_quiet_option
 @click.argument("inputs", nargs=-1, required=True, metavar="PATH...")
 @_format_option(SCAN)
 @_matcher_option
 @click.option("--show-all", is_flag=True, help=(
     "Text report: list every passage taken, sentence added and source sentence dropped (no caps)."))
 @_explain_option
+@click.option("--only", type=click.Choice(["uncredited"]), help=(
+    "Report only the derived articles that reuse their source without crediting it."))
+@click.option("--min-verdict", type=click.Choice(list(VERDICTS)), metavar="VERDICT", help=(
+    "Report only the derived articles judged VERDICT or stronger: copy, rewrite, partial, independent."))
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable input instead of skipping it.")
 @_output_option
 @click.option("--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes (0, the default: one per core). The report is the same for any number.")
-def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, explain: bool, strict: bool,
-         output: Path | None, jobs: int) -> None:
+def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, explain: bool, only: str | None,
+         min_verdict: str | None, strict: bool, output: Path | None, jobs: int) -> None:
     """Scan articles for copies, rewrites and partial reuse.
 
     PATH is a .txt/.md file, a folder (searched recursively), a .json or
@@ -74,10 +81,13 @@ def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, explain: b
         result = scan_inputs(inputs, settings=settings, strict=strict, on_error=_warn, jobs=jobs or None)
     except ProvenanceError as exc:
         raise click.ClickException(str(exc)) from None
+    if only or min_verdict:
+        result = result.filtered(min_verdict=min_verdict, uncredited=only == "uncredited")
     _emit(renderer(fmt, SCAN).render(result, show_all=show_all, explain=explain), output)
 
 
 @cli.command(epilog=EXIT_CODES)
+@_quiet_option
 @click.argument("source", metavar="SOURCE")
 @click.argument("derived", metavar="DERIVED")
 @_format_option(COMPARE)

@@ -33,7 +33,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def rows(result: ScanResult) -> Iterator[dict[str, Any]]:
-    """One row per article of ``result``, in the scan's article order.
+    """One row per article of ``result``, in the scan's article order (an
+    article a filter left out of every story, none: see ``ScanResult.filtered``).
 
     ``copied`` is the share of the article's words in passages of three or
     more words copied word for word from its source; ``from_source`` the
@@ -46,7 +47,9 @@ def rows(result: ScanResult) -> Iterator[dict[str, Any]]:
         for member in story.members:
             story_of[member] = (story.id, "derived")
     for document in result.documents:
-        story, role = story_of.get(document.id, ("", "alone"))
+        if document.id not in story_of:  # left out by a filter (every scanned article is in a story)
+            continue
+        story, role = story_of[document.id]
         relation = result.relation(document.id) if role == "derived" else None
         reuse = relation is not None and relation.reuses_text
         yield {

@@ -358,3 +358,13 @@ def test_a_lone_surrogate_in_json_is_an_input_error(tmp_path, wire_index):
     assert result.stderr == f"error: {feed}:1: 'text' holds a lone surrogate U+D800 (an invalid \\u escape in JSON): not valid Unicode text\n"
     result = CliRunner().invoke(cli, ["index", "add", "--index", str(tmp_path / "i.db"), str(feed)])
     assert result.exit_code == 3 and "lone surrogate" in result.stderr
+
+
+def test_scan_filters_report_only_what_was_asked_for(run):
+    result = run("scan", "--only", "uncredited", "--min-verdict", "rewrite", SEEDS)
+    assert result.exit_code == 0
+    assert "2 derived article(s): 1 copy, 1 rewrite; 2 not credited." in result.output
+    assert seed_id("003") not in result.output and seed_id("004") not in result.output
+    table = run("scan", "--format", "csv", "--only", "uncredited", SEEDS).output.splitlines()
+    assert [line.split(",")[0] for line in table[1:]] == [seed_id(n) for n in ("000", "001", "002", "004")]
+    assert run("scan", "--min-verdict", "plagiarism", SEEDS).exit_code == 2
