@@ -5,6 +5,7 @@ labelled verbatim, rewrite or added.
 
 from __future__ import annotations
 
+import bisect
 import math
 
 import numpy as np
@@ -140,13 +141,17 @@ def _fill_gaps(
     if not anchors:
         return rows
     last_source = similarity.shape[1] - 1
+    band = settings.align.gap_band
+    # The anchors in sentence order: those before an added sentence and
+    # those after it are found by bisection (two long texts have thousands).
+    places = [a[0] for a in anchors]
     found: dict[int, tuple[int, float]] = {}
     for row in rows:
         if row.label != ADDED:
             continue
         i = row.index
-        before = [a for a in anchors if a[0] < i]
-        after = [a for a in anchors if a[0] > i]
+        at = bisect.bisect_left(places, i)  # an added sentence is no anchor: anchors[at:] come after it
+        before, after = anchors[max(at - 1, 0) : at], anchors[at : at + 1]
         if before and after:
             (ia, _, ja), (ib, jb, _) = before[-1], after[0]
             if jb < ja:
@@ -159,7 +164,7 @@ def _fill_gaps(
         else:
             ib, jb, _ = after[0]
             expected, low, high = jb - (ib - i), 0, jb
-        window = [j for j in range(low, high + 1) if abs(j - expected) <= settings.align.gap_band]
+        window = _window(expected, low, high, band)
         if not window:
             continue
         j = max(window, key=lambda k: (similarity[i, k], -k))
@@ -177,6 +182,14 @@ def _fill_gaps(
         filled[i] = SentenceAlignment(i, label, (j,), round(score, 4), copied.spans(i), round(share, 4),
                                       rows[i].words)
     return filled
+
+
+def _window(expected: float, low: int, high: int, band: float) -> list[int]:
+    """The source sentences from ``low`` to ``high`` within ``band`` of
+    ``expected``: those of ``range(low, high + 1)`` asked of each, but only
+    near the band (a sentence wider each side), not over the whole range."""
+    near = range(max(low, math.floor(expected - band) - 1), min(high, math.ceil(expected + band) + 1) + 1)
+    return [j for j in near if abs(j - expected) <= band]
 
 
 def _labelled(

@@ -22,34 +22,43 @@ from ..config import (
 from ..model import Article, Attribution, Document, Sentence, Span
 from ..outlets import is_wire
 from .attribution import read_paragraph_head
+from .limits import cut_text, limit_sentences, plural, warn_cut
 from .normalise import normalise_display, paragraphs
 from .tokens import _TOKEN, fast_tokens, token_offsets, tokenize
 
 
 def analyse(article: Article, settings: Settings = DEFAULT_SETTINGS) -> Document:
-    """Normalise, separate attribution from body, segment and tokenise one article."""
-    display, attributions, published, bodies = _read(article)
-    return _document(article, display, attributions, published, bodies, _segment(bodies, settings.fingerprint.language))
+    """Normalise, separate attribution from body, segment and tokenise one
+    article (cut, with a warning, past the limits of ``settings.fingerprint``:
+    see :mod:`provenance.analysis.limits`)."""
+    read = read_sentences(article, settings)
+    sentences = tuple(Sentence(i, piece, start, start + len(piece), *tokenize(piece))
+                      for i, (start, piece) in enumerate(read.sentences))
+    return Document(text=read.display, sentences=sentences, **read.document_fields())
 
 
-def _read(article: Article) -> tuple[str, list[Attribution], str | None, list[tuple[int, str, bool]]]:
-    """Display text, attribution lines, sniffed date and body paragraphs."""
-    paras = paragraphs(normalise_display(article.text))
+#: One paragraph's attribution lines and sniffed date, by the paragraph's offset in the display text.
+_Head = tuple[int, tuple[Attribution, ...], "str | None"]
+
+
+def _read(text: str) -> tuple[str, list[_Head], list[tuple[int, str, bool]]]:
+    """Display text, each paragraph's attribution lines and date, and the body paragraphs."""
+    paras = paragraphs(normalise_display(text))
     pieces: list[str] = []
-    attributions: list[Attribution] = []
+    heads: list[_Head] = []
     bodies: list[tuple[int, str, bool]] = []  # (offset in display text, body, blank_after)
     published = None
     offset = 0
     for number, para in enumerate(paras):
         head = read_paragraph_head(para.text, near_top=number < TOP_PARAGRAPHS and published is None)
-        attributions.extend(head.attributions)
         published = published or head.published
+        heads.append((offset, tuple(head.attributions), head.published))
         body = para.text[head.body_start :]
         if body.strip():
             bodies.append((offset + head.body_start, body, para.blank_after))
         pieces.append(para.text)
         offset += len(para.text) + 2
-    return "\n\n".join(pieces), attributions, published, bodies
+    return "\n\n".join(pieces), heads, bodies
 
 
 @dataclass(frozen=True)
@@ -82,12 +91,40 @@ class ReadArticle:
 
 
 def read_sentences(article: Article, settings: Settings = DEFAULT_SETTINGS) -> ReadArticle:
-    """The article's display text, metadata and sentences' places."""
-    display, attributions, published, bodies = _read(article)
-    kept = [(start, piece) for start, piece in sentence_pieces(bodies, settings.fingerprint.language) if _TOKEN.search(piece)]
+    """The article's display text, metadata and sentences' places, cut to
+    the limits of ``settings.fingerprint`` (with an :class:`~provenance.analysis.limits.ArticleCut`
+    warning naming the article when it is)."""
+    knobs = settings.fingerprint
+    cuts: list[str] = []
+    text = article.text
+    if len(text) > knobs.max_article_chars:
+        text = cut_text(text, knobs.max_article_chars)
+        cuts.append(f"cut to the first {knobs.max_article_chars:,} characters (of {len(article.text):,})")
+    display, heads, bodies = _read(text)
+    pieces = ((start, piece) for start, piece in sentence_pieces(bodies, knobs.language) if _TOKEN.search(piece))
+    kept, total, split = limit_sentences(pieces, knobs.max_sentences, knobs.max_sentence_words)
+    if split:
+        cuts.append(f"{plural(split, 'sentence')} of more than {knobs.max_sentence_words:,} words split "
+                    f"into pieces of at most {knobs.max_sentence_words:,}")
+    if total > len(kept):
+        # What is kept ends with the last sentence kept: the text after it,
+        # and the attribution lines of paragraphs past it, go too.
+        display, heads, bodies = _cut_at(kept[-1][0] + len(kept[-1][1]), display, heads, bodies)
+        cuts.append(f"cut to the first {plural(len(kept), 'sentence')} (of {total:,})")
+    if cuts:
+        warn_cut(article.origin or article.id, cuts)
+    attributions = [a for _, found, _ in heads for a in found]
+    published = next((date for _, _, date in heads if date), None)
     first = (kept[0][0], kept[0][0] + len(kept[0][1])) if kept else None
     return ReadArticle(article, display, tuple(attributions), tuple(kept),
                        *_metadata(article, attributions, published, bodies, first))
+
+
+def _cut_at(stop: int, display: str, heads: list[_Head], bodies: list[tuple[int, str, bool]]
+            ) -> tuple[str, list[_Head], list[tuple[int, str, bool]]]:
+    """The display text, paragraph heads and bodies before offset ``stop``."""
+    kept_bodies = [(at, body[: stop - at], blank) for at, body, blank in bodies if at < stop]
+    return display[:stop], [head for head in heads if head[0] < stop], kept_bodies
 
 
 def _metadata(article: Article, attributions: list[Attribution], published: str | None,
@@ -106,26 +143,6 @@ def _metadata(article: Article, attributions: list[Attribution], published: str 
         if not given and value
     )
     return title, outlet, published_final, sniffed
-
-
-def _document(
-    article: Article, display: str, attributions: list[Attribution], published: str | None,
-    bodies: list[tuple[int, str, bool]], sentences: tuple[Sentence, ...],
-) -> Document:
-    first = (sentences[0].start, sentences[0].end) if sentences else None
-    title, outlet, published_final, sniffed = _metadata(article, attributions, published, bodies, first)
-    return Document(
-        id=article.id,
-        text=display,
-        sentences=sentences,
-        attributions=tuple(attributions),
-        title=title,
-        outlet=outlet,
-        published=published_final,
-        url=article.url,
-        origin=article.origin,
-        sniffed=sniffed,
-    )
 
 
 def analyse_lazily(article: Article, settings: Settings = DEFAULT_SETTINGS) -> Document:
@@ -179,16 +196,6 @@ class LazySentence:
 
     def __reduce__(self) -> tuple:
         return (LazySentence, (self.index, self.text, self.start, self.end, self._tokens, self._spans))
-
-
-def _segment(bodies: list[tuple[int, str, bool]], language: str) -> tuple[Sentence, ...]:
-    sentences: list[Sentence] = []
-    for start, piece in sentence_pieces(bodies, language):
-        tokens, spans = tokenize(piece)
-        if not tokens:
-            continue
-        sentences.append(Sentence(len(sentences), piece, start, start + len(piece), tokens, spans))
-    return tuple(sentences)
 
 
 def sentence_pieces(bodies: list[tuple[int, str, bool]], language: str) -> Iterator[tuple[int, str]]:

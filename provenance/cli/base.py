@@ -7,6 +7,7 @@ import contextlib
 import errno
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -132,7 +133,9 @@ class GuardedGroup(click.Group):
     def invoke(self, ctx: click.Context):
         """Run the command, turning an unexpected exception into one line and its exit code."""
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():  # a library's warning (an article cut to the limits): one line
+                warnings.showwarning = lambda message, *_: _warning(" ".join(str(message).split()))
+                return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:

@@ -50,6 +50,21 @@ class FingerprintSettings(_Section):
     content_shingle_size: int = 1
     language: str = "en"
     text_version: int = TEXT_VERSION
+    # How much of one article analysis reads (provenance.analysis.limits):
+    # past these an article is cut, with a warning naming it, so that what a
+    # hostile input costs stays bounded -- its analysis, and the sentence by
+    # sentence matrices of a pair (a similarity and a gram matrix of
+    # max_sentences squared: 200 MB each at most). Far above any news
+    # article: the longest of the seeds, METER courts (PA copy joined per
+    # story included) and MSR has 31,516 characters, 255 sentences and 160
+    # words in a sentence; a long feature runs to 10,000 words, some 60,000
+    # characters and 500 sentences. A "sentence" longer than
+    # max_sentence_words (a text without punctuation) is split into pieces
+    # of at most that many words. No real article reaches them, so they are
+    # not among the parameters an index stores.
+    max_article_chars: int = 2_000_000
+    max_sentences: int = 5_000
+    max_sentence_words: int = 1_000
 
     _checks: ClassVar = (
         ("num_perm", "int", (16, 1024)),
@@ -59,6 +74,9 @@ class FingerprintSettings(_Section):
         ("word_shingle_size", "int", (1, 12)),
         ("content_shingle_size", "int", (1, 4)),
         ("language", "choice", ("en",)),
+        ("max_article_chars", "int", (1_000, 2**40)),
+        ("max_sentences", "int", (1, 2**31)),
+        ("max_sentence_words", "int", (1, 2**31)),
     )
 
 
@@ -94,6 +112,18 @@ class CandidateSettings(_Section):
     # (many near-identical briefs).
     near_duplicate: float = 0.3
     near_rows: int = 4
+    # An article keeps at most this many of its near-duplicates as
+    # candidates: the most similar, then the likeliest sources (earliest,
+    # wire copy, longest: stories.source_rank), so that a feed of thousands
+    # of near-identical briefs is not judged pair by pair; and where bands
+    # of near_rows or more rows would give more than pair_budget pairs, a
+    # run of more articles is paired only with its first this many. No
+    # ordinary feed meets it: METER courts scanned as one feed (1,427 texts)
+    # has at most 12 near-duplicate partners an article, the 20,000- and
+    # 100,000-article speed corpora 5 and 11 candidates of any kind (the
+    # candidates of all three are unchanged). 10,000 near-identical briefs
+    # then make 160,000 pairs, not 50 million.
+    near_duplicate_partners: int = 16
     # A cell shared by at most this many articles is rare: pairs sharing one
     # are estimated even when no band collides (partial reuse).
     rare_df: int = 50
@@ -110,6 +140,7 @@ class CandidateSettings(_Section):
         ("min_counted", "int", (1, 1024)),
         ("near_duplicate", "fraction", None),
         ("near_rows", "int", (1, 1024)),
+        ("near_duplicate_partners", "int", (1, 1 << 20)),
         ("rare_df", "int", (2, 2**31)),
         ("pair_budget", "int", (1, 2**62)),
     )

@@ -256,6 +256,18 @@ class _Part:
     derived_cells: int
 
 
+#: Cells (rows by columns) of the largest dense matrix the numpy engine
+#: builds for a pair's products (128 MB): beyond it -- two texts near the
+#: analysis limits, whose rows number thousands and columns hundreds of
+#: thousands -- the rows are multiplied as sparse matrices, in memory that
+#: grows with the cells the texts hold and the sentences they pair, not with
+#: their product. Ordinary pairs stay far below it (a few hundred rows).
+DENSE_CELLS = 1 << 24
+
+#: (rows, columns, values, width) of each kind of feature of a pair's rows.
+_Pieces = list[tuple[np.ndarray, np.ndarray, np.ndarray, int]]
+
+
 class _PairVectors:
     """The TF-IDF rows of a pair's sentences (the engine without numba).
     Their similarity is computed over the columns both texts use (the others
@@ -268,7 +280,9 @@ class _PairVectors:
     def __init__(self, n_derived: int, n: int, parts: list[_Part]):
         self._n_derived, self._n, self._parts = n_derived, n, parts
 
-    def _dense(self, shared_only: bool) -> np.ndarray:
+    def _pieces(self, shared_only: bool) -> _Pieces:
+        """(rows, columns, values, width) of each part: only the columns both
+        texts use when ``shared_only``, renumbered."""
         pieces = []
         for part in self._parts:
             columns, rows, values = part.columns, part.rows, part.values
@@ -283,6 +297,9 @@ class _PairVectors:
                 renumber = np.cumsum(shared) - 1
                 columns, rows, values, width = renumber[columns[keep]], rows[keep], values[keep], int(shared.sum())
             pieces.append((rows, columns, values, width))
+        return pieces
+
+    def _dense(self, pieces: _Pieces) -> np.ndarray:
         matrix = np.zeros((self._n, sum(p[3] for p in pieces)))
         offset = 0
         for rows, columns, values, width in pieces:
@@ -290,15 +307,40 @@ class _PairVectors:
             offset += width
         return matrix
 
+    def _fits(self, pieces: _Pieces) -> bool:
+        """Whether the dense rows fit :data:`DENSE_CELLS`."""
+        return self._n * sum(p[3] for p in pieces) <= DENSE_CELLS
+
+    def _sparse_product(self, pieces: _Pieces, derived: bool) -> np.ndarray:
+        """The derived (or source) rows by the source rows, through sparse matrices."""
+        from scipy import sparse  # (scikit-learn's dependency) only for pairs too large to hold dense
+
+        offsets = np.cumsum([0] + [p[3] for p in pieces])
+        rows = np.concatenate([p[0] for p in pieces])
+        columns = np.concatenate([p[1].astype(np.int64) + offset for p, offset in zip(pieces, offsets)])
+        matrix = sparse.csr_matrix((np.concatenate([p[2] for p in pieces]), (rows, columns)),
+                                   shape=(self._n, int(offsets[-1])))
+        source = matrix[self._n_derived :]
+        left, right = (matrix[: self._n_derived] if derived else source), source.T.tocsc()
+        out = np.zeros((left.shape[0], source.shape[0]))
+        # A block of rows at a time, so that the sparse product of two dense-ish texts stays small.
+        step = max(1, DENSE_CELLS // 4 // max(source.shape[0], 1))
+        for start in range(0, left.shape[0], step):
+            out[start : start + step] = (left[start : start + step] @ right).toarray()
+        return out
+
     @cached_property
     def similarity(self) -> np.ndarray:
         """Derived sentences by source sentences: the mean of the two cosines."""
-        shared = self._dense(shared_only=True)
+        pieces = self._pieces(shared_only=True)
+        if not self._fits(pieces):
+            return self._sparse_product(pieces, derived=True)
+        shared = self._dense(pieces)
         return shared[: self._n_derived] @ shared[self._n_derived :].T
 
     @cached_property
     def _full(self) -> np.ndarray:
-        return self._dense(shared_only=False)
+        return self._dense(self._pieces(shared_only=False))
 
     @property
     def derived(self) -> np.ndarray:
@@ -312,6 +354,9 @@ class _PairVectors:
     def gram(self) -> np.ndarray:
         """Source sentences by source sentences: their rows' dot products
         (what merging source sentences needs)."""
+        pieces = self._pieces(shared_only=False)
+        if not self._fits(pieces):
+            return self._sparse_product(pieces, derived=False)
         return self.source @ self.source.T
 
 

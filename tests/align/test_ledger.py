@@ -246,3 +246,16 @@ def test_added_sentences_have_no_source(text):
     ledger = align(doc("The river flooded the old town overnight."), doc(text, "b"))
     for row in ledger.sentences:
         assert (row.label == ADDED) == (row.source_indexes == ())
+
+
+@given(st.integers(0, 5000), st.integers(0, 5000), st.integers(1, 5000), st.integers(-3, 3),
+       st.sampled_from([0.0, 0.5, 1.5, 2.0, 7.25]))
+@settings(max_examples=500, deadline=None)
+def test_the_gap_window_is_the_band_of_the_whole_range(ja, span, ib_gap, shift, band):
+    """The window asked only near the band equals the whole range filtered,
+    for the expected places the gap filling computes (between two anchors, or past one)."""
+    jb = ja + span
+    for expected, low, high in ((ja + (ib_gap // 2 + shift) * (jb - ja) / ib_gap, ja, jb),
+                                (ja + (ib_gap + shift), ja, jb), (jb - (ib_gap + shift), 0, jb)):
+        whole = [j for j in range(low, high + 1) if abs(j - expected) <= band]
+        assert ledger_module._window(expected, low, high, band) == whole, (expected, low, high)

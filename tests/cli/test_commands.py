@@ -368,3 +368,48 @@ def test_scan_filters_report_only_what_was_asked_for(run):
     table = run("scan", "--format", "csv", "--only", "uncredited", SEEDS).output.splitlines()
     assert [line.split(",")[0] for line in table[1:]] == [seed_id(n) for n in ("000", "001", "002", "004")]
     assert run("scan", "--min-verdict", "plagiarism", SEEDS).exit_code == 2
+
+
+@pytest.fixture(scope="module")
+def huge_article(tmp_path_factory):
+    """A one-line text of 2.1 million characters, without punctuation."""
+    import random
+
+    rng = random.Random(4)
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 9))) for _ in range(5000)]
+    path = tmp_path_factory.mktemp("huge") / "huge.txt"
+    text = " ".join(rng.choice(words) for _ in range(330_000))[:2_100_000]
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", ["scan", "compare", "check --within", "check --index", "index add"])
+def test_every_command_warns_in_one_line_of_an_article_it_cut(command, huge_article, wire_index, tmp_path):
+    wire = seed("002")
+    argv = {"scan": ["scan", wire, huge_article], "compare": ["compare", wire, huge_article],
+            "check --within": ["check", "--within", wire, huge_article],
+            "check --index": ["check", "--index", wire_index, huge_article],
+            "index add": ["index", "add", "--index", tmp_path / "new.db", huge_article]}[command]
+    result = CliRunner().invoke(cli, [str(a) for a in argv])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"warning: {huge_article}: cut to the first 2,000,000 characters (of 2,100,000); "
+        "1 sentence of more than 1,000 words split into pieces of at most 1,000"]
+
+
+def test_quiet_drops_the_warning_of_a_cut_article(huge_article):
+    result = CliRunner().invoke(cli, ["-q", "scan", str(seed("002")), str(huge_article)])
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_index_add_stores_the_cut_text_and_recognises_the_file_again(huge_article, tmp_path):
+    from provenance.index import open_index
+
+    location = tmp_path / "big.db"
+    CliRunner().invoke(cli, ["index", "add", "--index", str(location), str(huge_article)])
+    with open_index(str(location)) as index:
+        stored = index.documents(["huge"])["huge"]
+    assert len(stored.text) <= 2_000_000 and huge_article.read_text(encoding="utf-8").startswith(stored.text)
+    again = CliRunner().invoke(cli, ["index", "add", "--index", str(location), str(huge_article)])
+    # Known by the digest of the file's text: not analysed, so not cut again.
+    assert "unchanged 1" in again.output and again.stderr == ""

@@ -107,3 +107,19 @@ def test_cells_count_each_row_and_feature(compiled, occurrences, wide, repeat):
         got = tfidf_module._cells(rows, ids)
     for mine, theirs in zip(got, _cells_reference(rows, ids)):
         assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)
+
+
+def test_pairs_too_large_to_hold_dense_give_the_dense_products(pairs, monkeypatch):
+    """The numpy engine multiplies sparse rows past DENSE_CELLS (two texts
+    near the analysis limits): the same matrices as the dense rows give."""
+    with engine_module.forced("numpy"):
+        for source, derived in pairs[:10]:
+            dense = Vectoriser().pair(derived, source)
+            want = (dense.similarity, dense.gram)
+            with monkeypatch.context() as patch:
+                patch.setattr(tfidf_module, "DENSE_CELLS", 0)
+                sparse = Vectoriser().pair(derived, source)
+                got = (sparse.similarity, sparse.gram)
+            for a, b in zip(got, want):
+                assert a.shape == b.shape
+                np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)
