@@ -54,15 +54,16 @@ def connected_roots(links: Iterable[tuple[str, str]], ids: Iterable[str] = ()) -
     return {x: find(x) for x in list(parent)}
 
 
+def source_rank(document: Document) -> tuple:
+    """How likely a source ``document`` is before any pair is judged (lowest
+    first): the earliest dated, then wire copy, then the longest, then by id."""
+    return (document.published or "9999", not document.is_wire, -document.word_count, document.id)
+
+
 def choose_source(members: list[str], wins: dict[str, int], documents: dict[str, Document]) -> tuple[str, tuple[str, ...]]:
-    """The story's source: the member judged the source most often, then the
-    earliest dated, then wire copy, then the longest."""
-
-    def rank(i: str) -> tuple:
-        d = documents[i]
-        return (-wins[i], d.published or "9999", not d.is_wire, -d.word_count, i)
-
-    best = min(members, key=rank)
+    """The story's source: the member judged the source most often, then
+    the likeliest by :func:`source_rank`."""
+    best = min(members, key=lambda i: (-wins[i], *source_rank(documents[i])))
     document = documents[best]
     reasons = [f"judged the source in {wins[best]} of its pairs" if wins[best] else "no pair decided the direction"]
     if document.published:

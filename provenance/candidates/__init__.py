@@ -42,7 +42,21 @@ rows, and a pair is surfaced only when a whole band collides (recall
 permutations), or when it collides once on a shingle held by at most
 ``rare_df`` articles; surfaced pairs are then checked with the estimate.
 ``benchmarks/speed.py`` reports the recall this gives on planted copies,
-rewrites and partial reuse. ``MemoryIndex.query`` (one signature against an
+rewrites and partial reuse.
+
+**Families of near-duplicates.** A wire's thousand near-identical briefs
+are a thousand articles every pair of which is a near-duplicate: half a
+million pairs to surface, estimate and judge, the square of an untrusted
+count. Where the runs of bands of ``near_rows`` or more rows would give
+more than ``pair_budget`` pairs, a run of more than
+``near_duplicate_partners`` articles gives only the pairs of its first that
+many (by ``rank``: the likeliest sources, ``stories.source_rank``) with the
+rest; and of the pairs that pass, an article keeps its
+``near_duplicate_partners`` nearest near-duplicates (the most similar,
+then the likeliest sources), each pair kept if either article keeps it.
+The family stays one group, its likeliest source paired with every
+member, and the pairs grow with the family, not its square. No ordinary
+feed reaches either cap. ``MemoryIndex.query`` (one signature against an
 index) keeps datasketch's recall-weighted band layout and the plain
 estimate, exactly as before.
 """

@@ -40,25 +40,42 @@ def lsh_layout(threshold: float, num_perm: int) -> tuple[int, int]:
     return int(bands[best, 0]), int(rows[best, 0])
 
 
-def band_layout(matrix: np.ndarray, usable: np.ndarray | None, threshold: float, budget: int = 30_000_000
-                ) -> tuple[int, int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+def band_layout(matrix: np.ndarray, usable: np.ndarray | None, threshold: float, budget: int = 30_000_000,
+                cap: int | None = None, cap_rows: int = 1
+                ) -> tuple[int, int, list[tuple[np.ndarray, np.ndarray, np.ndarray]], int | None]:
     """(bands, rows) for this granularity: datasketch's recall-weighted
     layout for the threshold while its collisions fit ``budget`` pairs
     (``CandidateSettings.pair_budget``),
-    else bands of more rows over all permutations until they fit; and each
+    else bands of more rows over all permutations until they fit; each
     band's runs (see :func:`_band_runs`), found in counting the collisions
     and kept for making the pairs (only the articles in runs: at 100,000
-    articles a few tens of MB for the word search's 128 bands)."""
+    articles a few tens of MB for the word search's 128 bands); and the cap
+    on their runs (:func:`band_runs`), which bands of ``cap_rows`` rows or
+    more take before they widen further."""
     num_perm = matrix.shape[1]
     bands, rows = lsh_layout(threshold, num_perm)
     while True:
         runs = None  # a refused layout's runs go before the next one's are found
-        runs = [_band_runs(matrix, usable, band, rows) for band in range(bands)]
-        volume = sum(int((lengths * (lengths - 1) // 2).sum()) for _, _, lengths in runs)
+        runs, run_cap, volume = band_runs(matrix, usable, bands, rows, budget, cap if rows >= cap_rows else None)
         if volume <= budget or num_perm // (rows + 1) < 8:
-            return bands, rows, runs
+            return bands, rows, runs, run_cap
         rows += 1
         bands = num_perm // rows
+
+
+def band_runs(matrix: np.ndarray, usable: np.ndarray | None, bands: int, rows: int, budget: int,
+              cap: int | None = None) -> tuple[list[tuple[np.ndarray, np.ndarray, np.ndarray]], int | None, int]:
+    """The runs of the first ``bands`` bands of ``rows`` rows; the cap their
+    pairs take (:func:`_run_pairs`): None while every pair fits ``budget``
+    (or no ``cap`` is given), else ``cap``; and how many pairs they make.
+    Runs overflow the budget in bands of many rows only when large families
+    of near-duplicates collide in them, and each member compared with a few
+    of its family is then enough."""
+    runs = [_band_runs(matrix, usable, band, rows) for band in range(bands)]
+    volume = sum(run_volume(lengths) for _, _, lengths in runs)
+    if cap is None or volume <= budget:
+        return runs, None, volume
+    return runs, cap, sum(run_volume(lengths, cap) for _, _, lengths in runs)
 
 
 def _band_keys(matrix: np.ndarray, usable: np.ndarray | None, band: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
@@ -104,8 +121,29 @@ def _band_runs(matrix: np.ndarray, usable: np.ndarray | None, band: int, rows: i
     return members, np.cumsum(lengths) - lengths, lengths
 
 
-def _run_pairs(members: np.ndarray, starts: np.ndarray, lengths: np.ndarray, n: int) -> np.ndarray:
-    """Every pair inside each run, as ``low * n + high``."""
+def run_volume(lengths: np.ndarray, cap: int | None = None) -> int:
+    """How many pairs :func:`_run_pairs` makes of runs of these lengths."""
+    lengths = lengths.astype(np.int64)
+    if cap is None:
+        return int((lengths * (lengths - 1) // 2).sum())
+    heads = np.minimum(lengths - 1, cap)
+    # Each of a run's first ``heads`` members with every member after it.
+    return int((heads * lengths - heads * (heads + 1) // 2).sum())
+
+
+def _run_pairs(members: np.ndarray, starts: np.ndarray, lengths: np.ndarray, n: int, cap: int | None = None,
+               rank: np.ndarray | None = None) -> np.ndarray:
+    """Every pair inside each run, as ``low * n + high``; with ``cap``, a run
+    of more than ``cap + 1`` members gives only the pairs of its first
+    ``cap`` members by ``rank`` (a row's place, lowest first; default the
+    row itself) with the others: a run in a band of many rows is a family of
+    near-duplicates, and each member compared with its likeliest sources is
+    enough to find the family, where every pair would be the square of it."""
+    if cap is not None:
+        long = lengths > cap + 1
+        if long.any():
+            heads = _head_pairs(members, starts[long], lengths[long], n, cap, rank)
+            return np.concatenate([_run_pairs(members, starts[~long], lengths[~long], n), heads])
     out = []
     position = np.repeat(starts, lengths) + _ramp(lengths)
     run_end = np.repeat(starts + lengths, lengths)
@@ -119,6 +157,22 @@ def _run_pairs(members: np.ndarray, starts: np.ndarray, lengths: np.ndarray, n: 
     return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
+def _head_pairs(members: np.ndarray, starts: np.ndarray, lengths: np.ndarray, n: int, cap: int,
+                rank: np.ndarray | None) -> np.ndarray:
+    """The pairs of each run's first ``cap`` members by ``rank`` with every later member, as ``low * n + high``."""
+    run_members = members[np.repeat(starts, lengths) + _ramp(lengths)]
+    run = np.repeat(np.arange(len(lengths)), lengths)
+    ordered = run_members[np.lexsort((run_members if rank is None else rank[run_members], run))]
+    begins = np.cumsum(lengths) - lengths
+    out = []
+    for head in range(cap):
+        after = lengths - head - 1
+        first = np.repeat(ordered[begins + head], after)
+        second = ordered[np.repeat(begins + head + 1, after) + _ramp(after)]
+        out.append(np.minimum(first, second).astype(np.int64) * n + np.maximum(first, second))
+    return np.concatenate(out)
+
+
 def _ramp(lengths: np.ndarray) -> np.ndarray:
     """0..len-1 for each length, concatenated."""
     total = int(lengths.sum())
@@ -129,9 +183,12 @@ def _ramp(lengths: np.ndarray) -> np.ndarray:
 
 
 def surfaced_pairs(matrix: np.ndarray, usable: np.ndarray | None, bands: int, rows: int,
-                   runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None) -> np.ndarray:
+                   runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None, cap: int | None = None,
+                   rank: np.ndarray | None = None) -> np.ndarray:
     """Sorted unique ``low * n + high`` keys of pairs colliding in at least
-    one of the first ``bands`` bands of ``rows`` rows (whose runs may be given)."""
+    one of the first ``bands`` bands of ``rows`` rows (whose runs may be
+    given); with ``cap``, long runs give only their first members' pairs
+    (:func:`_run_pairs`)."""
     n = len(matrix)
     found: list[np.ndarray] = []
     pending: list[np.ndarray] = []
@@ -139,7 +196,7 @@ def surfaced_pairs(matrix: np.ndarray, usable: np.ndarray | None, bands: int, ro
     for band in range(bands):
         members, starts, lengths = runs[band] if runs is not None else _band_runs(matrix, usable, band, rows)
         if len(starts):
-            pairs = _run_pairs(members, starts, lengths, n)
+            pairs = _run_pairs(members, starts, lengths, n, cap, rank)
             pending.append(pairs)
             pending_size += len(pairs)
         if pending_size > 4_000_000:

@@ -12,7 +12,7 @@ from ..arrays import sorted_unique
 from ..config import DEFAULT_SETTINGS, CandidateSettings, Settings
 from ..engine import kernels
 from ..model import CONTENT, WORDS
-from .bands import band_layout, surfaced_pairs
+from .bands import band_layout, band_runs, surfaced_pairs
 from .frequency import cell_frequencies, common_df
 
 
@@ -51,19 +51,22 @@ ESTIMATE_BLOCK = 1 << 20
 
 
 def _passing(matrix: np.ndarray, usable: np.ndarray | None, keys: np.ndarray, threshold: float,
-             knobs: CandidateSettings) -> np.ndarray:
+             knobs: CandidateSettings) -> tuple[np.ndarray, np.ndarray]:
     """The pair keys whose estimate reaches ``threshold`` (or, with common
-    cells left out, whose plain estimate shows a near-duplicate)."""
+    cells left out, whose plain estimate shows a near-duplicate), and their
+    plain estimates (over all cells)."""
     n = len(matrix)
     low, high = keys // n, keys % n
-    passed = pair_estimates(matrix, usable, low, high, knobs.min_counted) >= threshold - 1e-12
+    estimate = pair_estimates(matrix, usable, low, high, knobs.min_counted)
+    passed = estimate >= threshold - 1e-12
     if usable is not None:
-        passed |= pair_estimates(matrix, None, low, high, knobs.min_counted) >= knobs.near_duplicate
-    return keys[passed]
+        estimate = pair_estimates(matrix, None, low, high, knobs.min_counted)
+        passed |= estimate >= knobs.near_duplicate
+    return keys[passed], estimate[passed]
 
 
 def _all_passing(matrix: np.ndarray, usable: np.ndarray | None, keys: np.ndarray, threshold: float,
-                 threads: int, knobs: CandidateSettings) -> np.ndarray:
+                 threads: int, knobs: CandidateSettings) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_passing` of ``keys``, a block at a time: the surfaced pairs
     can run to millions, and a block's row numbers and estimates are not
     kept. The compiled estimate releases the GIL, so blocks may run in
@@ -77,7 +80,38 @@ def _all_passing(matrix: np.ndarray, usable: np.ndarray | None, keys: np.ndarray
             parts = list(pool.map(lambda block: _passing(matrix, usable, block, threshold, knobs), blocks))
     else:
         parts = [_passing(matrix, usable, block, threshold, knobs) for block in blocks]
-    return np.concatenate([np.zeros(0, dtype=np.int64)] + parts)
+    return (np.concatenate([np.zeros(0, dtype=np.int64)] + [k for k, _ in parts]),
+            np.concatenate([np.zeros(0)] + [e for _, e in parts]))
+
+
+def cap_near_duplicates(keys: np.ndarray, estimates: np.ndarray, n: int, knobs: CandidateSettings,
+                        rank: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+    """``keys`` (sorted) without the near-duplicate pairs (plain estimate of
+    ``near_duplicate`` or more) that neither article keeps among its
+    ``near_duplicate_partners`` nearest: most similar first, then the
+    partner of lowest ``rank`` (default: row), a likelier source. Also
+    returns how many were left out. Other pairs are all kept."""
+    cap = knobs.near_duplicate_partners
+    near = np.flatnonzero(estimates >= knobs.near_duplicate)
+    low, high = keys[near] // n, keys[near] % n
+    degree = np.bincount(low, minlength=n) + np.bincount(high, minlength=n)
+    if not len(near) or degree.max() <= cap:
+        return keys, 0
+    # Each near-duplicate pair seen from both of its articles.
+    article, partner = np.concatenate([low, high]), np.concatenate([high, low])
+    pair = np.tile(np.arange(len(near)), 2)
+    kept = np.zeros(len(near), dtype=bool)
+    over = degree[article] > cap
+    kept[pair[~over]] = True  # an article of few near-duplicates keeps them all
+    article, partner, pair = article[over], partner[over], pair[over]
+    similarity = np.tile(estimates[near], 2)[over]
+    order = np.lexsort((partner if rank is None else rank[partner], -similarity, article))
+    article, pair = article[order], pair[order]
+    begins = np.flatnonzero(np.concatenate([[True], article[1:] != article[:-1]]))
+    place = np.arange(len(article)) - np.repeat(begins, np.diff(np.concatenate([begins, [len(article)]])))
+    kept[pair[place < cap]] = True
+    left_out = near[~kept]
+    return np.delete(keys, left_out), int(len(left_out))
 
 
 def merge_candidates(found: dict[str, tuple[np.ndarray, dict | None]], n: int, stats: dict | None = None) -> np.ndarray:
@@ -94,20 +128,24 @@ def merge_candidates(found: dict[str, tuple[np.ndarray, dict | None]], n: int, s
 
 
 def granularity_candidates(matrix: np.ndarray, granularity: str, settings: Settings = DEFAULT_SETTINGS, *,
-                           threads: int = 1) -> tuple[np.ndarray, dict | None]:
+                           threads: int = 1, rank: np.ndarray | None = None) -> tuple[np.ndarray, dict | None]:
     """The pair keys (``low * n + high``) one granularity's signatures
     propose, and figures on how they were found (None for under two articles).
     With the compiled engine, up to ``threads`` threads estimate the
-    surfaced pairs (the same keys for any number)."""
+    surfaced pairs (the same keys for any number). ``rank`` is each row's
+    place in the order of likelier sources (default: the rows' order): an
+    article of many near-duplicates keeps the likeliest of equally similar
+    ones (:func:`cap_near_duplicates`)."""
     knobs = settings.candidates
     threshold = {WORDS: knobs.word_lsh_threshold, CONTENT: knobs.content_lsh_threshold}[granularity]
     n = len(matrix)
     if n < 2:
         return np.zeros(0, dtype=np.int64), None
+    cap = knobs.near_duplicate_partners
     frequencies = cell_frequencies(matrix, settings, granularity)
     usable = None if frequencies is None else frequencies <= common_df(n, granularity, knobs)
-    bands, rows, runs = band_layout(matrix, usable, threshold, knobs.pair_budget)
-    keys = surfaced_pairs(matrix, usable, bands, rows, runs)
+    bands, rows, runs, run_cap = band_layout(matrix, usable, threshold, knobs.pair_budget, cap, knobs.near_rows)
+    keys = surfaced_pairs(matrix, usable, bands, rows, runs, run_cap, rank)
     del runs
     if usable is not None:
         extra = [keys]
@@ -117,16 +155,22 @@ def granularity_candidates(matrix: np.ndarray, granularity: str, settings: Setti
             extra.append(surfaced_pairs(matrix, frequencies <= knobs.rare_df, matrix.shape[1], 1))
         # Near-duplicates of a widely republished story share shingles
         # that are common for that very reason: surface them by whole
-        # bands of all cells.
-        extra.append(surfaced_pairs(matrix, None, matrix.shape[1] // knobs.near_rows, knobs.near_rows))
+        # bands of all cells (a family too large for the budget is paired
+        # with its likeliest sources only).
+        near_bands = matrix.shape[1] // knobs.near_rows
+        runs, run_cap, _ = band_runs(matrix, None, near_bands, knobs.near_rows, knobs.pair_budget, cap)
+        extra.append(surfaced_pairs(matrix, None, near_bands, knobs.near_rows, runs, run_cap, rank))
+        del runs
         keys = sorted_unique(np.concatenate(extra))
     del frequencies
-    passed = _all_passing(matrix, usable, keys, threshold, threads, knobs)
+    passed, estimates = _all_passing(matrix, usable, keys, threshold, threads, knobs)
+    passed, left_out = cap_near_duplicates(passed, estimates, n, knobs, rank)
     figures = {
         "bands": bands,
         "band_rows": rows,
         "common_cells": 0 if usable is None else int((~usable).sum()),
         "surfaced_pairs": int(len(keys)),
+        "near_duplicates_left_out": left_out,
         "candidate_pairs": int(len(passed)),
     }
     return passed, figures

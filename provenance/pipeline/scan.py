@@ -47,7 +47,7 @@ from ..judge.pair import judge_pair
 from ..matching.matcher import check_matcher
 from ..model import GRANULARITIES, Article, Document, Relation, ScanResult, Story
 from ..readers.inputs import ErrorHandler, iter_articles, unique_ids
-from ..stories import choose_source, connected_roots
+from ..stories import choose_source, connected_roots, source_rank
 from .stages import (
     Group,
     Link,
@@ -210,7 +210,8 @@ class _Scan:
         matrices = {g: np.concatenate(blocks.pop(g)) for g in GRANULARITIES}
         # One process per granularity: the two searches are independent and
         # take about as long as each other.
-        searches = {g: self.executor.submit(search, matrices.pop(g), g, settings, self.executor.workers)
+        rank = _source_ranks(documents)
+        searches = {g: self.executor.submit(search, matrices.pop(g), g, settings, self.executor.workers, rank)
                     for g in GRANULARITIES}
         rows = merge_candidates({g: search.result() for g, search in searches.items()}, len(documents),
                                 self.stats.candidates)
@@ -260,9 +261,11 @@ class _Scan:
                          ) -> tuple[list[Group], int]:
         settings, state, ordered = self.settings, self.state, self.executor.map_ordered
         pairs = [pair for component in components for pair in component]
-        # As in judge_components: a pair alone in its group is judged fully at once.
-        batches = list(_batches([(a, b, len(component) == 1) for component in components for a, b in component],
-                                settings.scan.pair_batch))
+        # As in judge_components: a pair alone in its group is judged fully
+        # at once. Each article's pairs go together, so that a work unit
+        # holds few documents and their features serve many of its pairs.
+        batches = list(_batches([(a, b, len(component) == 1) for component in components
+                                 for a, b in _by_article(component)], settings.scan.pair_batch))
         links: dict[tuple[str, str], Link] = {}
         found_links = ordered(link_pairs, ((state, _documents_of(b, by_id), b, settings) for b in batches))
         for batch, found in zip(batches, found_links):
@@ -292,6 +295,17 @@ def _peak_rss_mb() -> float | None:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def _source_ranks(documents: list[StoredDocument]) -> np.ndarray:
+    """Each document's place in the order of likelier sources
+    (:func:`provenance.stories.source_rank`): of a large family of
+    near-duplicates, the candidate search pairs the likeliest sources with
+    the rest, whatever order the articles came in."""
+    order = sorted(range(len(documents)), key=lambda i: source_rank(documents[i]))
+    ranks = np.empty(len(documents), dtype=np.int64)
+    ranks[order] = np.arange(len(documents))
+    return ranks
+
+
 def _documents_of(pairs: list[tuple], by_id: dict[str, StoredDocument]) -> list[StoredDocument]:
     keys = dict.fromkeys(k for pair in pairs for k in pair[:2])
     return [by_id[k] for k in keys]
@@ -301,6 +315,22 @@ def _batches(items: list[tuple], size: int) -> Iterator[list[tuple]]:
     """Pairs or tasks in work units of ``size`` (``ScanSettings.pair_batch``), in their order."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _by_article(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``pairs`` ordered by the article of fewer pairs in each (then by id),
+    then by the other: a family of near-duplicates compared with a few
+    likely sources comes as each member's pairs with those sources."""
+    degree: dict[str, int] = {}
+    for pair in pairs:
+        for x in pair:
+            degree[x] = degree.get(x, 0) + 1
+
+    def key(pair: tuple[str, str]) -> tuple:
+        a, b = pair
+        return (b, a) if (degree[b], b) < (degree[a], a) else (a, b)
+
+    return sorted(pairs, key=key)
 
 
 def _components(pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:

@@ -113,9 +113,10 @@ class _Kept:
         return out
 
 
-def search(matrix: np.ndarray, granularity: str, settings: Settings, threads: int) -> tuple[np.ndarray, dict | None]:
+def search(matrix: np.ndarray, granularity: str, settings: Settings, threads: int, rank: np.ndarray | None = None
+           ) -> tuple[np.ndarray, dict | None]:
     """One granularity's candidate pair keys (:func:`granularity_candidates`)."""
-    return granularity_candidates(matrix, granularity, settings, threads=threads)
+    return granularity_candidates(matrix, granularity, settings, threads=threads, rank=rank)
 
 
 def link_pairs(state: WorkerState, documents: list[Document], pairs: list[tuple[str, str, bool]],

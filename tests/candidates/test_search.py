@@ -67,3 +67,65 @@ def test_threaded_estimates_give_the_same_candidates(small_corpus, monkeypatch, 
     for threads in (2, 3):
         keys, _ = search_module.granularity_candidates(matrix, granularity, large, threads=threads)
         assert np.array_equal(keys, alone)
+
+
+def _brief_matrices(count, reverse=False):
+    """Signature matrices of ``count`` near-identical briefs (ids b0, b1, ...),
+    in id-number order or reversed."""
+    from provenance import Article
+
+    numbers = range(count - 1, -1, -1) if reverse else range(count)
+    articles = [Article(f"b{i}", f"Tiny article {i} about the council.") for i in numbers]
+    sigs = signatures([analyse(a) for a in articles])
+    return matrices_of(sigs)["content"], [s.id for s in sigs]
+
+
+def _id_ranks(ids):
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[order] = np.arange(len(ids))
+    return rank
+
+
+@pytest.mark.parametrize("counts, budget", [
+    ((600, 1200, 2400), 50_000),  # common cells cut: found by the near-duplicate bands
+    ((120, 240, 480), 100_000),  # below the floors: every cell counts, the bands widen
+])
+def test_near_identical_briefs_give_pairs_linear_in_their_number(counts, budget):
+    """Every pair of n near-identical briefs is a near-duplicate; the search
+    makes and keeps a number of pairs linear in n, each brief keeping
+    near_duplicate_partners of them. (A small pair budget stands for a
+    feed of tens of thousands: runs in bands of near_rows rows or more are
+    capped once their pairs overflow it.)"""
+    settings = Settings(pair_budget=budget)
+    cap = settings.candidates.near_duplicate_partners
+    found = {}
+    for count in counts:
+        matrix, ids = _brief_matrices(count)
+        keys, figures = search_module.granularity_candidates(matrix, "content", settings, rank=_id_ranks(ids))
+        n = len(ids)
+        degree = np.bincount(keys // n, minlength=n) + np.bincount(keys % n, minlength=n)
+        assert degree.min() >= cap  # every brief keeps its cap of partners, no fewer
+        assert len(keys) <= cap * n and figures["surfaced_pairs"] <= matrix.shape[1] * cap * n
+        assert figures["near_duplicates_left_out"] > 0
+        found[count] = (len(keys), figures["surfaced_pairs"])
+    small, middle, large = counts
+    assert found[large][0] <= 2.1 * found[middle][0] <= 4.5 * found[small][0]
+    assert found[large][1] <= 2.5 * found[middle][1]
+    assert found[large][0] < large * (large - 1) // 2 // 10  # of every pair
+
+
+def test_capped_near_duplicates_do_not_depend_on_the_articles_order():
+    """Capped, the pairs kept are chosen by similarity, then rank (here: id),
+    so the same briefs in another order give the same pairs."""
+    settings = Settings(pair_budget=20_000)
+    found = []
+    for reverse in (False, True):
+        matrix, ids = _brief_matrices(700, reverse)
+        keys, figures = search_module.granularity_candidates(matrix, "content", settings, rank=_id_ranks(ids))
+        assert figures["near_duplicates_left_out"] > 0
+        n = len(ids)
+        found.append({tuple(sorted((ids[k // n], ids[k % n]))) for k in keys.tolist()})
+    assert found[0] == found[1]
+    # The likeliest source of equals (the lowest id) is kept by every brief.
+    assert sum("b0" in pair for pair in found[0]) == 699

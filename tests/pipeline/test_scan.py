@@ -161,3 +161,41 @@ def test_direction_settings_reach_the_scan_as_they_reach_a_pair():
         scanned = scan_articles([short, longer], settings=settings)
         assert pair.source == source
         assert [(r.source, r.derived) for r in scanned.relations] == [(source, "ab".replace(source, ""))]
+
+
+def _briefs(count, reverse=False):
+    numbers = range(count - 1, -1, -1) if reverse else range(count)
+    return [Article(id=f"b{i}", text=f"Tiny article {i} about the council.") for i in numbers]
+
+
+def test_near_identical_briefs_are_one_story_judged_in_pairs_linear_in_their_number():
+    """A wire's hundreds of near-identical briefs: one story whose source is
+    the likeliest of equals (here the lowest id), every other brief related
+    to it, and the pairs judged grow with the briefs, not their square
+    (500 and fewer are below the common floors; 600 are found through the
+    near-duplicate bands)."""
+    cap = Settings().candidates.near_duplicate_partners
+    judged = {}
+    for count in (150, 300, 600):
+        stats = ScanStats()
+        result = scan_articles(_briefs(count), jobs=1, stats=stats)
+        assert [(s.source, len(s.members)) for s in result.stories] == [("b0", count - 1)]
+        assert len(result.relations) == count - 1
+        assert {r.source for r in result.relations} == {"b0"}
+        assert {r.verdict for r in result.relations} <= {"copy", "rewrite"}
+        assert stats.candidate_pairs <= cap * count
+        # Only each brief's relation with the source is aligned: the others
+        # link on content similarity alone.
+        assert stats.aligned_pairs == count - 1
+        judged[count] = stats.candidate_pairs
+    assert judged[600] <= 2.1 * judged[300] <= 4.5 * judged[150]
+
+
+def test_near_identical_briefs_give_the_same_answer_in_any_order_and_process_count():
+    stories = []
+    for reverse, jobs in ((False, 1), (True, 1), (False, 2)):
+        result = scan_articles(_briefs(300, reverse), settings=Settings(parallel_from=10), jobs=jobs)
+        stories.append(([(s.source, s.members) for s in result.stories],
+                        sorted((r.source, r.derived, r.verdict, r.scores.matched) for r in result.relations)))
+    assert stories[0] == stories[1] == stories[2]
+    assert stories[0][0][0][0] == "b0"
