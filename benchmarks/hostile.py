@@ -8,8 +8,8 @@ NUL bytes, bad UTF-8, every BOM, cp1252, control and zero-width characters,
 bidi marks, huge lines and words, many tiny files, deep folders, FIFOs,
 sockets, dangling and looping symlinks, unreadable folders, malformed JSON and
 JSONL, XSS payloads and CI workflow-command injection in every field, id
-collisions, damaged SQLite indexes; with ``--big`` also 1,000 near-identical
-briefs and a 10 MB one-line text). Each case is run beside one good article
+collisions, damaged SQLite indexes; with ``--big`` also 1,000 and 10,000
+near-identical briefs and 10 MB and 50 MB one-line texts). Each case is run beside one good article
 (the wire text of seed 002, read from ``seeds/``) through ``scan`` (text, json,
 html), ``compare``, ``index add`` (a fresh index, or a copy of the damaged one)
 and ``check --within`` / ``check --index``. Each run is measured for:
@@ -181,9 +181,13 @@ class Builder:
         self.file("many-sentences", "size", "\n".join(f"Line {i} says the council met." for i in range(50000)))
         if self.big:
             self.file("big-one-line-10mb", "big", ("council " * (10 * 1024 * 1024 // 8)).strip(), big=True)
-            lines = "".join(json.dumps({"id": f"tiny{i}", "text": f"Tiny article {i} about the council."}) + "\n"
-                            for i in range(1000))
-            self.file("big-near-identical-1000", "big", lines, suffix=".jsonl", big=True)
+            vocabulary = [f"w{self.rng.randrange(5000)}" for _ in range(100_000)]
+            self.file("big-one-line-50mb", "big", " ".join(self.rng.choice(vocabulary)
+                                                          for _ in range(50 * 1024 * 1024 // 6)), big=True)
+            for count in (1000, 10_000):
+                lines = "".join(json.dumps({"id": f"tiny{i}", "text": f"Tiny article {i} about the council."})
+                                + "\n" for i in range(count))
+                self.file(f"big-near-identical-{count}", "big", lines, suffix=".jsonl", big=True)
 
     def filesystem_cases(self) -> None:
         body = "The council met on Tuesday and approved the new budget for the harbour district."
@@ -590,7 +594,8 @@ def default_provenance() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a subset of about 60 cases")
-    parser.add_argument("--big", action="store_true", help="add the near-identical and 10 MB cases")
+    parser.add_argument("--big", action="store_true", help="add the near-identical and 10/50 MB cases")
+    parser.add_argument("--only-big", action="store_true", help="run the --big cases alone")
     parser.add_argument("--jobs", type=int, default=1, help="--jobs passed to scan")
     parser.add_argument("--workers", type=int, default=2, help="runs at once")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds before a run is a hang")
@@ -619,11 +624,13 @@ def main(argv: list[str] | None = None) -> int:
             if rc != 0:
                 print(f"hostile: building {index.name} failed: {err.strip()}", file=sys.stderr)
                 return 2
-        cases = Builder(root, good_text, ref, args.big).build()
+        cases = Builder(root, good_text, ref, args.big or args.only_big).build()
         if args.quick:
             cases = [c for i, c in enumerate(cases) if i % 4 == 0]
         if args.only:
             cases = [c for c in cases if args.only in c.name or args.only in c.group]
+        if args.only_big:
+            cases = [c for c in cases if c.big]
         print(f"{len(cases)} cases in {root}, {len(cases) * len(COMMANDS)} runs, "
               f"{args.workers} at once, timeout {args.timeout:g} s", file=sys.stderr)
         start = time.perf_counter()
