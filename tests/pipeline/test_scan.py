@@ -199,3 +199,17 @@ def test_near_identical_briefs_give_the_same_answer_in_any_order_and_process_cou
                         sorted((r.source, r.derived, r.verdict, r.scores.matched) for r in result.relations)))
     assert stories[0] == stories[1] == stories[2]
     assert stories[0][0][0][0] == "b0"
+
+
+def test_story_ids_run_without_gaps_in_report_order_related_stories_first():
+    from provenance import Article, read_articles, scan_articles
+    from tests.helpers import SEEDS
+
+    alone = [Article(id=f"a{i}", text=f"The {name} board met on Tuesday and agreed a new timetable for the "
+                                      f"{name} service after a long debate about the winter.")
+             for i, name in enumerate(("harbour", "railway", "library"))]
+    result = scan_articles([*alone, *read_articles([SEEDS])])
+    ids = [story.id for story in result.stories]
+    assert ids == [f"story-{n}" for n in range(1, len(ids) + 1)]
+    related = [bool(story.members) for story in result.stories]
+    assert related == sorted(related, reverse=True) and related[0] and not related[-1]
