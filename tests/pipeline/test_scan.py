@@ -205,9 +205,9 @@ def test_story_ids_run_without_gaps_in_report_order_related_stories_first():
     from provenance import Article, read_articles, scan_articles
     from tests.helpers import SEEDS
 
-    alone = [Article(id=f"a{i}", text=f"The {name} board met on Tuesday and agreed a new timetable for the "
-                                      f"{name} service after a long debate about the winter.")
-             for i, name in enumerate(("harbour", "railway", "library"))]
+    alone = [Article(id="a0", text="The harbour board met on Tuesday and agreed a new ferry timetable."),
+             Article(id="a1", text="Heavy snow closed three mountain passes overnight, police said."),
+             Article(id="a2", text="A rare orchid flowered at the botanic garden for the first time in decades.")]
     result = scan_articles([*alone, *read_articles([SEEDS])])
     ids = [story.id for story in result.stories]
     assert ids == [f"story-{n}" for n in range(1, len(ids) + 1)]
