@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -35,6 +37,18 @@ def _index_options(function):
         "Index to use: a file path or sqlite:///path (SQLite), redis://host:port/db, or a plug-in's scheme."))(function)
 
 
+@contextlib.contextmanager
+def _index_at(location: str, **options) -> Iterator:
+    """The index at ``location``, open for the block; a library error, in it or opening it, is one line and exit 3."""
+    from ..index import open_index
+
+    try:
+        with open_index(location, **options) as store:
+            yield store
+    except ProvenanceError as exc:
+        _fail(str(exc))
+
+
 @cli.group(epilog=INDEX_EXIT_CODES)
 def index() -> None:
     """Build and inspect a persistent index of source articles (wire stories)."""
@@ -56,7 +70,6 @@ def index_add(location: str, prefix: str | None, sources: tuple[str, ...], repla
     skipped, so re-adding a growing folder only analyses what is new.
     """
     from ..gate.check import read_all
-    from ..index import open_index
     from ..index.build import add_articles
 
     try:
@@ -69,12 +82,9 @@ def index_add(location: str, prefix: str | None, sources: tuple[str, ...], repla
         raise click.exceptions.Exit(EXIT_INPUT) from None
     except ProvenanceError as exc:
         _fail(str(exc))
-    try:
-        with open_index(location, create=True, prefix=prefix) as store:
-            report = add_articles(store, articles, replace=replace, jobs=jobs)
-            total = len(store)
-    except ProvenanceError as exc:
-        _fail(str(exc))
+    with _index_at(location, create=True, prefix=prefix) as store:
+        report = add_articles(store, articles, replace=replace, jobs=jobs)
+        total = len(store)
     click.echo(
         f"added {len(report.added)}, replaced {len(report.replaced)}, unchanged {len(report.unchanged)}; "
         f"{total} article(s) in {location}"
@@ -92,13 +102,8 @@ def index_info(location: str, prefix: str | None, as_json: bool) -> None:
     """Print the number of articles, the parameters and the size of the index."""
     import json
 
-    from ..index import open_index
-
-    try:
-        with open_index(location, prefix=prefix) as store:
-            info = store.info()
-    except ProvenanceError as exc:
-        _fail(str(exc))
+    with _index_at(location, prefix=prefix) as store:
+        info = store.info()
     if as_json:
         data = {"location": info.location, "backend": info.backend, "articles": info.articles,
                 "parameters": info.parameters, "bands": {g: list(b) for g, b in info.bands.items()},
@@ -120,13 +125,8 @@ def index_info(location: str, prefix: str | None, as_json: bool) -> None:
 @_index_options
 def index_verify(location: str, prefix: str | None) -> None:
     """Read every stored article back and check the index is whole (exit 3 if not)."""
-    from ..index import open_index
-
-    try:
-        with open_index(location, prefix=prefix) as store:
-            count = store.verify()
-    except ProvenanceError as exc:
-        _fail(str(exc))
+    with _index_at(location, prefix=prefix) as store:
+        count = store.verify()
     click.echo(f"{location}: {count} article(s), every one readable")
 
 
@@ -134,16 +134,12 @@ def index_verify(location: str, prefix: str | None) -> None:
 @_index_options
 def index_list(location: str, prefix: str | None) -> None:
     """List indexed articles: id, published, outlet, words, title (tab-separated)."""
-    from ..index import open_index
     from ..readers.base import printable
 
-    try:
-        with open_index(location, prefix=prefix) as store:
-            for entry in store.entries():  # the id as index remove takes it: escaped, never squeezed
-                fields = (entry.published or "", entry.outlet or "", str(entry.words), entry.title or "")
-                click.echo("\t".join((printable(entry.id), *(" ".join(f.split()) for f in fields))))
-    except ProvenanceError as exc:
-        _fail(str(exc))
+    with _index_at(location, prefix=prefix) as store:
+        for entry in store.entries():  # the id as index remove takes it: escaped, never squeezed
+            fields = (entry.published or "", entry.outlet or "", str(entry.words), entry.title or "")
+            click.echo("\t".join((printable(entry.id), *(" ".join(f.split()) for f in fields))))
 
 
 @index.command("remove", epilog=INDEX_EXIT_CODES)
@@ -152,18 +148,14 @@ def index_list(location: str, prefix: str | None) -> None:
 @click.argument("ids", nargs=-1, required=True, metavar="ID...")
 def index_remove(location: str, prefix: str | None, ids: tuple[str, ...]) -> None:
     """Remove articles by id (one transaction): as index list prints it, or raw."""
-    from ..index import open_index
     from ..readers.base import printable
 
-    try:
-        with open_index(location, prefix=prefix) as store:
-            found = store.digests(ids)  # an id not stored as given is matched by its printable form
-            listed = {printable(e.id): e.id for e in store.entries()} if len(found) < len(set(ids)) else {}
-            stored = {i: i if i in found else listed.get(printable(i), i) for i in ids}
-            removed = store.remove(dict.fromkeys(stored.values()))
-            total = len(store)
-    except ProvenanceError as exc:
-        _fail(str(exc))
+    with _index_at(location, prefix=prefix) as store:
+        found = store.digests(ids)  # an id not stored as given is matched by its printable form
+        listed = {printable(e.id): e.id for e in store.entries()} if len(found) < len(set(ids)) else {}
+        stored = {i: i if i in found else listed.get(printable(i), i) for i in ids}
+        removed = store.remove(dict.fromkeys(stored.values()))
+        total = len(store)
     click.echo(f"removed {len(removed)}; {total} article(s) in {location}")
     unknown = [i for i in stored if stored[i] not in removed]
     if unknown:

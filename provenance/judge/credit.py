@@ -8,7 +8,8 @@ from ..model import ADDED, Document, Ledger
 from ..outlets import aliases_of
 
 
-def _credit_names(source: Document) -> tuple[str, ...]:
+def credit_names(source: Document) -> tuple[str, ...]:
+    """The names ``source`` may be credited under: its outlet's, its dateline's and its site's, with aliases."""
     names: list[str] = []
     if source.outlet:
         names.extend(aliases_of(source.outlet))
@@ -39,7 +40,7 @@ def credit_evidence(source: Document, derived: Document, ledger: Ledger) -> tupl
     source: a sentence copied or paraphrased from the wire that mentions the
     wire is reporting, not crediting.
     """
-    names = _credit_names(source)
+    names = credit_names(source)
     authors = source.author_names()
     found = _credits_in_attribution(derived, names)
     if authors:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..config import DEFAULT_SETTINGS, Settings
 from ..model import Document
 from .coverage import shared_count
-from .credit import _credit_names, _credits_in_attribution
+from .credit import _credits_in_attribution, credit_names
 from .features import FeatureCache
 
 
@@ -50,7 +50,7 @@ def _direction(
     for one, other in ((a, b), (b, a)):
         if one.is_wire and not other.is_wire:
             vote(one, weights.wire_points, f"wire copy ({wire_mark(one)}); {other.id} is not")
-        names = _credit_names(one)
+        names = credit_names(one)
         if names and _credits_in_attribution(other, names):
             vote(one, weights.credit_points, f"{other.id} credits {one.outlet or one.id}")
     b_in_a, a_in_b = containment[(b.id, a.id)], containment[(a.id, b.id)]

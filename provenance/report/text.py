@@ -25,8 +25,8 @@ import textwrap
 from datetime import date
 
 from ..analysis.attribution import credit_phrases, may_mention, mentions
+from ..judge.credit import credit_names
 from ..model import ADDED, COPY, INDEPENDENT, PARTIAL, REWRITE_VERDICT, VERBATIM, Document, Relation, ScanResult
-from ..outlets import aliases_of
 from .regions import is_evidence
 
 _WIDTH = 100
@@ -387,7 +387,7 @@ def _plain_credit(relation: Relation, source: Document, derived: Document) -> st
     names the source without that counting as credit."""
     if relation.credited:
         return "credited in its own words: " + " | ".join(_clip(e, 90) for e in relation.credit_evidence)
-    names = _source_names(source)
+    names = credit_names(source)
     name = source.outlet or (names[0] if names else "")
     if not name:
         return "not credited (the source gives no outlet or dateline to look for)"
@@ -410,21 +410,6 @@ def _plain_credit(relation: Relation, source: Document, derived: Document) -> st
         return f"not credited: no credit line or credit phrase names {name}"
     more = f"; and {len(notes) - 2} more such sentence(s)" if len(notes) > 2 else ""
     return "not credited: " + "; ".join(notes[:2]) + more
-
-
-def _source_names(source: Document) -> tuple[str, ...]:
-    """The names the source may be credited under: its outlet's, its
-    dateline's and its site's (as the judge's credit test reads them)."""
-    names: list[str] = list(aliases_of(source.outlet)) if source.outlet else []
-    for attribution in source.attributions:
-        if attribution.kind == "dateline":
-            for each in attribution.names:
-                names.extend(aliases_of(each))
-    if source.url:
-        host = source.url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
-        if host:
-            names.extend(aliases_of(host))
-    return tuple(dict.fromkeys(n for n in names if n))
 
 
 # --- layout -------------------------------------------------------------------------------
