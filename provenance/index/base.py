@@ -113,11 +113,13 @@ class CandidateIndex(ABC):
         """The first ``limit`` of :meth:`query`'s answer, keeping only stored
         signatures whose estimate reaches ``floors`` (granularity -> Jaccard)
         at some granularity."""
-        found = [
-            (key, ratio) for key, ratio in self.query(signature)
-            if self.passes(signature, self.signature_of(key), floors)
-        ]
-        return found[:limit] if limit is not None else found
+        found = []
+        for key, ratio in self.query(signature):
+            if limit is not None and len(found) >= limit:
+                break
+            if self.passes(signature, self.signature_of(key), floors):
+                found.append((key, ratio))
+        return found
 
     def add_all(self, signatures: Iterable[Signature]) -> None:
         """:meth:`add` each of ``signatures``."""

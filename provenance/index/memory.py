@@ -35,12 +35,14 @@ class MemoryIndex(CandidateIndex):
         dtype = np.uint64 if scheme_width(settings.fingerprint.minhash_scheme) == 64 else np.uint32
         self._matrix = {g: np.empty((0, settings.fingerprint.num_perm), dtype=dtype) for g in GRANULARITIES}
         self._pending: dict[str, list[np.ndarray]] = {g: [] for g in GRANULARITIES}
+        self._ranks: np.ndarray | None = None
 
     def add(self, signature: Signature) -> None:
         if signature.id in self._rows:
             raise ValueError(f"{signature.id!r} is already in the index")
         self._rows[signature.id] = len(self._ids)
         self._ids.append(signature.id)
+        self._ranks = None
         self._signatures[signature.id] = signature
         for granularity in GRANULARITIES:
             self._pending[granularity].append(signature.values[granularity])
@@ -82,6 +84,7 @@ class MemoryIndex(CandidateIndex):
                 del self._signatures[key]
                 self._stored.pop(key, None)
             self._ids = [key for key, kept in zip(self._ids, keep.tolist()) if kept]
+            self._ranks = None
             self._rows = {key: row for row, key in enumerate(self._ids)}
         return removed
 
@@ -113,16 +116,40 @@ class MemoryIndex(CandidateIndex):
     def query(self, signature: Signature) -> list[tuple[str, float]]:
         """As :meth:`CandidateIndex.query` (LSH bucket, then the estimate),
         vectorised over the stored matrices."""
+        return self.best(signature)
+
+    def best(self, signature: Signature, limit: int | None = None,
+             floors: dict[str, float] | None = None) -> list[tuple[str, float]]:
+        """As :meth:`CandidateIndex.best`, vectorised: the floors and the
+        ranking are taken over the stored matrices, so a query among thousands
+        of near-identical articles (check --within) costs no Python per hit."""
         thresholds = self.thresholds()
         collided = np.zeros(len(self._ids), dtype=bool)
         best = np.zeros(len(self._ids))
+        reaches = np.zeros(len(self._ids), dtype=bool) if floors is not None else None
         for granularity, hits in self._collisions(signature).items():
             collided |= hits
+            # The share of equal positions: Signature.jaccard, row by row.
             shares = (self._values(granularity) == signature.values[granularity]).mean(axis=1)
             best = np.maximum(best, shares / thresholds[granularity])
-        found = [(self._ids[i], float(best[i])) for i in np.flatnonzero(collided & (best >= 1.0))]
-        found.sort(key=lambda item: (-item[1], item[0]))
-        return found
+            if reaches is not None:
+                reaches |= shares >= floors[granularity]
+        keep = collided & (best >= 1.0)
+        if reaches is not None:
+            keep &= reaches
+        rows = np.flatnonzero(keep)
+        order = np.lexsort((self._id_ranks()[rows], -best[rows]))  # best first, then by id
+        if limit is not None:
+            order = order[:limit]
+        return [(self._ids[rows[i]], float(best[rows[i]])) for i in order.tolist()]
+
+    def _id_ranks(self) -> np.ndarray:
+        """Each row's place in id order (ids compare by code point, as str does)."""
+        if self._ranks is None or len(self._ranks) != len(self._ids):
+            ranks = np.empty(len(self._ids), dtype=np.int64)
+            ranks[sorted(range(len(self._ids)), key=self._ids.__getitem__)] = np.arange(len(self._ids))
+            self._ranks = ranks
+        return self._ranks
 
     def signature_of(self, key: str) -> Signature:
         return self._signatures[key]
