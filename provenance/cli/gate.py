@@ -49,6 +49,13 @@ def _index_at(location: str, **options) -> Iterator:
         _fail(str(exc))
 
 
+def _fail_unreadable(exc: UnreadableInputsError) -> None:
+    """Every unreadable input, one ``error:`` line each, then exit 3."""
+    for problem in exc.problems:
+        click.echo(f"error: {problem}", err=True)
+    raise click.exceptions.Exit(EXIT_INPUT) from None
+
+
 @cli.group(epilog=INDEX_EXIT_CODES)
 def index() -> None:
     """Build and inspect a persistent index of source articles (wire stories)."""
@@ -77,9 +84,7 @@ def index_add(location: str, prefix: str | None, sources: tuple[str, ...], repla
     except UnreadableInputsError as exc:
         # All or nothing: a wire story silently missing from the index would
         # let its copies pass every later check.
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        raise click.exceptions.Exit(EXIT_INPUT) from None
+        _fail_unreadable(exc)
     except ProvenanceError as exc:
         _fail(str(exc))
     with _index_at(location, create=True, prefix=prefix) as store:
@@ -209,9 +214,7 @@ def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, wit
         result = check_inputs(inputs, index=store, within=within, policy=policy, max_candidates=max_candidates,
                               on_warning=_warn)
     except UnreadableInputsError as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        raise click.exceptions.Exit(EXIT_INPUT) from None
+        _fail_unreadable(exc)
     except ProvenanceError as exc:
         _fail(str(exc))
     finally:

@@ -9,7 +9,7 @@ import pytest
 
 from provenance.gate.check import check
 from provenance.gate.policy import Policy, parse_allow
-from tests.helpers import seed
+from tests.helpers import REPO, SEEDS, seed
 
 # Article text written to break naive XML and workflow commands: markup,
 # entities, CDATA terminators, characters XML 1.0 forbids.
@@ -51,3 +51,12 @@ def sarif_validator(schemas_dir):
 def junit_schema(schemas_dir):
     xmlschema = pytest.importorskip("xmlschema", reason="xmlschema not installed: pip install -e '.[test]'")
     return xmlschema.XMLSchema(str(schemas_dir / "junit.xsd"))
+
+
+@pytest.fixture(scope="session")
+def within_seeds():
+    """``provenance check --within seeds/*.txt`` run from the repository root,
+    so the paths in the output are the relative ones a CI job gives."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(REPO)
+        return check(sorted(p.relative_to(REPO) for p in SEEDS.glob("*.txt")), within=True)

@@ -2,21 +2,10 @@
 intended change with PROVENANCE_UPDATE_GOLDEN=1 and read the diff) and the
 evidence it shows under a failure."""
 
-import pytest
-
-from provenance.gate.check import check
 from provenance.report import check_text
 from provenance.report.regions import is_evidence
-from tests.helpers import REPO, SEEDS, check_golden
+from tests.helpers import check_golden
 
-
-@pytest.fixture(scope="module")
-def within_seeds():
-    """``provenance check --within seeds/*.txt`` run from the repository root,
-    so the paths in the output are the relative ones a CI job gives."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(REPO)
-        return check(sorted(p.relative_to(REPO) for p in SEEDS.glob("*.txt")), within=True)
 
 
 def test_seeds_check_text_golden(within_seeds):

@@ -2,17 +2,8 @@
 
 import pytest
 
-from provenance.gate.check import check
 from provenance.report import github
-from tests.helpers import REPO, SEEDS, check_golden, seed_id
-
-
-@pytest.fixture(scope="module")
-def within_seeds():
-    """``provenance check --within seeds/*.txt`` from the repository root (relative paths)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(REPO)
-        return check(sorted(p.relative_to(REPO) for p in SEEDS.glob("*.txt")), within=True)
+from tests.helpers import check_golden, seed_id
 
 
 def test_seeds_github_golden(within_seeds):
