@@ -145,7 +145,7 @@ class MemoryIndex(CandidateIndex):
 
     def _id_ranks(self) -> np.ndarray:
         """Each row's place in id order (ids compare by code point, as str does)."""
-        if self._ranks is None or len(self._ranks) != len(self._ids):
+        if self._ranks is None:  # reset by add and remove
             ranks = np.empty(len(self._ids), dtype=np.int64)
             ranks[sorted(range(len(self._ids)), key=self._ids.__getitem__)] = np.arange(len(self._ids))
             self._ranks = ranks

@@ -252,10 +252,9 @@ class _Scan:
             if document.id not in paired:
                 source, reasons = choose_source([document.id], {document.id: 0}, by_id)
                 groups.append(Group((document.id,), source, reasons, (), ()))
-        groups.sort(key=lambda group: group.members[0])
         # Numbered in the order every report lists them, without gaps: the
         # stories with related articles, then the articles on their own.
-        groups.sort(key=lambda group: not group.others)
+        groups.sort(key=lambda group: (not group.others, group.members[0]))
         stories = tuple(Story(f"story-{n}", g.source, g.others, g.reasons) for n, g in enumerate(groups, 1))
         relations = tuple(relation for g in groups for relation in g.relations)
         return ScanResult(tuple(documents), stories, relations, (), settings)

@@ -31,6 +31,18 @@ from .registry import (
 #: any change that can break a consumer, the minor part on additions.
 SCHEMA_VERSION = "1.2"
 
+
+def clip(text: str | None, width: int) -> str:
+    """``text`` on one line (runs of white space as one space), cut to
+    ``width`` characters with an ellipsis when longer.
+
+    >>> clip("a  long   title", 8)
+    'a long …'
+    """
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 __all__ = [
     "CHECK",
     "COMPARE",
@@ -38,6 +50,7 @@ __all__ = [
     "KINDS",
     "SCAN",
     "SCHEMA_VERSION",
+    "clip",
     "Comparison",
     "Renderer",
     "load_plugins",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..gate.result import ALLOWED, FAIL, PASS, CheckResult
 from ..model import VERBATIM
+from . import clip
 from .regions import locate
 
 _MARK = {FAIL: "FAIL", PASS: "pass", ALLOWED: "allowed"}
@@ -26,7 +27,7 @@ def render(result: CheckResult) -> str:
             for region in evidence[:_SHOWN]:
                 how = "copied" if region.kind == VERBATIM else "rewritten"
                 lines.append(f"          {location.path}:{region.start_line}:{region.start_column}: "
-                             f"{how}: {_clip(region.text)}")
+                             f"{how}: {clip(region.text, _SNIPPET)}")
             if len(evidence) > _SHOWN:
                 lines.append(f"          ... and {len(evidence) - _SHOWN} more passage(s)")
     against = []
@@ -43,6 +44,3 @@ def render(result: CheckResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _clip(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _SNIPPET else text[: _SNIPPET - 1] + "…"

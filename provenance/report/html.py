@@ -28,6 +28,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .json import compare_document, scan_document
+from . import clip
 from .regions import is_evidence
 
 if TYPE_CHECKING:
@@ -225,7 +226,7 @@ def _scan_view(document: Mapping[str, Any], *, kind: str) -> ReportView:
 def _title(kind: str, document: Mapping[str, Any], stories: Sequence[StoryView]) -> str:
     if kind == "compare":
         source, derived = document["articles"]
-        return f"provenance: {_clip(derived['id'], 60)} against {_clip(source['id'], 60)}"
+        return f"provenance: {clip(derived['id'], 60)} against {clip(source['id'], 60)}"
     count = len(document.get("articles", []))
     return f"provenance report: {count} article{'s' if count != 1 else ''}, {len(stories)} " \
            f"stor{'ies' if len(stories) != 1 else 'y'} with reuse"
@@ -395,7 +396,7 @@ def _graph(source: Mapping[str, Any], relations: Sequence[RelationView]) -> Grap
             verdict=relation.verdict,
         ))
     label = f"Derivation graph: {len(relations)} article{'s' if len(relations) != 1 else ''} " \
-            f"derived from {_clip(_name(source), 60)}"
+            f"derived from {clip(_name(source), 60)}"
     return Graph(_G_WIDTH, int(height), source_node, tuple(nodes), tuple(edges),
                  len(relations) - len(shown), label)
 
@@ -407,8 +408,8 @@ def _node_lines(article: Mapping[str, Any], detail: str, width: int) -> tuple[tu
     chars = (width - 16) // 7
     second = " · ".join(str(p) for p in (article.get("published"), article.get("title")) if p)
     second = second or (article["id"] if article.get("outlet") else "")
-    lines = [(k, t) for k, t in (("n-name", _clip(_name(article), chars - 3)), ("n-title", _clip(second, chars + 3)),
-                                 ("n-detail", _clip(detail, chars + 3))) if t]
+    lines = [(k, t) for k, t in (("n-name", clip(_name(article), chars - 3)), ("n-title", clip(second, chars + 3)),
+                                 ("n-detail", clip(detail, chars + 3))) if t]
     top = (_G_NODE_H - _G_LINE * len(lines)) / 2 + 11
     return tuple((top + _G_LINE * n, kind, text) for n, (kind, text) in enumerate(lines))
 
@@ -443,9 +444,6 @@ def _numbers(values: Iterable[int]) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def _clip(text: str | None, width: int) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # ---------------------------------------------------------------- rendering

@@ -27,6 +27,7 @@ from datetime import date
 from ..analysis.attribution import credit_phrases, may_mention, mentions
 from ..judge.credit import credit_names
 from ..model import ADDED, COPY, INDEPENDENT, PARTIAL, REWRITE_VERDICT, VERBATIM, Document, Relation, ScanResult
+from . import clip
 from .regions import is_evidence
 
 _WIDTH = 100
@@ -98,7 +99,7 @@ def _summary(relations: list[Relation], documents: dict[str, Document]) -> list[
         derived = documents[relation.derived]
         rows.append((
             relation.derived,
-            _clip(derived.outlet, 20) or "-",
+            clip(derived.outlet, 20) or "-",
             derived.published or "-",
             relation.verdict,
             ("yes" if relation.credited else "no") if relation.reuses_text else "",
@@ -195,7 +196,7 @@ def _added_lines(relation: Relation, derived: Document, *, show_all: bool, expla
         head = f"{indent}    + [{row.index}]{closest} "
         text = derived.sentence_text(row.index)
         # A glance at each, one line apiece; --show-all gives them whole.
-        lines.append(_block(head, text, indent) if show_all else head + _clip(text, _WIDTH - len(head)))
+        lines.append(_block(head, text, indent) if show_all else head + clip(text, _WIDTH - len(head)))
     if len(added) > len(shown):
         lines.append(f"{indent}    and {len(added) - len(shown)} more sentence(s) added (--show-all)")
     return lines
@@ -271,7 +272,7 @@ def _changes(source: str, derived: str) -> str | None:
         return None
 
     def quoted(found: list[re.Match], start: int, end: int) -> str:
-        return "'" + _clip(found[start].string[found[start].start():found[end - 1].end()], 60) + "'"
+        return "'" + clip(found[start].string[found[start].start():found[end - 1].end()], 60) + "'"
 
     told = []
     for op, i1, i2, j1, j2 in changed:
@@ -386,7 +387,7 @@ def _plain_credit(relation: Relation, source: Document, derived: Document) -> st
     """Credited and the evidence; or not credited, and where the article
     names the source without that counting as credit."""
     if relation.credited:
-        return "credited in its own words: " + " | ".join(_clip(e, 90) for e in relation.credit_evidence)
+        return "credited in its own words: " + " | ".join(clip(e, 90) for e in relation.credit_evidence)
     names = credit_names(source)
     name = source.outlet or (names[0] if names else "")
     if not name:
@@ -401,7 +402,7 @@ def _plain_credit(relation: Relation, source: Document, derived: Document) -> st
         phrases = credit_phrases(text, names)
         inherited = [j for j in row.source_indexes if mentions(source.sentence_text(j), names)]
         if phrases and row.label != ADDED and inherited:
-            notes.append(f"\"{_clip(phrases[0], 50)}\" in [{row.index}] does not count: that sentence is taken "
+            notes.append(f"\"{clip(phrases[0], 50)}\" in [{row.index}] does not count: that sentence is taken "
                          f"from the source's [{inherited[0]}], which names {name} itself")
         elif not phrases:
             notes.append(f"[{row.index}] names {name}, but not as a credit "
@@ -420,7 +421,7 @@ def _describe(document: Document, used: int = 0) -> str:
     details = [x for x in (document.outlet, document.published) if x]
     described = f"{document.id}" + (f" ({', '.join(details)})" if details else "")
     if document.title:
-        described += f' "{_clip(document.title, max(24, _WIDTH - used - len(described) - 3))}"'
+        described += f' "{clip(document.title, max(24, _WIDTH - used - len(described) - 3))}"'
     return described
 
 
@@ -462,6 +463,3 @@ def _fill_words(text: str, head: str, indent: str) -> str | None:
     return head + ("\n" + indent).join(lines)
 
 
-def _clip(text: str | None, width: int) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= width else text[: width - 1] + "…"
