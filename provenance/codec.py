@@ -13,7 +13,9 @@ level 1, four times faster), else zlib at level 1 (``78``). It holds::
     u32, u32    sentence count n, byte length m of the metadata
     2n x i64    each sentence's start and end, as the difference from the offset before
     m bytes     metadata, JSON: [id, title, outlet, published, url, origin,
-                sniffed, attributions, odd sentences]
+                sniffed, attributions, odd sentences], then, only when a
+                reader gave any, an object of the item fields (author,
+                encoding, guid, version, status) that are set
     the rest    the display text, UTF-8
 
 Offsets as differences are small numbers that compress to a byte or two.
@@ -54,6 +56,7 @@ from .errors import ProvenanceError
 from .model import (
     DOCUMENT_METADATA,
     GRANULARITIES,
+    ITEM_FIELDS,
     Attribution,
     Document,
     Sentence,
@@ -108,10 +111,12 @@ def pack(text: str, sentences: Sequence[tuple[int, int, str]], fields: Mapping[s
         previous = end
         if text[start:end] != sentence_text:
             odd.append((index, sentence_text))
-    meta = _JSON.encode(
-        [fields["id"], fields["title"], fields["outlet"], fields["published"], fields["url"], fields["origin"],
-         fields["sniffed"], [(a.kind, a.text, a.names) for a in fields["attributions"]], odd]
-    ).encode("ascii")
+    record = [fields["id"], fields["title"], fields["outlet"], fields["published"], fields["url"], fields["origin"],
+              fields["sniffed"], [(a.kind, a.text, a.names) for a in fields["attributions"]], odd]
+    item = {name: fields[name] for name in ITEM_FIELDS if fields.get(name) is not None}
+    if item:  # documents without them keep the blob the earlier releases wrote
+        record.append(item)
+    meta = _JSON.encode(record).encode("ascii")
     head = _HEAD.pack(LAYOUT, len(sentences), len(meta))
     payload = b"".join((head, _offsets(len(deltas)).pack(*deltas), meta, text.encode("utf-8", "surrogatepass")))
     return compress(payload), tuple(odd)
@@ -154,13 +159,14 @@ def decode_document(blob: bytes) -> Document:
     text, starts, ends = _text_of(data)
     _, count, size = _HEAD.unpack_from(data)
     at = _HEAD.size + 16 * count
-    key, title, outlet, published, url, origin, sniffed, attributions, odd = json.loads(data[at : at + size])
+    key, title, outlet, published, url, origin, sniffed, attributions, odd, *rest = json.loads(data[at : at + size])
+    item = {name: value for name, value in rest[0].items() if name in ITEM_FIELDS} if rest else {}
     texts = sentence_texts(text, starts, ends, tuple(map(tuple, odd)))
     return Document(
         id=key, text=text,
         sentences=tuple(Sentence(i, t, a, b, *tokenize(t)) for i, (t, a, b) in enumerate(zip(texts, starts, ends))),
         attributions=tuple(Attribution(k, t, tuple(n)) for k, t, n in attributions),
-        title=title, outlet=outlet, published=published, url=url, origin=origin, sniffed=tuple(sniffed),
+        title=title, outlet=outlet, published=published, url=url, origin=origin, sniffed=tuple(sniffed), **item,
     )
 
 

@@ -94,6 +94,23 @@ class Article:
     #: Where it came from: a path, ``path:line`` for JSONL, or ``<stdin>``
     #: (an :class:`Origin` when a reader made it).
     origin: str = ""
+    #: The byline, as the input gives it (a feed's author, an agency item's by-line).
+    author: str | None = None
+    #: The character encoding its bytes were decoded from (``utf-8``,
+    #: ``cp1252``...), for inputs read from bytes; None otherwise.
+    encoding: str | None = None
+    #: An agency item's own identifier and version (ninjs ``uri``/``version``,
+    #: NewsML-G2 ``guid``/``version``): later versions of one item are updates of it.
+    guid: str | None = None
+    version: str | None = None
+    #: The publishing status an agency item declares (``usable``,
+    #: ``withdrawn``, ``canceled``); a withdrawn item is never a source.
+    status: str | None = None
+
+
+#: The metadata of :class:`Article` beyond title, outlet, published and url
+#: that readers may give and documents carry through to every report.
+ITEM_FIELDS = ("author", "encoding", "guid", "version", "status")
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +200,12 @@ class Document(DocumentView):
     origin: str
     #: Metadata fields that were sniffed from the text rather than given.
     sniffed: tuple[str, ...] = ()
+    #: As on :class:`Article` (``ITEM_FIELDS``).
+    author: str | None = None
+    encoding: str | None = None
+    guid: str | None = None
+    version: str | None = None
+    status: str | None = None
 
 
 #: A document's fields, and those of them that are metadata (all but its

@@ -120,3 +120,30 @@ def test_old_blobs_of_any_document_decode(document):
     except UnicodeEncodeError:  # the old encoder could not store a lone surrogate at all
         return
     assert codec.decode_document(old) == document
+
+
+def test_item_fields_round_trip_and_leave_other_blobs_as_they_were():
+    from dataclasses import replace
+
+    from provenance.analysis.document import analyse
+    from provenance.codec import decode_document, encode_document
+    from provenance.model import Article
+
+    plain = analyse(Article(id="a", text="One sentence. And another one."))
+    item = replace(plain, author="Jane Doe", encoding="cp1252", guid="urn:x:1", version="2", status="withdrawn")
+    assert decode_document(encode_document(item)) == item
+    # A document without them packs as the earlier layout did: nine metadata fields.
+    assert decode_document(encode_document(plain)) == plain
+    assert _metadata_fields(encode_document(plain)) == 9 and _metadata_fields(encode_document(item)) == 10
+
+
+def _metadata_fields(blob: bytes) -> int:
+    import json
+    import struct
+
+    from provenance.codec import decompress
+
+    data = decompress(blob)
+    _, count, size = struct.unpack_from("<BII", data)
+    start = struct.calcsize("<BII") + 16 * count
+    return len(json.loads(data[start : start + size]))

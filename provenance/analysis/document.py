@@ -19,7 +19,7 @@ from ..config import (
     TOP_PARAGRAPHS,
     Settings,
 )
-from ..model import Article, Attribution, Document, Sentence, Span
+from ..model import ITEM_FIELDS, Article, Attribution, Document, Sentence, Span
 from ..outlets import is_wire
 from .attribution import read_paragraph_head
 from .limits import cut_text, limit_sentences, plural, warn_cut
@@ -82,7 +82,8 @@ class ReadArticle:
         """The document's fields but its text and sentences."""
         article = self.article
         return {"id": article.id, "attributions": self.attributions, "title": self.title, "outlet": self.outlet,
-                "published": self.published, "url": article.url, "origin": article.origin, "sniffed": self.sniffed}
+                "published": self.published, "url": article.url, "origin": article.origin, "sniffed": self.sniffed,
+                **{name: getattr(article, name) for name in ITEM_FIELDS}}
 
     def matching_text(self) -> str:
         """The sentences' text, one a line: ``tokenize`` of it gives the

@@ -114,6 +114,51 @@ def _output_option(function):
                         help="Write the report to this file instead of standard output (-).")(function)
 
 
+def _encoding_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    import codecs
+
+    if value is not None:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {value!r} (give a name Python knows, "
+                                     "such as cp1252, latin-1 or utf-16)") from None
+    return value
+
+
+def _column_values(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]):
+    from ..readers.base import COLUMN_FIELDS
+
+    pairs = []
+    for value in values:
+        field, equals, column = value.partition("=")
+        field, column = field.strip(), column.strip()
+        if not equals or not column:
+            raise click.BadParameter(f"{value!r} is not FIELD=COLUMN (e.g. text=story_body)")
+        if field not in COLUMN_FIELDS:
+            raise click.BadParameter(f"no article field {field!r} (fields: {', '.join(COLUMN_FIELDS)})")
+        pairs.append((field, column))
+    return tuple(pairs)
+
+
+def _read_options(function):
+    """``--encoding`` and ``--column``, given to the command as one ``read_options``."""
+    import functools
+
+    @functools.wraps(function)
+    def command(*args, encoding: str | None = None, columns: tuple = (), **kwargs):
+        from ..readers.base import ReadOptions
+
+        return function(*args, read_options=ReadOptions(encoding=encoding, columns=columns), **kwargs)
+
+    command = click.option("--column", "columns", multiple=True, metavar="FIELD=COLUMN", callback=_column_values,
+                           help="Table inputs (CSV, TSV, Parquet): read FIELD (text, id, title, outlet, "
+                                "published, url, author) from COLUMN. Repeatable.")(command)
+    return click.option("--encoding", metavar="NAME", callback=_encoding_value,
+                        help="Decode text inputs as NAME (cp1252, latin-1, ...) instead of detecting "
+                             "the encoding.")(command)
+
+
 def _version_lines() -> str:
     from ..engine import describe
 

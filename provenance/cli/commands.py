@@ -17,6 +17,7 @@ from .base import (
     _matcher_option,
     _output_option,
     _quiet_option,
+    _read_options,
     _version_lines,
     _warn,
     cli,
@@ -64,11 +65,12 @@ def info() -> None:
 @click.option("--min-verdict", type=click.Choice(list(VERDICTS)), metavar="VERDICT", help=(
     "Report only the derived articles judged VERDICT or stronger: copy, rewrite, partial, independent."))
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable input instead of skipping it.")
+@_read_options
 @_output_option
 @click.option("--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes (0, the default: one per core). The report is the same for any number.")
 def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, explain: bool, only: str | None,
-         min_verdict: str | None, strict: bool, output: Path | None, jobs: int) -> None:
+         min_verdict: str | None, strict: bool, read_options, output: Path | None, jobs: int) -> None:
     """Scan articles for copies, rewrites and partial reuse.
 
     PATH is a .txt/.md file, a folder (searched recursively), a .json or
@@ -78,7 +80,8 @@ def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, explain: b
     from ..pipeline import scan as scan_inputs
 
     try:
-        result = scan_inputs(inputs, settings=settings, strict=strict, on_error=_warn, jobs=jobs or None)
+        result = scan_inputs(inputs, settings=settings, strict=strict, on_error=_warn, jobs=jobs or None,
+                             read_options=read_options)
     except ProvenanceError as exc:
         raise click.ClickException(str(exc)) from None
     if only or min_verdict:
@@ -93,8 +96,10 @@ def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, explain: b
 @_format_option(COMPARE)
 @_matcher_option
 @_explain_option
+@_read_options
 @_output_option
-def compare(source: str, derived: str, fmt: str, settings, explain: bool, output: Path | None) -> None:
+def compare(source: str, derived: str, fmt: str, settings, explain: bool, read_options,
+            output: Path | None) -> None:
     """Print the sentence ledger of DERIVED against SOURCE.
 
     Each is one article: a .txt/.md file, a JSON/JSONL file holding exactly
@@ -103,17 +108,17 @@ def compare(source: str, derived: str, fmt: str, settings, explain: bool, output
     from ..pipeline import compare as compare_articles
 
     try:
-        first, second = _single_article(source), _single_article(derived)
+        first, second = _single_article(source, read_options), _single_article(derived, read_options)
         result = Comparison(*compare_articles(first, second, settings=settings))
     except ProvenanceError as exc:
         raise click.ClickException(str(exc)) from None
     _emit(renderer(fmt, COMPARE).render(result, explain=explain), output)
 
 
-def _single_article(path: str):
+def _single_article(path: str, read_options):
     from ..readers import read_articles
 
-    articles = read_articles([path], strict=True)
+    articles = read_articles([path], strict=True, options=read_options)
     if len(articles) != 1:
         raise InputError(path, f"holds {len(articles)} articles; compare takes one article per input")
     return articles[0]

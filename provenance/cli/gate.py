@@ -11,7 +11,18 @@ import click
 from ..config import DEFAULT_MAX_CANDIDATES
 from ..errors import ProvenanceError, UnreadableInputsError
 from ..report import CHECK, renderer
-from .base import EXIT_INPUT, _emit, _fail, _format_option, _output_option, _quiet_option, _warn, _warning, cli
+from .base import (
+    EXIT_INPUT,
+    _emit,
+    _fail,
+    _format_option,
+    _output_option,
+    _quiet_option,
+    _read_options,
+    _warn,
+    _warning,
+    cli,
+)
 
 CHECK_EXIT_CODES = """\b
 Exit codes:
@@ -68,7 +79,9 @@ def index() -> None:
 @click.option("--replace", is_flag=True, help="Update articles already indexed under the same id with changed text.")
 @click.option("--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes analysing articles (0: one per CPU).")
-def index_add(location: str, prefix: str | None, sources: tuple[str, ...], replace: bool, jobs: int) -> None:
+@_read_options
+def index_add(location: str, prefix: str | None, sources: tuple[str, ...], replace: bool, jobs: int,
+              read_options) -> None:
     """Add SOURCES to the index, creating it if missing.
 
     SOURCES are read like scan's PATHs. The add is one transaction: if any
@@ -80,7 +93,7 @@ def index_add(location: str, prefix: str | None, sources: tuple[str, ...], repla
     from ..index.build import add_articles
 
     try:
-        articles = read_all(sources, on_warning=_warn)
+        articles = read_all(sources, on_warning=_warn, options=read_options)
     except UnreadableInputsError as exc:
         # All or nothing: a wire story silently missing from the index would
         # let its copies pass every later check.
@@ -182,9 +195,10 @@ def index_remove(location: str, prefix: str | None, ids: tuple[str, ...]) -> Non
 @_format_option(CHECK)
 @click.option("--max-candidates", type=click.IntRange(min=1), default=DEFAULT_MAX_CANDIDATES, show_default=True,
               help="Most similar candidates aligned per article.")
+@_read_options
 @_output_option
 def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, within: bool, fail_on: str,
-          allow_file: Path | None, fmt: str, max_candidates: int, output: Path | None) -> None:
+          allow_file: Path | None, fmt: str, max_candidates: int, read_options, output: Path | None) -> None:
     """Check incoming articles against an index of sources: fail on
     uncredited copies and rewrites (see --fail-on).
 
@@ -212,7 +226,7 @@ def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, wit
 
             store = open_index(location, prefix=prefix)
         result = check_inputs(inputs, index=store, within=within, policy=policy, max_candidates=max_candidates,
-                              on_warning=_warn)
+                              on_warning=_warn, read_options=read_options)
     except UnreadableInputsError as exc:
         _fail_unreadable(exc)
     except ProvenanceError as exc:

@@ -51,7 +51,7 @@ from ..model import (
     Relation,
     Signature,
 )
-from ..readers import ErrorHandler, RepeatedInput, read_articles
+from ..readers import DEFAULT_READ_OPTIONS, ErrorHandler, ReadOptions, Skipped, read_articles
 from .policy import _VERDICT_RANK, DEFAULT_POLICY, Policy
 from .result import (
     ALLOWED,
@@ -76,14 +76,16 @@ def check(
     max_candidates: int = DEFAULT_MAX_CANDIDATES,
     stdin: BinaryIO | None = None,
     on_warning: ErrorHandler | None = None,
+    read_options: ReadOptions = DEFAULT_READ_OPTIONS,
 ) -> CheckResult:
     """Check the articles in ``inputs`` (paths, folders, ``-``) against ``index``
     (an open index or its location) and, with ``within``, each other.
 
     The inputs are read by :func:`read_all`: every one must be readable, and
-    one given twice is read once, sent to ``on_warning``.
+    one given twice is read once, sent to ``on_warning``; ``read_options``
+    as for :func:`~provenance.readers.read_articles`.
     """
-    articles = read_all(inputs, stdin=stdin, on_warning=on_warning)
+    articles = read_all(inputs, stdin=stdin, on_warning=on_warning, options=read_options)
     if isinstance(index, (str, Path)):
         with open_index(str(index), settings) as opened:
             return check_articles(articles, index=opened, within=within, policy=policy,
@@ -94,6 +96,7 @@ def check(
 
 def read_all(
     inputs: Iterable[str | Path], *, stdin: BinaryIO | None = None, on_warning: ErrorHandler | None = None,
+    options: ReadOptions = DEFAULT_READ_OPTIONS,
 ) -> list[Article]:
     """Every article of ``inputs``, or none: what ``check`` and ``index add`` read.
 
@@ -106,14 +109,14 @@ def read_all(
     problems: list[InputError] = []
 
     def report(problem: InputError) -> None:
-        if isinstance(problem, RepeatedInput):
+        if isinstance(problem, Skipped):
             if on_warning is not None:
                 on_warning(problem)
         else:
             problems.append(problem)
 
     try:
-        articles = read_articles(inputs, on_error=report, stdin=stdin)
+        articles = read_articles(inputs, on_error=report, stdin=stdin, options=options)
     except NoArticlesError:
         if problems:
             raise UnreadableInputsError(problems) from None

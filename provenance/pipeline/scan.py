@@ -46,6 +46,7 @@ from ..executors import (
 from ..judge.pair import judge_pair
 from ..matching.matcher import check_matcher
 from ..model import GRANULARITIES, Article, Document, Relation, ScanResult, Story
+from ..readers.base import DEFAULT_READ_OPTIONS, ReadOptions
 from ..readers.inputs import ErrorHandler, iter_articles, unique_ids
 from ..stories import choose_source, connected_roots, source_rank
 from .stages import (
@@ -113,9 +114,11 @@ def scan(
     jobs: int | None = None,
     executor: str | Executor | None = None,
     stats: ScanStats | None = None,
+    read_options: ReadOptions = DEFAULT_READ_OPTIONS,
 ) -> ScanResult:
-    """Scan files, folders, JSON/JSONL or ``-`` (stdin) for articles that
+    """Scan files, folders, feeds or ``-`` (stdin) for articles that
     derive from one another, in ``jobs`` processes (default: every core);
+    ``read_options`` as for :func:`~provenance.readers.read_articles`,
     ``executor`` and ``stats`` as for :func:`scan_articles`."""
     problems: list[InputError] = []
 
@@ -124,7 +127,7 @@ def scan(
         if on_error is not None:
             on_error(problem)
 
-    articles = iter_articles(inputs, strict=strict, on_error=collect)
+    articles = iter_articles(inputs, strict=strict, on_error=collect, options=read_options)
     result = scan_articles(articles, settings=settings, jobs=jobs, executor=executor, stats=stats)
     return ScanResult(result.documents, result.stories, result.relations, tuple(problems), settings)
 

@@ -8,11 +8,15 @@ the inputs and hands each file to its reader.
 """
 
 from .base import (
+    COLUMN_FIELDS,
+    DEFAULT_READ_OPTIONS,
     ENTRY_POINT_GROUP,
     MAX_FILE_BYTES,
     ErrorHandler,
+    ReadOptions,
     Reader,
     RepeatedInput,
+    Skipped,
     has_words,
     known_suffixes,
     read_bytes,
@@ -37,6 +41,8 @@ from .inputs import (
 from .text import decode
 
 __all__ = [
+    "COLUMN_FIELDS",
+    "DEFAULT_READ_OPTIONS",
     "ENTRY_POINT_GROUP",
     "JSONL_SUFFIXES",
     "JSON_SUFFIXES",
@@ -46,8 +52,10 @@ __all__ = [
     "STDIN",
     "TEXT_SUFFIXES",
     "ErrorHandler",
+    "ReadOptions",
     "Reader",
     "RepeatedInput",
+    "Skipped",
     "decode",
     "has_words",
     "iter_articles",

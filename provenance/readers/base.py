@@ -25,10 +25,12 @@ True
 
 from __future__ import annotations
 
+import codecs
 import re
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path, PurePath
 
@@ -47,11 +49,63 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 ErrorHandler = Callable[[InputError], None]
 
 
-class RepeatedInput(InputError):
+#: The article fields a table's columns (CSV, TSV, Parquet) may be named for.
+COLUMN_FIELDS = ("text", "id", "title", "outlet", "published", "url", "author")
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What the user says about inputs that they do not say themselves.
+
+    >>> ReadOptions(encoding="latin-1", columns=(("text", "story"),)).column("text")
+    'story'
+    >>> ReadOptions(encoding="klingon")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown encoding 'klingon' (give a name Python knows, such as cp1252, latin-1 or utf-16)
+    """
+
+    #: Decode text inputs with this encoding instead of detecting one.
+    encoding: str | None = None
+    #: Columns of table inputs named for article fields: ``(("text", "story_body"), ...)``.
+    columns: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.encoding is not None:
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise ValueError(f"unknown encoding {self.encoding!r} (give a name Python knows, "
+                                 "such as cp1252, latin-1 or utf-16)") from None
+        for field, column in self.columns:
+            if field not in COLUMN_FIELDS:
+                raise ValueError(f"no article field {field!r} to name a column for "
+                                 f"(fields: {', '.join(COLUMN_FIELDS)})")
+            if not column:
+                raise ValueError(f"an empty column name for {field!r}")
+
+    def column(self, field: str) -> str | None:
+        """The column the user named for ``field``, or None."""
+        return next((column for name, column in self.columns if name == field), None)
+
+
+#: Reading with nothing said.
+DEFAULT_READ_OPTIONS = ReadOptions()
+
+
+class Skipped(InputError):
+    """Part of an input passed over by design, not by failure: a web
+    archive's request and metadata records, a folder's files of kinds no
+    reader takes, a withdrawn agency item. Nothing meant to be read goes
+    unread, so ``scan`` and ``check`` both report it and go on, where any
+    other :class:`InputError` makes ``check`` refuse and ``scan`` exit 1."""
+
+
+class RepeatedInput(Skipped):
     """An input given again (as itself or by another path to the same file).
 
     It is read once, so nothing goes unread: ``scan`` and ``check`` both warn
-    and go on, where any other :class:`InputError` makes ``check`` refuse."""
+    and go on."""
 
 
 # One character a word is made of: what a token of analysis needs at least
@@ -92,12 +146,14 @@ class Reader(ABC):
         return False
 
     @abstractmethod
-    def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str) -> Iterator[Article]:
+    def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str,
+             options: ReadOptions = DEFAULT_READ_OPTIONS) -> Iterator[Article]:
         """The articles of ``source`` (a file, or standard input's bytes), problems sent to ``report``.
 
         ``origin`` is the printable name of the input (the path as given, or
-        ``<stdin>``) and ``stem`` the id of an article that names none (the
-        file's stem, or ``stdin``).
+        ``<stdin>``), ``stem`` the id of an article that names none (the
+        file's stem, or ``stdin``) and ``options`` what the user said about
+        the inputs (a forced encoding, table columns).
         """
 
     def origin(self, source: str, position: int | None = None) -> Origin:

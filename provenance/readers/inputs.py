@@ -10,6 +10,8 @@ file given to the reader that claims its suffix, ids made unique.
 from __future__ import annotations
 
 import errno
+import functools
+import inspect
 import os
 import stat
 import sys
@@ -20,9 +22,13 @@ from typing import BinaryIO
 from ..errors import InputError, NoArticlesError
 from ..model import Article
 from .base import (
+    DEFAULT_READ_OPTIONS,
     MAX_FILE_BYTES,
     ErrorHandler,
+    ReadOptions,
+    Reader,
     RepeatedInput,
+    Skipped,
     known_suffixes,
     printable,
     reader_for,
@@ -60,14 +66,16 @@ def read_articles(
     strict: bool = False,
     on_error: ErrorHandler | None = None,
     stdin: BinaryIO | None = None,
+    options: ReadOptions = DEFAULT_READ_OPTIONS,
 ) -> list[Article]:
     """Read every article from ``inputs`` (paths, folders, or ``-`` for stdin).
 
-    Problems go to ``on_error`` (or raise when ``strict``). Ids are unique:
+    Problems go to ``on_error`` (or raise when ``strict``); ``options``
+    says what the inputs do not (a forced encoding, table columns). Ids are unique:
     a clash gets the later article's origin appended. Raises
     :class:`NoArticlesError` when nothing readable was found.
     """
-    return list(iter_articles(inputs, strict=strict, on_error=on_error, stdin=stdin))
+    return list(iter_articles(inputs, strict=strict, on_error=on_error, stdin=stdin, options=options))
 
 
 def iter_articles(
@@ -76,6 +84,7 @@ def iter_articles(
     strict: bool = False,
     on_error: ErrorHandler | None = None,
     stdin: BinaryIO | None = None,
+    options: ReadOptions = DEFAULT_READ_OPTIONS,
 ) -> Iterator[Article]:
     """:func:`read_articles` one article at a time: JSONL files are read a
     line at a time, so a scan holds no more text than it is working on.
@@ -84,14 +93,14 @@ def iter_articles(
     problems: list[InputError] = []
 
     def report(problem: InputError) -> None:
-        if strict:
+        if strict and not isinstance(problem, Skipped):  # passed over by design: nothing meant goes unread
             raise problem
         problems.append(problem)
         if on_error is not None:
             on_error(problem)
 
     count = 0
-    for article in unique_ids(_iter_inputs(inputs, report, stdin)):
+    for article in unique_ids(_iter_inputs(inputs, report, stdin, options)):
         count += 1
         yield article
     if not count:
@@ -103,7 +112,7 @@ def iter_articles(
 
 
 def _iter_inputs(
-    inputs: Iterable[str | Path], report: ErrorHandler, stdin: BinaryIO | None
+    inputs: Iterable[str | Path], report: ErrorHandler, stdin: BinaryIO | None, options: ReadOptions,
 ) -> Iterator[Article]:
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
@@ -117,7 +126,7 @@ def _iter_inputs(
         seen.add(key)
         if str(item) == STDIN:
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from _read_stream(stream.read(MAX_FILE_BYTES + 1), "<stdin>", report)
+            yield from _read_stream(stream.read(MAX_FILE_BYTES + 1), "<stdin>", report, options)
             continue
         path = Path(item)
         try:
@@ -133,9 +142,9 @@ def _iter_inputs(
                 real = _real(file)
                 if real not in seen:
                     seen.add(real)
-                    yield from read_file(file, report)
+                    yield from read_file(file, report, options)
         elif stat.S_ISREG(mode):
-            yield from read_file(path, report)
+            yield from read_file(path, report, options)
         else:
             # Never opened: a FIFO with no writer would block for ever.
             report(InputError(printable(str(path)), _not_regular(mode)))
@@ -235,7 +244,7 @@ def _walk(folder: Path, report: ErrorHandler) -> tuple[list[Path], int]:
     return files, problems
 
 
-def read_file(path: Path, report: ErrorHandler) -> Iterator[Article]:
+def read_file(path: Path, report: ErrorHandler, options: ReadOptions = DEFAULT_READ_OPTIONS) -> Iterator[Article]:
     """Articles from one file, chosen by its suffix (anything unknown is plain text)."""
     origin = printable(str(path))
     problem = _unreadable_kind(path)
@@ -243,7 +252,22 @@ def read_file(path: Path, report: ErrorHandler) -> Iterator[Article]:
         report(InputError(origin, problem))
         return
     reader = reader_for(path) or TEXT
-    yield from reader.read(path, origin, report, stem=printable(path.stem))
+    yield from read_with(reader, path, origin, report, printable(path.stem), options)
+
+
+def read_with(reader: Reader, source: Path | bytes, origin: str, report: ErrorHandler, stem: str,
+              options: ReadOptions) -> Iterator[Article]:
+    """``reader.read`` of ``source``, given ``options`` if its ``read`` takes
+    them (a plug-in written before they existed does not)."""
+    if _takes_options(type(reader).read):
+        return reader.read(source, origin, report, stem=stem, options=options)
+    return reader.read(source, origin, report, stem=stem)
+
+
+@functools.lru_cache(maxsize=None)
+def _takes_options(read) -> bool:
+    parameters = inspect.signature(read).parameters
+    return "options" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
 
 
 def _unreadable_kind(path: Path) -> str | None:
@@ -261,13 +285,13 @@ def _unreadable_kind(path: Path) -> str | None:
     return None
 
 
-def _read_stream(data: bytes, origin: str, report: ErrorHandler) -> Iterator[Article]:
+def _read_stream(data: bytes, origin: str, report: ErrorHandler, options: ReadOptions) -> Iterator[Article]:
     """Standard input: given to the first reader that recognises it, else read as plain text."""
     if len(data) > MAX_FILE_BYTES:
         report(InputError(origin, f"larger than {MAX_FILE_BYTES // 2**20} MiB; split the input"))
         return
     reader = next((each for each in sniffers() if each.sniff(data)), TEXT)
-    yield from reader.read(data, origin, report, stem="stdin")
+    yield from read_with(reader, data, origin, report, "stdin", options)
 
 
 def unique_ids(articles: Iterable[Article]) -> Iterator[Article]:

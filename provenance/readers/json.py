@@ -27,7 +27,7 @@ from typing import Any
 from ..dates import parse_date_prefix
 from ..errors import InputError
 from ..model import Article, Origin
-from .base import ErrorHandler, Reader, has_words, printable, read_bytes, register_reader
+from .base import DEFAULT_READ_OPTIONS, ErrorHandler, ReadOptions, Reader, has_words, printable, read_bytes, register_reader
 from .text import decode
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -51,7 +51,8 @@ class JsonLinesReader(Reader):
         head = head.removeprefix(_UTF8_BOM).strip()
         return head[:1] == b"{" and (b"\n{" in head or b"\n" + _UTF8_BOM + b"{" in head)
 
-    def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str) -> Iterator[Article]:
+    def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str,
+             options: ReadOptions = DEFAULT_READ_OPTIONS) -> Iterator[Article]:
         """An article for each line holding a JSON object with a ``text``; blank lines are skipped."""
         if not isinstance(source, Path):
             yield from self._lines(source[:8192], source.split(b"\n"), origin, report)
@@ -129,7 +130,8 @@ class JsonReader(Reader):
         self._local.sniffed = (head, document)
         return True
 
-    def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str) -> Iterator[Article]:
+    def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str,
+             options: ReadOptions = DEFAULT_READ_OPTIONS) -> Iterator[Article]:
         """An article for each record of the document (default ids ``stem`` or ``stem:N``)."""
         sniffed, self._local.sniffed = getattr(self._local, "sniffed", None), None
         if sniffed is not None and sniffed[0] is source:

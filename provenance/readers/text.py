@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Article
-from .base import ErrorHandler, Reader, has_words, read_bytes, register_reader
+from .base import DEFAULT_READ_OPTIONS, ErrorHandler, ReadOptions, Reader, has_words, read_bytes, register_reader
 
 TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
 
@@ -64,7 +64,8 @@ class TextReader(Reader):
     name = "text"
     suffixes = TEXT_SUFFIXES
 
-    def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str) -> Iterator[Article]:
+    def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str,
+             options: ReadOptions = DEFAULT_READ_OPTIONS) -> Iterator[Article]:
         """The one article of ``source``, unless it is unreadable, binary or without a word."""
         data = read_bytes(source, origin, report)
         if data is None:

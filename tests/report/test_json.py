@@ -56,11 +56,12 @@ def test_schema_doc_mentions_every_top_level_field(key):
 
 def test_schema_doc_lists_the_new_fields():
     doc = (REPO / "docs" / "json-schema.md").read_text(encoding="utf-8")
-    for field in ("verdict_reasons", "verdict_model", "run_coverage_8", "contributions", "copied"):
+    for field in ("verdict_reasons", "verdict_model", "run_coverage_8", "contributions", "copied",
+                  "author", "encoding", "guid", "version", "status"):
         assert f"`{field}`" in doc
     from provenance.report import SCHEMA_VERSION
 
-    assert doc.split("Current version: **")[1].split("**")[0] == SCHEMA_VERSION == "1.2"
+    assert doc.split("Current version: **")[1].split("**")[0] == SCHEMA_VERSION == "1.3"
 
 
 @FAST
