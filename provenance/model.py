@@ -10,6 +10,7 @@ check returns is the gate's own: provenance.gate.result.)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -106,6 +107,12 @@ class Article:
     #: The publishing status an agency item declares (``usable``,
     #: ``withdrawn``, ``canceled``); a withdrawn item is never a source.
     status: str | None = None
+
+
+#: How far a long stage has come: ``progress(stage, done, total)`` with
+#: ``total`` None while it is not known (a scan still reading its inputs).
+#: Scans, checks and index adds call it; the command line draws it on a terminal.
+Progress = Callable[[str, int, "int | None"], None]
 
 
 #: The metadata of :class:`Article` beyond title, outlet, published and url

@@ -222,11 +222,25 @@ def _quiet_option(function):
                         help="Print no warnings on standard error (errors and the report still appear).")(function)
 
 
-def _warning(line: str) -> None:
-    """``warning: line`` on standard error, unless --quiet."""
+def _is_quiet() -> bool:
     context = click.get_current_context(silent=True)
-    if context is None or not context.find_root().meta.get(_QUIET):
-        click.echo(f"warning: {line}", err=True)
+    return context is not None and bool(context.find_root().meta.get(_QUIET))
+
+
+def _warning(line: str) -> None:
+    """``warning: line`` on standard error, unless --quiet (clearing a progress bar first)."""
+    if not _is_quiet():
+        from .progress import writing
+
+        with writing():
+            click.echo(f"warning: {line}", err=True)
+
+
+def _progress():
+    """The progress bar a long command draws on a terminal (see :mod:`.progress`)."""
+    from .progress import terminal_progress
+
+    return terminal_progress(quiet=_is_quiet())
 
 
 @click.group(cls=GuardedGroup, epilog=OVERVIEW_EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})

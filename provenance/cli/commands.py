@@ -16,6 +16,7 @@ from .base import (
     _format_option,
     _matcher_option,
     _output_option,
+    _progress,
     _quiet_option,
     _read_options,
     _version_lines,
@@ -80,8 +81,9 @@ def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, explain: b
     from ..pipeline import scan as scan_inputs
 
     try:
-        result = scan_inputs(inputs, settings=settings, strict=strict, on_error=_warn, jobs=jobs or None,
-                             read_options=read_options)
+        with _progress() as progress:
+            result = scan_inputs(inputs, settings=settings, strict=strict, on_error=_warn, jobs=jobs or None,
+                                 read_options=read_options, progress=progress)
     except ProvenanceError as exc:
         raise click.ClickException(str(exc)) from None
     if only or min_verdict:

@@ -17,6 +17,7 @@ from .base import (
     _fail,
     _format_option,
     _output_option,
+    _progress,
     _quiet_option,
     _read_options,
     _warn,
@@ -101,7 +102,8 @@ def index_add(location: str, prefix: str | None, sources: tuple[str, ...], repla
     except ProvenanceError as exc:
         _fail(str(exc))
     with _index_at(location, create=True, prefix=prefix) as store:
-        report = add_articles(store, articles, replace=replace, jobs=jobs)
+        with _progress() as progress:
+            report = add_articles(store, articles, replace=replace, jobs=jobs, progress=progress)
         total = len(store)
     click.echo(
         f"added {len(report.added)}, replaced {len(report.replaced)}, unchanged {len(report.unchanged)}; "
@@ -225,8 +227,10 @@ def check(inputs: tuple[str, ...], location: str | None, prefix: str | None, wit
             from ..index import open_index
 
             store = open_index(location, prefix=prefix)
-        result = check_inputs(inputs, index=store, within=within, policy=policy, max_candidates=max_candidates,
-                              on_warning=_warn, read_options=read_options)
+        with _progress() as progress:
+            result = check_inputs(inputs, index=store, within=within, policy=policy,
+                                  max_candidates=max_candidates, on_warning=_warn, read_options=read_options,
+                                  progress=progress)
     except UnreadableInputsError as exc:
         _fail_unreadable(exc)
     except ProvenanceError as exc:

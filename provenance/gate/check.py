@@ -48,6 +48,7 @@ from ..model import (
     WORDS,
     Article,
     Document,
+    Progress,
     Relation,
     Signature,
 )
@@ -77,21 +78,23 @@ def check(
     stdin: BinaryIO | None = None,
     on_warning: ErrorHandler | None = None,
     read_options: ReadOptions = DEFAULT_READ_OPTIONS,
+    progress: Progress | None = None,
 ) -> CheckResult:
     """Check the articles in ``inputs`` (paths, folders, ``-``) against ``index``
     (an open index or its location) and, with ``within``, each other.
 
     The inputs are read by :func:`read_all`: every one must be readable, and
     one given twice is read once, sent to ``on_warning``; ``read_options``
-    as for :func:`~provenance.readers.read_articles`.
+    as for :func:`~provenance.readers.read_articles`; ``progress`` as for
+    :func:`check_articles`.
     """
     articles = read_all(inputs, stdin=stdin, on_warning=on_warning, options=read_options)
     if isinstance(index, (str, Path)):
         with open_index(str(index), settings) as opened:
             return check_articles(articles, index=opened, within=within, policy=policy,
-                                  settings=settings, max_candidates=max_candidates)
+                                  settings=settings, max_candidates=max_candidates, progress=progress)
     return check_articles(articles, index=index, within=within, policy=policy, settings=settings,
-                          max_candidates=max_candidates)
+                          max_candidates=max_candidates, progress=progress)
 
 
 def read_all(
@@ -135,13 +138,19 @@ def check_articles(
     policy: Policy = DEFAULT_POLICY,
     settings: Settings = DEFAULT_SETTINGS,
     max_candidates: int = DEFAULT_MAX_CANDIDATES,
+    progress: Progress | None = None,
 ) -> CheckResult:
-    """Check articles already in memory (see :func:`check`)."""
+    """Check articles already in memory (see :func:`check`); ``progress`` is
+    told of each article analysed (``"analysing"``) and checked (``"checking"``)."""
     if index is None and not within:
         raise ConfigError("nothing to check against: give an index, or within=True to compare the inputs")
     if max_candidates < 1:
         raise ConfigError(f"max_candidates={max_candidates!r} is invalid: expected at least 1")
-    documents = [analyse(a, settings) for a in articles]
+    documents = []
+    for done, article in enumerate(articles, 1):
+        documents.append(analyse(article, settings))
+        if progress is not None:
+            progress("analysing", done, len(articles))
     signatures = [signature(d, settings) for d in documents]
     peers = _Peers(documents, signatures, settings) if within else None
     sources = _IndexSources(index, settings) if index is not None else None
@@ -157,6 +166,8 @@ def check_articles(
                 candidates += peers.candidates(sig, floors, max_candidates)
             candidates.sort(key=lambda item: (-item[0].estimate, item[0].found_in != FROM_INDEX, item[0].source))
             outcomes.append(_judge(article, document, candidates[:max_candidates], peers, policy, settings))
+            if progress is not None:
+                progress("checking", len(outcomes), len(articles))
     summary = None
     if index is not None:
         summary = IndexSummary(getattr(index, "location", "<memory>"), index.backend, len(index))

@@ -18,7 +18,7 @@ from ..analysis.validate import text_problem
 from ..config import INDEX_TASK_SIZE, Settings
 from ..executors import default_jobs, make_executor
 from ..fingerprint.minhash import signature
-from ..model import Article
+from ..model import Article, Progress
 from .base import AddReport, CandidateIndex, StoredArticle, stored_article, text_digest
 
 
@@ -30,7 +30,8 @@ def prepare(article: Article, settings: Settings) -> StoredArticle:
 
 
 def add_articles(
-    index: CandidateIndex, articles: Iterable[Article], *, replace: bool = False, jobs: int = 1
+    index: CandidateIndex, articles: Iterable[Article], *, replace: bool = False, jobs: int = 1,
+    progress: Progress | None = None,
 ) -> AddReport:
     """Add ``articles`` to ``index`` in one transaction.
 
@@ -39,6 +40,7 @@ def add_articles(
     reported as conflicts otherwise. ``jobs`` > 1 analyses in that many
     worker processes (0: one per CPU). Text that cannot be analysed raises
     :class:`~provenance.errors.InputError` before anything is stored.
+    ``progress`` is told of each article analysed (stage ``"indexing"``).
     """
     articles = list(articles)
     for article in articles:
@@ -59,7 +61,11 @@ def add_articles(
             conflicts.append(article.id)
     # Analysed before the write transaction opens, not while it holds the
     # lock: concurrent writers then wait only for each other's inserts.
-    prepared = list(_prepared(todo, index.settings, jobs))
+    prepared = []
+    for done, item in enumerate(_prepared(todo, index.settings, jobs), 1):
+        prepared.append(item)
+        if progress is not None:
+            progress("indexing", done, len(todo))
     report = index.add_documents(prepared, replace=replace)
     return AddReport(
         added=report.added,

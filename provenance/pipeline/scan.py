@@ -45,7 +45,7 @@ from ..executors import (
 )
 from ..judge.pair import judge_pair
 from ..matching.matcher import check_matcher
-from ..model import GRANULARITIES, Article, Document, Relation, ScanResult, Story
+from ..model import GRANULARITIES, Article, Document, Progress, Relation, ScanResult, Story
 from ..readers.base import DEFAULT_READ_OPTIONS, ReadOptions
 from ..readers.inputs import ErrorHandler, iter_articles, unique_ids
 from ..stories import choose_source, connected_roots, source_rank
@@ -115,11 +115,12 @@ def scan(
     executor: str | Executor | None = None,
     stats: ScanStats | None = None,
     read_options: ReadOptions = DEFAULT_READ_OPTIONS,
+    progress: Progress | None = None,
 ) -> ScanResult:
     """Scan files, folders, feeds or ``-`` (stdin) for articles that
     derive from one another, in ``jobs`` processes (default: every core);
     ``read_options`` as for :func:`~provenance.readers.read_articles`,
-    ``executor`` and ``stats`` as for :func:`scan_articles`."""
+    ``executor``, ``stats`` and ``progress`` as for :func:`scan_articles`."""
     problems: list[InputError] = []
 
     def collect(problem: InputError) -> None:
@@ -128,7 +129,8 @@ def scan(
             on_error(problem)
 
     articles = iter_articles(inputs, strict=strict, on_error=collect, options=read_options)
-    result = scan_articles(articles, settings=settings, jobs=jobs, executor=executor, stats=stats)
+    result = scan_articles(articles, settings=settings, jobs=jobs, executor=executor, stats=stats,
+                           progress=progress)
     return ScanResult(result.documents, result.stories, result.relations, tuple(problems), settings)
 
 
@@ -139,6 +141,7 @@ def scan_articles(
     jobs: int | None = None,
     executor: str | Executor | None = None,
     stats: ScanStats | None = None,
+    progress: Progress | None = None,
 ) -> ScanResult:
     """Scan articles (any iterable, consumed once) in ``jobs`` processes. A
     repeated id is made unique (``unique_ids``): documents are keyed by id.
@@ -148,7 +151,9 @@ def scan_articles(
     :class:`Executor` the caller made (and closes; ``jobs`` is then unused).
     By default a scan of fewer than ``settings.scan.parallel_from`` articles, or with
     ``jobs=1``, runs in this process, any other in ``jobs`` processes.
-    ``stats``, if given, is filled in with figures on the scan."""
+    ``stats``, if given, is filled in with figures on the scan; ``progress``
+    is told how many articles were read (``"reading"``, total unknown) and
+    candidate pairs judged (``"judging"``)."""
     jobs = default_jobs() if jobs is None else max(1, int(jobs))
     check_matcher(settings.align.matcher)
     stream: Iterator[Article] = unique_ids(articles)
@@ -161,10 +166,10 @@ def scan_articles(
             stream = _chain(head, stream)
         if isinstance(executor, str):
             with make_executor(executor, jobs) as made:
-                return _Scan(settings, made, stats).run(stream)
+                return _Scan(settings, made, stats, progress).run(stream)
         if not isinstance(executor, Executor):
             raise ConfigError(f"executor={executor!r} is invalid: expected an executor's name or an Executor")
-        return _Scan(settings, executor, stats).run(stream)
+        return _Scan(settings, executor, stats, progress).run(stream)
 
 
 def compare(source: Article, derived: Article, *, settings: Settings = DEFAULT_SETTINGS) -> tuple[Relation, Document, Document]:
@@ -181,10 +186,11 @@ def compare(source: Article, derived: Article, *, settings: Settings = DEFAULT_S
 
 
 class _Scan:
-    def __init__(self, settings: Settings, executor: Executor, stats: ScanStats):
+    def __init__(self, settings: Settings, executor: Executor, stats: ScanStats, progress: Progress | None):
         self.settings = settings
         self.executor = executor
         self.stats = stats
+        self.progress = progress or _silent
         # What the workers keep for this scan, and for no other.
         self.state = WorkerState(capacity=settings.scan.worker_cache)
 
@@ -203,6 +209,7 @@ class _Scan:
         chunks = ((chunk, settings) for chunk in _chunks(articles, settings.scan.chunk))
         for stored, matrices in ordered(prepare, chunks):
             documents.extend(stored)
+            self.progress("reading", len(documents), None)
             for g in GRANULARITIES:
                 blocks[g].append(matrices[g])
         if not documents:
@@ -238,12 +245,15 @@ class _Scan:
         units = list(_component_units(whole, settings.scan.pair_batch))
         results = ordered(judge_components, ((state, _documents_of([p for c in unit for p in c], by_id), unit,
                                                settings) for unit in units))
-        for found, count in results:
+        judged = 0
+        for unit, (found, count) in zip(units, results):
             groups.extend(found)
             aligned += count
+            judged += sum(map(len, unit))
+            self.progress("judging", judged, len(pairs))
         self._lap("judge")
         if split:
-            found, count = self._judge_in_rounds(split, by_id)
+            found, count = self._judge_in_rounds(split, by_id, judged, len(pairs))
             groups.extend(found)
             aligned += count
         self._lap("judge_large_groups")
@@ -262,8 +272,8 @@ class _Scan:
         relations = tuple(relation for g in groups for relation in g.relations)
         return ScanResult(tuple(documents), stories, relations, (), settings)
 
-    def _judge_in_rounds(self, components: list[list[tuple[str, str]]], by_id: dict[str, StoredDocument]
-                         ) -> tuple[list[Group], int]:
+    def _judge_in_rounds(self, components: list[list[tuple[str, str]]], by_id: dict[str, StoredDocument],
+                         judged: int, total: int) -> tuple[list[Group], int]:
         settings, state, ordered = self.settings, self.state, self.executor.map_ordered
         pairs = [pair for component in components for pair in component]
         # As in judge_components: a pair alone in its group is judged fully
@@ -275,6 +285,8 @@ class _Scan:
         found_links = ordered(link_pairs, ((state, _documents_of(b, by_id), b, settings) for b in batches))
         for batch, found in zip(batches, found_links):
             links.update(zip((pair[:2] for pair in batch), found))
+            judged += len(batch)
+            self.progress("judging", judged, total)
         aligned = sum(1 for link in links.values() if link.relation is not None)
         stories = stories_of(pairs, [links[p] for p in pairs], by_id, settings)
         links.clear()  # relations not reported are not kept
@@ -289,6 +301,10 @@ class _Scan:
         groups = [Group(members, source, reasons, others, tuple(relations))
                   for members, source, reasons, others, relations in stories]
         return groups, aligned + len(todo)
+
+
+def _silent(stage: str, done: int, total: int | None) -> None:
+    """No progress report."""
 
 
 def _peak_rss_mb() -> float | None:
