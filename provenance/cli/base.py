@@ -22,7 +22,9 @@ __all__ = ["EXIT_INPUT", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "cli", "tolerant_s
 EXIT_CODES = """\b
 Exit codes:
   0  report written
-  1  data problem: no readable article, or a bad input under --strict
+  1  data problem: an input could not be read (the report covers the
+     rest and ends with what was skipped), no readable article at all,
+     or a bad input under --strict
   2  usage mistake: unknown option, missing argument, bad value
   3  the report cannot be written (-o FILE or standard output)
   4  internal error (a bug: please report it)"""

@@ -8,6 +8,7 @@ import click
 
 from ..errors import InputError, ProvenanceError
 from ..model import VERDICTS
+from ..readers.base import Skipped
 from ..report import CHECK, COMPARE, SCAN, Comparison, renderer
 from .base import (
     EXIT_CODES,
@@ -76,7 +77,8 @@ def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, explain: b
 
     PATH is a .txt/.md file, a folder (searched recursively), a .json or
     .jsonl file of objects with a "text" field, or - for standard input.
-    Unreadable inputs are reported on standard error and skipped.
+    Unreadable inputs are reported on standard error, skipped and listed at
+    the end of the report, and make the exit code 1.
     """
     from ..pipeline import scan as scan_inputs
 
@@ -89,6 +91,10 @@ def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, explain: b
     if only or min_verdict:
         result = result.filtered(min_verdict=min_verdict, uncredited=only == "uncredited")
     _emit(renderer(fmt, SCAN).render(result, show_all=show_all, explain=explain), output)
+    # The report covers what could be read; an input that could not be is
+    # exit 1, so a batch job knows. What was passed over by design is not.
+    if any(not isinstance(problem, Skipped) for problem in result.problems):
+        raise click.exceptions.Exit(1)
 
 
 @cli.command(epilog=EXIT_CODES)

@@ -83,18 +83,28 @@ def check(
     """Check the articles in ``inputs`` (paths, folders, ``-``) against ``index``
     (an open index or its location) and, with ``within``, each other.
 
-    The inputs are read by :func:`read_all`: every one must be readable, and
-    one given twice is read once, sent to ``on_warning``; ``read_options``
+    The inputs are read by :func:`read_all`: every one must be readable;
+    what is passed over by design (one given twice is read once) is sent to
+    ``on_warning`` and kept in the result's ``skipped``; ``read_options``
     as for :func:`~provenance.readers.read_articles`; ``progress`` as for
     :func:`check_articles`.
     """
-    articles = read_all(inputs, stdin=stdin, on_warning=on_warning, options=read_options)
+    skipped: list[InputError] = []
+
+    def passed_over(problem: InputError) -> None:
+        skipped.append(problem)
+        if on_warning is not None:
+            on_warning(problem)
+
+    articles = read_all(inputs, stdin=stdin, on_warning=passed_over, options=read_options)
     if isinstance(index, (str, Path)):
         with open_index(str(index), settings) as opened:
-            return check_articles(articles, index=opened, within=within, policy=policy,
-                                  settings=settings, max_candidates=max_candidates, progress=progress)
-    return check_articles(articles, index=index, within=within, policy=policy, settings=settings,
-                          max_candidates=max_candidates, progress=progress)
+            result = check_articles(articles, index=opened, within=within, policy=policy,
+                                    settings=settings, max_candidates=max_candidates, progress=progress)
+    else:
+        result = check_articles(articles, index=index, within=within, policy=policy, settings=settings,
+                                max_candidates=max_candidates, progress=progress)
+    return dataclasses.replace(result, skipped=tuple(skipped))
 
 
 def read_all(

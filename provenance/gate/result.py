@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..config import Settings
+from ..errors import InputError
 from ..model import Article, Document, Relation
 from .policy import AllowRule, Policy
 
@@ -75,6 +76,10 @@ class CheckResult:
     index: IndexSummary | None
     within: bool
     settings: Settings
+    #: What the inputs held that was passed over by design (an input given
+    #: twice, a web archive's request records, a withdrawn item...): every
+    #: format ends with it. Unreadable inputs never reach a result: check refuses them.
+    skipped: tuple[InputError, ...] = ()
 
     @property
     def failed(self) -> bool:

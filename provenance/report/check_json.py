@@ -16,8 +16,9 @@ from .json import relation_entry
 from .regions import locate
 
 #: Version of the check output schema; MAJOR.MINOR as in docs/json-schema.md
-#: (1.2 added each article's ``copied`` and each region's ``words`` and ``evidence``).
-CHECK_SCHEMA_VERSION = "1.2"
+#: (1.2 added each article's ``copied`` and each region's ``words`` and ``evidence``;
+#: 1.3 added ``skipped``).
+CHECK_SCHEMA_VERSION = "1.3"
 
 
 def document(result: CheckResult) -> dict[str, Any]:
@@ -41,6 +42,7 @@ def document(result: CheckResult) -> dict[str, Any]:
             "passed": result.count(PASS),
         },
         "articles": [article_entry(a) for a in result.articles],
+        "skipped": [{"origin": p.origin, "line": p.line, "message": p.reason} for p in result.skipped],
     }
 
 

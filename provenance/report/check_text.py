@@ -41,6 +41,9 @@ def render(result: CheckResult) -> str:
         f"{result.count(FAIL)} violation(s), {result.count(ALLOWED)} allowed, {result.count(PASS)} passed "
         f"(--fail-on {result.policy.describe()})."
     )
+    if result.skipped:
+        lines += ["", f"Skipped {len(result.skipped)}, and why:"]
+        lines += [f"  {problem}" for problem in result.skipped]
     return "\n".join(lines) + "\n"
 
 

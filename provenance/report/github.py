@@ -1,8 +1,8 @@
 """``provenance check --format github``: GitHub Actions workflow commands.
 
 One ``::error`` annotation per violation, placed at its longest copied
-passage (``::notice`` for a violation allowed as licensed syndication), then
-a summary line; an article with no passage that counts as evidence
+passage (``::notice`` for a violation allowed as licensed syndication), a
+``::warning`` for each part of the inputs passed over, then a summary line; an article with no passage that counts as evidence
 (:func:`~provenance.report.regions.is_evidence`) is annotated at its file.
 Values are escaped as the runner expects: ``%``, CR and LF in the message;
 also ``:`` and ``,`` in properties. Other control characters and Unicode
@@ -37,11 +37,21 @@ def command(kind: str, message: str, **properties: object) -> str:
 
 def render(result: CheckResult) -> str:
     lines = [_annotation(o) for o in result.articles if o.status in (FAIL, ALLOWED)]
+    lines += [command("warning", f"skipped: {p.reason}", file=_file_of(p), line=p.line, title="provenance: skipped")
+              for p in result.skipped]
     lines.append(
         f"provenance: {len(result.articles)} article(s) checked: {result.count(FAIL)} violation(s), "
         f"{result.count(ALLOWED)} allowed, {result.count(PASS)} passed"
     )
     return "\n".join(lines) + "\n"
+
+
+def _file_of(problem) -> str | None:
+    """The file a skipped part of an input is in (``path``, ``path item N``, ``path record N``); None for stdin."""
+    origin = str(problem.origin)
+    if origin.startswith("<stdin>"):
+        return None
+    return re.sub(r" (?:item|record) \d+$", "", origin)
 
 
 def _annotation(outcome: ArticleCheck) -> str:

@@ -1,6 +1,7 @@
 """``provenance check --format junit``: JUnit XML for CI test reports.
 
-One test case per incoming article; a violation is a ``failure`` whose
+One test case per incoming article, and a skipped one for each part of
+the inputs passed over by design (with why); a violation is a ``failure`` whose
 ``type`` is the SARIF rule id and whose text lists its evidence, longest
 copied passage first. The layout follows the Apache Ant JUnit
 schema, which requires ``timestamp``, ``hostname`` and ``time`` attributes:
@@ -40,10 +41,10 @@ def dumps(result: CheckResult) -> str:
         "id": "0",
         "timestamp": timestamp(),
         "hostname": "localhost",
-        "tests": str(len(result.articles)),
+        "tests": str(len(result.articles) + len(result.skipped)),
         "failures": str(result.count(FAIL)),
         "errors": "0",
-        "skipped": "0",
+        "skipped": str(len(result.skipped)),
         "time": "0",
     })
     properties = ET.SubElement(suite, "properties")
@@ -55,6 +56,10 @@ def dumps(result: CheckResult) -> str:
         ET.SubElement(properties, "property", {"name": xml_safe(name), "value": xml_safe(value)})
     for outcome in result.articles:
         _testcase(suite, outcome)
+    for problem in result.skipped:  # passed over by design: a skipped test case each, with why
+        case = ET.SubElement(suite, "testcase", {"name": xml_safe(str(problem.origin)) or "input",
+                                                 "classname": "provenance.skipped", "time": "0"})
+        ET.SubElement(case, "skipped", {"message": xml_safe(str(problem))})
     ET.SubElement(suite, "system-out").text = xml_safe(
         f"{len(result.articles)} article(s): {result.count(FAIL)} violation(s), {result.count(ALLOWED)} allowed\n")
     ET.SubElement(suite, "system-err").text = ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -55,9 +56,26 @@ def document(result: CheckResult) -> dict[str, Any]:
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,
+            **({"invocations": [_invocation(result)]} if result.skipped else {}),
             "properties": properties,
         }],
     }
+
+
+def _invocation(result: CheckResult) -> dict[str, Any]:
+    """The run's notifications: each part of the inputs passed over, and why."""
+    notes = []
+    for problem in result.skipped:
+        note: dict[str, Any] = {"level": "warning", "message": {"text": f"skipped: {problem.reason}"}}
+        origin = str(problem.origin)
+        if not origin.startswith("<stdin>"):
+            path = re.sub(r" (?:item|record) \d+$", "", origin)
+            physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(path)}}
+            if problem.line is not None:
+                physical["region"] = {"startLine": problem.line}
+            note["locations"] = [{"physicalLocation": physical}]
+        notes.append(note)
+    return {"executionSuccessful": True, "toolExecutionNotifications": notes}
 
 
 def _rule(identifier: str, verdict: str, credited: bool) -> dict[str, Any]:

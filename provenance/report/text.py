@@ -67,7 +67,7 @@ def render_scan(result: ScanResult, *, show_all: bool = False, explain: bool = F
     if alone:
         lines += ["", _wrapped("On their own (no related article found): ", ", ".join(alone))]
     if result.problems:
-        lines += ["", f"Skipped {len(result.problems)} unreadable input(s):"]
+        lines += ["", f"Skipped {len(result.problems)}, and why:"]
         lines += [f"  {problem}" for problem in result.problems]
     return "\n".join(lines) + "\n"
 

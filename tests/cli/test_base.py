@@ -194,9 +194,10 @@ def test_quiet_drops_warnings_but_not_errors_or_the_report(tmp_path):
     wire = min(SEEDS.glob("002_*.txt"))
     (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
     loud = CliRunner().invoke(cli, ["scan", str(wire), str(tmp_path)])
-    assert loud.exit_code == 0 and "warning: skipped" in loud.stderr
+    # A dangling symlink is an input that could not be read: exit 1, report written.
+    assert loud.exit_code == 1 and "warning: skipped" in loud.stderr
     for args in (["-q", "scan"], ["--quiet", "scan"]):
         quiet = CliRunner().invoke(cli, [*args, str(wire), str(tmp_path)])
-        assert quiet.exit_code == 0 and quiet.stderr == "" and quiet.stdout == loud.stdout
+        assert quiet.exit_code == 1 and quiet.stderr == "" and quiet.stdout == loud.stdout
     gate = CliRunner().invoke(cli, ["check", "-q", "--within", str(wire), str(tmp_path)])
     assert gate.exit_code == 3 and "error: " in gate.stderr and "gone.txt" in gate.stderr

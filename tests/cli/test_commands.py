@@ -62,8 +62,13 @@ def test_bad_file_is_reported_and_the_rest_scanned(run, tmp_path):
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02")
     (tmp_path / "good.txt").write_text("A short article about the harbour.", encoding="utf-8")
     result = run("scan", tmp_path)
-    assert result.exit_code == 0
+    # The report of the rest is written, and ends with what was skipped; the
+    # exit code tells a batch job that it does not cover every input.
+    assert result.exit_code == 1
     assert f"warning: skipped {tmp_path / 'binary.txt'}: binary file" in result.stderr
+    assert "A short article about the harbour." not in result.stdout  # the report, not the text
+    assert result.stdout.rstrip().endswith(f"{tmp_path / 'binary.txt'}: binary file (contains NUL bytes), "
+                                           "not article text")
     assert "Traceback" not in result.output
 
 
@@ -79,7 +84,7 @@ def test_malformed_jsonl_line_names_file_and_line(run, tmp_path):
     feed = tmp_path / "feed.jsonl"
     feed.write_text('{"text": "fine text"}\n{oops\n', encoding="utf-8")
     result = run("scan", feed)
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert f"{feed}:2: malformed JSON" in result.stderr
 
 
@@ -413,3 +418,12 @@ def test_index_add_stores_the_cut_text_and_recognises_the_file_again(huge_articl
     again = CliRunner().invoke(cli, ["index", "add", "--index", str(location), str(huge_article)])
     # Known by the digest of the file's text: not analysed, so not cut again.
     assert "unchanged 1" in again.output and again.stderr == ""
+
+
+def test_what_is_passed_over_by_design_leaves_the_exit_code_0(run):
+    # An input given twice is read once: nothing meant to be read went unread.
+    copy = next(SEEDS.glob("000_*.txt"))
+    result = run("scan", copy, copy)
+    assert result.exit_code == 0
+    assert "given more than once; read once" in result.stderr
+    assert result.stdout.rstrip().endswith("given more than once; read once")

@@ -60,3 +60,11 @@ def within_seeds():
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(REPO)
         return check(sorted(p.relative_to(REPO) for p in SEEDS.glob("*.txt")), within=True)
+
+
+@pytest.fixture(scope="session")
+def skipped_result(wire_index):
+    """A check of the seed copy given twice: read once, and the second
+    passed over (``skipped``), which every format must end with."""
+    copy = seed("000")
+    return check([copy, copy], index=str(wire_index))

@@ -268,7 +268,7 @@ def test_the_summary_line_counts_the_skipped_inputs(tmp_path):
     report = text_report.render_scan(scan([str(tmp_path)], on_error=lambda problem: None))
     first = report.splitlines()[0]
     assert first.startswith("Scanned 2 article(s):") and first.endswith("; 2 input(s) skipped, listed at the end.")
-    assert "Skipped 2 unreadable input(s):" in report and "gone.txt" in report and "empty.txt" in report
+    assert "Skipped 2, and why:" in report and "gone.txt" in report and "empty.txt" in report
 
 
 def test_a_compare_against_the_evidence_tells_the_evidence_the_other_way_round(seed_documents):
