@@ -87,22 +87,28 @@ _COLUMNS = ("article", "outlet", "date", "verdict", "credited", "copied", "sourc
 
 
 def _summary(relations: list[Relation], documents: dict[str, Document]) -> list[str]:
-    """A count line, the table (one row per derived article) and what "copied" means."""
-    counts = {verdict: sum(1 for r in relations if r.verdict == verdict)
-              for verdict in (COPY, REWRITE_VERDICT, PARTIAL, INDEPENDENT)}
-    uncredited = sum(1 for r in relations if r.reuses_text and not r.credited)
-    head = (f"{len(relations)} derived article(s): "
+    """A count line, the table (one row per derived article: one that reuses
+    its source's text) and what "copied" means."""
+    derived_ones = [r for r in relations if r.reuses_text]
+    counts = {verdict: sum(1 for r in derived_ones if r.verdict == verdict)
+              for verdict in (COPY, REWRITE_VERDICT, PARTIAL)}
+    uncredited = sum(1 for r in derived_ones if not r.credited)
+    head = (f"{len(derived_ones)} derived article(s): "
             + ", ".join(f"{n} {verdict}" for verdict, n in counts.items() if n)
             + f"; {uncredited} not credited.")
+    unrelated = len(relations) - len(derived_ones)
+    if unrelated:
+        head += (f" {unrelated} more share a story with a source but reuse none of its text "
+                 f"({INDEPENDENT}): in the stories below.")
     rows = [_COLUMNS]
-    for relation in relations:
+    for relation in derived_ones:
         derived = documents[relation.derived]
         rows.append((
             relation.derived,
             clip(derived.outlet, 20) or "-",
             derived.published or "-",
             relation.verdict,
-            ("yes" if relation.credited else "no") if relation.reuses_text else "",
+            "yes" if relation.credited else "no",
             f"{relation.scores.run_coverage_3:.0%}",
             relation.source,
         ))
