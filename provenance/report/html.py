@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from .json import compare_document, scan_document
 from . import clip
+from .graph import Graph, graph
 from .regions import is_evidence
 
 if TYPE_CHECKING:
@@ -39,8 +40,6 @@ LABELS = ("verbatim", "rewrite", "added")
 #: Ledgers start open only while all of them together stay this short: a
 #: closed <details> is parsed but not laid out, which keeps big reports fast.
 OPEN_LEDGER_ROWS = 600
-#: Derived articles drawn in a story's graph; its table lists every one.
-GRAPH_MAX_NODES = 24
 
 # Lone surrogates cannot be encoded as UTF-8 and control characters are HTML
 # parse errors. Each becomes U+FFFD, one code point for one, so the sentence
@@ -110,7 +109,11 @@ class RelationView:
     verdict_rank: int
     credited: bool
     credit_evidence: tuple[str, ...]
+    #: The direction's reasons and why the verdict and the credit, in the
+    #: plain words every report shows (the judge's own for older documents).
     direction_reasons: tuple[str, ...]
+    verdict_told: str
+    credit_told: str
     #: How the model reached the verdict (schema 1.1; empty for older documents).
     verdict_reasons: tuple[str, ...]
     scores: Mapping[str, float]
@@ -129,39 +132,6 @@ class RelationView:
         """Reuses the source's text without crediting it (independent
         reporting of the same story owes no credit)."""
         return not self.credited and self.verdict != "independent"
-
-
-@dataclass(frozen=True)
-class Node:
-    x: float
-    y: float
-    width: float
-    height: float
-    #: Text lines: (baseline offset from the top, CSS class, text).
-    lines: tuple[tuple[float, str, str], ...]
-    tooltip: str
-    href: str
-    verdict: str
-    #: Carries the uncredited mark.
-    flagged: bool
-
-
-@dataclass(frozen=True)
-class Edge:
-    path: str
-    verdict: str
-
-
-@dataclass(frozen=True)
-class Graph:
-    width: int
-    height: int
-    source: Node
-    nodes: tuple[Node, ...]
-    edges: tuple[Edge, ...]
-    #: Derived articles not drawn (listed in the table only).
-    hidden: int
-    label: str
 
 
 @dataclass(frozen=True)
@@ -185,8 +155,13 @@ class ReportView:
     lone: tuple[Mapping[str, Any], ...]
     problems: tuple[Mapping[str, Any], ...]
     settings: tuple[tuple[str, str], ...]
-    derived_count: int
+    #: Articles that reuse their source's text, with their stories (the summary table's rows).
+    derived: tuple[tuple[StoryView, RelationView], ...]
+    #: How many of them each reuse verdict has: ((verdict, count), ...), counts above 0.
+    verdict_counts: tuple[tuple[str, int], ...]
     uncredited_count: int
+    #: Story members that reuse none of their source's text (independent).
+    unrelated_count: int
 
 
 def _scan_view(document: Mapping[str, Any], *, kind: str) -> ReportView:
@@ -210,16 +185,20 @@ def _scan_view(document: Mapping[str, Any], *, kind: str) -> ReportView:
         )
         stories.append(StoryView(
             dom_id=f"c{len(stories) + 1}", id=str(cluster.get("id", "")), source=source,
-            reasons=tuple(cluster["source_reasons"]), relations=views, graph=_graph(source, views),
+            # In plain words where the document has them (schema 1.3), else as the judge gave them.
+            reasons=tuple(cluster.get("source_explanation") or cluster["source_reasons"]),
+            relations=views, graph=graph(source, views),
         ))
-    derived = [r for s in stories for r in s.relations]
+    derived = tuple((s, r) for s in stories for r in s.relations if r.verdict != "independent")
+    counts = tuple((v, n) for v in VERDICTS[:3] if (n := sum(1 for _, r in derived if r.verdict == v)))
     return ReportView(
         kind=kind, title=_title(kind, document, stories),
         tool_version=str(document.get("tool", {}).get("version", "")),
         article_count=len(document.get("articles", [])), stories=tuple(stories), lone=tuple(lone),
         problems=tuple(document.get("problems", [])),
         settings=tuple((str(k), str(v)) for k, v in document.get("settings", {}).items()),
-        derived_count=len(derived), uncredited_count=sum(1 for r in derived if r.flagged),
+        derived=derived, verdict_counts=counts, uncredited_count=sum(1 for _, r in derived if r.flagged),
+        unrelated_count=sum(len(s.relations) for s in stories) - len(derived),
     )
 
 
@@ -245,11 +224,13 @@ def _relation_view(
     verdict = _known(relation["verdict"], VERDICTS)
     scores = {k: float(v) for k, v in relation["scores"].items() if isinstance(v, (int, float))}
     copied = relation.get("copied", scores.get("run_coverage_3", scores.get("copied_words", 0.0)))
+    told = relation.get("explanation") or {}
     return RelationView(
         dom_id=dom_id, source=source, derived=derived, verdict=verdict,
         verdict_rank=VERDICTS.index(verdict) if verdict in VERDICTS else len(VERDICTS),
         credited=bool(relation["credited"]), credit_evidence=tuple(relation["credit_evidence"]),
-        direction_reasons=tuple(relation["direction"]["reasons"]),
+        direction_reasons=tuple(told.get("direction") or relation["direction"]["reasons"]),
+        verdict_told=str(told.get("verdict", "")), credit_told=str(told.get("credit", "")),
         verdict_reasons=tuple(relation.get("verdict_reasons", ())),
         scores=scores, copied=float(copied), bar=_bar(float(copied), scores.get("matched", 0.0)),
         rows=_rows(relation, dom_id), derived_count=len(relation["sentences"]),
@@ -352,75 +333,6 @@ def _bar(copied: float, matched: float) -> tuple[tuple[str, float, float], ...]:
             parts.append((label, round(x, 1), width))
         x += width
     return tuple(parts)
-
-
-# ---------------------------------------------------------------- graph layout
-
-_G_PAD = 8
-_G_SOURCE_W = 220
-_G_NODE_W = 280
-_G_NODE_H = 56
-_G_LINE = 15
-_G_GAP = 8
-_G_WIDTH = 660
-
-
-def _graph(source: Mapping[str, Any], relations: Sequence[RelationView]) -> Graph:
-    """Source on the left, derived articles stacked on the right, one curve each."""
-    shown = relations[:GRAPH_MAX_NODES]
-    step = _G_NODE_H + _G_GAP
-    rows = len(shown) + (1 if len(relations) > len(shown) else 0)
-    height = max(rows * step - _G_GAP, _G_NODE_H) + 2 * _G_PAD
-    source_y = (height - _G_NODE_H) / 2
-    detail = " · ".join(["source"] + (["wire"] if source.get("is_wire") else []))
-    source_node = Node(
-        x=_G_PAD, y=source_y, width=_G_SOURCE_W, height=_G_NODE_H, lines=_node_lines(source, detail, _G_SOURCE_W),
-        tooltip=_tooltip(source), href="", verdict="source", flagged=False,
-    )
-    nodes, edges = [], []
-    x = _G_WIDTH - _G_PAD - _G_NODE_W
-    start = (_G_PAD + _G_SOURCE_W, source_y + _G_NODE_H / 2)
-    for row, relation in enumerate(shown):
-        y = _G_PAD + row * step
-        detail = relation.verdict + ("" if relation.verdict == "independent" else
-                                     " · credited" if relation.credited else " · not credited")
-        nodes.append(Node(
-            x=x, y=y, width=_G_NODE_W, height=_G_NODE_H, lines=_node_lines(relation.derived, detail, _G_NODE_W),
-            tooltip=_tooltip(relation.derived), href=f"#{relation.dom_id}",
-            verdict=relation.verdict, flagged=relation.flagged,
-        ))
-        end = (x - 7, y + _G_NODE_H / 2)  # leave room for the arrowhead
-        middle = (start[0] + end[0]) / 2
-        edges.append(Edge(
-            path=f"M{start[0]:g} {start[1]:g} C{middle:g} {start[1]:g} {middle:g} {end[1]:g} {end[0]:g} {end[1]:g}",
-            verdict=relation.verdict,
-        ))
-    label = f"Derivation graph: {len(relations)} article{'s' if len(relations) != 1 else ''} " \
-            f"derived from {clip(_name(source), 60)}"
-    return Graph(_G_WIDTH, int(height), source_node, tuple(nodes), tuple(edges),
-                 len(relations) - len(shown), label)
-
-
-def _node_lines(article: Mapping[str, Any], detail: str, width: int) -> tuple[tuple[float, str, str], ...]:
-    """The outlet (or the id); the date and title (or the id, where the outlet
-    stood for it); the verdict. So six articles from one outlet read apart.
-    Text is clipped by count here and to the box by the box's own viewport."""
-    chars = (width - 16) // 7
-    second = " · ".join(str(p) for p in (article.get("published"), article.get("title")) if p)
-    second = second or (article["id"] if article.get("outlet") else "")
-    lines = [(k, t) for k, t in (("n-name", clip(_name(article), chars - 3)), ("n-title", clip(second, chars + 3)),
-                                 ("n-detail", clip(detail, chars + 3))) if t]
-    top = (_G_NODE_H - _G_LINE * len(lines)) / 2 + 11
-    return tuple((top + _G_LINE * n, kind, text) for n, (kind, text) in enumerate(lines))
-
-
-def _name(article: Mapping[str, Any]) -> str:
-    return article.get("outlet") or article["id"]
-
-
-def _tooltip(article: Mapping[str, Any]) -> str:
-    parts = [article["id"], article.get("outlet"), article.get("published"), article.get("title")]
-    return " · ".join(str(p) for p in parts if p)
 
 
 # ---------------------------------------------------------------- helpers

@@ -8,6 +8,7 @@ from typing import Any
 from ..model import Document, Relation, ScanResult
 from ..version import __version__
 from . import SCHEMA_VERSION
+from .wording import plain_credit, plain_direction, plain_story_reason, plain_verdict_reason
 
 
 def scan_document(result: ScanResult) -> dict[str, Any]:
@@ -23,6 +24,7 @@ def scan_document(result: ScanResult) -> dict[str, Any]:
                 "id": story.id,
                 "source": story.source,
                 "source_reasons": list(story.source_reasons),
+                "source_explanation": [plain_story_reason(r) for r in story.source_reasons],
                 "members": list(story.members),
             }
             for story in result.stories
@@ -81,6 +83,13 @@ def relation_entry(relation: Relation, source: Document, derived: Document) -> d
         "direction": {"reasons": list(relation.direction_reasons)},
         "credited": relation.credited,
         "credit_evidence": list(relation.credit_evidence),
+        # What every report shows a person: the reasons above in plain words
+        # (provenance.report.wording), the same in text, JSON and HTML.
+        "explanation": {
+            "verdict": plain_verdict_reason(relation),
+            "direction": [plain_direction(r, source.id, derived.id) for r in relation.direction_reasons],
+            "credit": plain_credit(relation, source, derived),
+        },
         "scores": {
             "containment_derived_in_source": scores.containment_derived_in_source,
             "containment_source_in_derived": scores.containment_source_in_derived,

@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 import pytest
 
 from provenance.report import html as html_report
+from provenance.report.graph import GRAPH_MAX_NODES
 from provenance.report.json import dumps, scan_document
 from tests.helpers import seed_id
 
@@ -251,8 +252,8 @@ def test_small_reports_open_every_ledger_large_ones_collapse_them(seeds_html, se
     assert page.count('<details class="relation"') == 4 + extra
     assert '" open>' not in page
     # The graph draws a bounded number of nodes and counts the rest.
-    assert page.count('class="node-link"') == html_report.GRAPH_MAX_NODES
-    assert f"+ {4 + extra - html_report.GRAPH_MAX_NODES} more in the table" in page
+    assert page.count('class="node-link"') == GRAPH_MAX_NODES
+    assert f"+ {4 + extra - GRAPH_MAX_NODES} more in the table" in page
 
 
 def test_uncredited_mark_only_where_text_is_reused(seeds_html, seeds_document):
@@ -289,3 +290,30 @@ def test_graph_nodes_name_the_outlet_and_a_date_or_title(seeds_html, seeds_docum
     assert len(labels) == 7 and len(set(labels[1:])) == 6
     assert "1999-06-13 · Court story, take 3" in labels
     assert page.count('class="n-name">PA</text>') == 6
+
+
+def test_a_scan_opens_with_one_row_per_derived_article(seeds_html, seeds_document):
+    summary = seeds_html.split('id="summary"', 1)[1].split("</section>", 1)[0]
+    reusing = [r for r in seeds_document["relations"] if r["verdict"] != "independent"]
+    rows = summary.split("<tbody>", 1)[1].count("<tr>")
+    assert rows == len(reusing) == 4
+    for relation in reusing:
+        assert f">{relation['derived']}</a>" in summary
+    # Before the stories; and the headline counts as the text report does.
+    assert seeds_html.index('id="summary"') < seeds_html.index('id="overview"')
+    headline = " ".join(seeds_html.split('<p class="summary">', 1)[1].split("</p>", 1)[0].split())
+    assert headline.startswith("5 articles scanned: 4 derived (1 copy, 1 rewrite, 2 partial), 3 of them not credited;")
+
+
+def test_reasons_read_in_the_plain_words_of_every_report(seeds_html, seeds_document):
+    copy = next(r for r in seeds_document["relations"] if r["verdict"] == "copy")
+    told = copy["explanation"]
+    from markupsafe import escape
+
+    for line in [*told["direction"], told["verdict"]]:
+        assert escape(line) in seeds_html
+    # Why a mention of Reuters does not count as credit, without the judge's own phrasing.
+    assert escape(told["credit"].removeprefix("not credited: ")) in seeds_html
+    assert "while 000_69367191860a6389 contains" not in seeds_html
+    cluster = seeds_document["clusters"][0]
+    assert all(escape(reason) in seeds_html for reason in cluster["source_explanation"])
