@@ -66,12 +66,33 @@ class Origin(str):
         if not text or text.startswith("<stdin>"):
             return cls(text)
         match = _LINE_ORIGIN.match(text)
-        if match and match["path"].lower().endswith((".jsonl", ".ndjson")):
+        if match and _inner_suffix(match["path"]) in _LINE_SUFFIXES:
             return cls(text, path=match["path"], line=int(match["line"]))
         match = _ITEM_ORIGIN.match(text)
         if match:
             return cls(text, path=match["path"])
-        return cls(text, path=text, whole_file=not text.lower().endswith(".json"))
+        # Only a text file's article is the file's text; a page's, a feed's
+        # or an agency item's was taken out of markup, a compressed file's
+        # out of its stream.
+        whole = _inner_suffix(text) not in _STRUCTURED_SUFFIXES and not text.lower().endswith(_COMPRESSED)
+        return cls(text, path=text, whole_file=whole)
+
+
+def _inner_suffix(path: str) -> str:
+    """The suffix of ``path`` under any compression suffix (``x.jsonl.gz`` -> ``.jsonl``)."""
+    name = path.lower()
+    for compressed in _COMPRESSED:
+        name = name.removesuffix(compressed)
+    dot = name.rfind(".")
+    return name[dot:] if dot > name.rfind("/") else ""
+
+
+_COMPRESSED = (".gz", ".bz2", ".xz", ".zst")
+#: The suffixes whose origins point at a line (``path:LINE``), and those whose
+#: articles are not the file's text (as the built-in readers write them).
+_LINE_SUFFIXES = (".jsonl", ".ndjson", ".csv", ".tsv", ".tab")
+_STRUCTURED_SUFFIXES = _LINE_SUFFIXES + (".json", ".html", ".htm", ".xhtml", ".xml", ".rss", ".atom", ".rdf",
+                                         ".warc", ".parquet")
 
 
 def _origin(text: str, path: str | None, line: int | None, whole_file: bool) -> Origin:
@@ -79,7 +100,7 @@ def _origin(text: str, path: str | None, line: int | None, whole_file: bool) -> 
 
 
 _LINE_ORIGIN = re.compile(r"^(?P<path>.+):(?P<line>\d+)$")
-_ITEM_ORIGIN = re.compile(r"^(?P<path>.+) item \d+$")
+_ITEM_ORIGIN = re.compile(r"^(?P<path>.+) (?:item|record) \d+$")
 
 
 @dataclass(frozen=True)

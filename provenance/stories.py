@@ -54,18 +54,44 @@ def connected_roots(links: Iterable[tuple[str, str]], ids: Iterable[str] = ()) -
     return {x: find(x) for x in list(parent)}
 
 
+#: The publishing statuses of an agency item its provider has taken back
+#: (NewsML-G2 and ninjs ``withheld`` and ``canceled``, and ``withdrawn``):
+#: such an item is never a story's source while another member is not.
+TAKEN_BACK = frozenset({"withdrawn", "withheld", "canceled", "cancelled"})
+
+
+def taken_back(document: Document) -> bool:
+    """Whether ``document`` is an item its provider withdrew, withheld or canceled."""
+    return document.status in TAKEN_BACK
+
+
 def source_rank(document: Document) -> tuple:
     """How likely a source ``document`` is before any pair is judged (lowest
-    first): the earliest dated, then wire copy, then the longest, then by id."""
-    return (document.published or "9999", not document.is_wire, -document.word_count, document.id)
+    first): not taken back (:func:`taken_back`), the earliest dated, then
+    wire copy, then the longest, then by id."""
+    return (taken_back(document), document.published or "9999", not document.is_wire, -document.word_count,
+            document.id)
 
 
 def choose_source(members: list[str], wins: dict[str, int], documents: dict[str, Document]) -> tuple[str, tuple[str, ...]]:
-    """The story's source: the member judged the source most often, then
-    the likeliest by :func:`source_rank`."""
-    best = min(members, key=lambda i: (-wins[i], *source_rank(documents[i])))
+    """The story's source: never a withdrawn or canceled item while another
+    member is not (:func:`taken_back`), then the member judged the source
+    most often, then the likeliest by :func:`source_rank`."""
+
+    def likelier(i: str) -> tuple:
+        rank = source_rank(documents[i])
+        return (rank[0], -wins[i], *rank[1:])
+
+    best = min(members, key=likelier)
+    # Who it would have been without the rule: said, so that a report shows why it is not.
+    passed_over = min(members, key=lambda i: likelier(i)[1:])
     document = documents[best]
     reasons = [f"judged the source in {wins[best]} of its pairs" if wins[best] else "no pair decided the direction"]
+    if passed_over != best:
+        reasons.append(f"not {passed_over}, which its provider marked {documents[passed_over].status}")
+    elif taken_back(document):
+        every = ", as is every member" if len(members) > 1 else ""
+        reasons.append(f"marked {document.status} by its provider{every}")
     if document.published:
         reasons.append(f"published {document.published}")
     if document.is_wire:

@@ -141,3 +141,13 @@ def _features(sentence) -> list[str]:
 
     terms = content_terms(sentence.tokens)
     return terms + [f"{a}_{b}" for a, b in zip(terms, terms[1:])]
+
+
+def as_first_format(document):
+    """``document`` as the first index format keeps it: without the item
+    fields (author, encoding, guid, version, status), which it had no place for."""
+    from dataclasses import replace
+
+    from provenance.model import ITEM_FIELDS
+
+    return replace(document, **dict.fromkeys(ITEM_FIELDS))

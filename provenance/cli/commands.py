@@ -33,7 +33,7 @@ def _explain_option(function):
 
 
 #: Optional extras: (name, the module it provides).
-EXTRAS = (("redis", "redis"),)
+EXTRAS = (("redis", "redis"), ("html", "trafilatura"), ("warc", "warcio"), ("parquet", "pyarrow"))
 
 
 @cli.command()
@@ -75,8 +75,9 @@ def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, explain: b
          min_verdict: str | None, strict: bool, read_options, output: Path | None, jobs: int) -> None:
     """Scan articles for copies, rewrites and partial reuse.
 
-    PATH is a .txt/.md file, a folder (searched recursively), a .json or
-    .jsonl file of objects with a "text" field, or - for standard input.
+    PATH is a file, a folder (searched recursively) or - for standard
+    input: text, JSON/JSONL, ninjs, NewsML-G2, RSS/Atom, HTML, WARC, CSV,
+    TSV or Parquet, any of them compressed (README: Input formats).
     Unreadable inputs are reported on standard error, skipped and listed at
     the end of the report, and make the exit code 1.
     """

@@ -39,6 +39,9 @@ from .inputs import (
     unique_ids,
 )
 from .text import decode
+from . import newsml, ninjs, xml  # noqa: F401  (they register their readers)
+from . import feed, html, warc  # noqa: F401  (they register their readers)
+from . import parquet, table  # noqa: F401  (they register their readers)
 
 __all__ = [
     "COLUMN_FIELDS",

@@ -19,7 +19,7 @@ process.
 >>> from provenance.readers import reader_for
 >>> reader_for("feed.ndjson").name
 'jsonl'
->>> reader_for("notes.csv") is None
+>>> reader_for("notes.pdf") is None
 True
 """
 
@@ -141,8 +141,14 @@ class Reader(ABC):
     def suffixes(self) -> tuple[str, ...]:
         """The file suffixes it reads, lower-case with their dot (``(".jsonl", ".ndjson")``)."""
 
+    #: Compression suffixes (``".gz"``) of files this reader reads as they
+    #: are: ``crawl.warc.gz`` is then given to it as the path, where others'
+    #: compressed files are decompressed first and given as bytes.
+    reads_compressed: tuple[str, ...] = ()
+
     def sniff(self, head: bytes) -> bool:
-        """Whether ``head`` (for standard input, the whole stream) is this reader's kind."""
+        """Whether ``head`` (for standard input, the whole stream; for a file
+        whose suffix no reader claims, its first megabyte) is this reader's kind."""
         return False
 
     @abstractmethod

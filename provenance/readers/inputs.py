@@ -15,12 +15,14 @@ import inspect
 import os
 import stat
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from pathlib import Path
+from dataclasses import replace
+from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from ..errors import InputError, NoArticlesError
-from ..model import Article
+from ..model import Article, Origin
 from .base import (
     DEFAULT_READ_OPTIONS,
     MAX_FILE_BYTES,
@@ -34,7 +36,9 @@ from .base import (
     reader_for,
     sniffers,
 )
+from .compressed import COMPRESSION_SUFFIXES, DecompressionError, compression_for, decompress, inner_name, is_tar
 from .json import JSON_SUFFIXES, JSONL_SUFFIXES, METADATA_FIELDS, normalise_published
+from .sniff import compression
 from .text import TEXT, TEXT_SUFFIXES
 
 #: The built-in readers' suffixes; :func:`~provenance.readers.known_suffixes`
@@ -42,6 +46,9 @@ from .text import TEXT, TEXT_SUFFIXES
 KNOWN_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + JSON_SUFFIXES
 
 STDIN = "-"
+
+#: How much of a file whose suffix no reader claims the readers' sniff() is shown.
+SNIFF_BYTES = 1 << 20
 
 __all__ = [
     "JSONL_SUFFIXES",
@@ -107,8 +114,17 @@ def iter_articles(
         detail = f" ({len(problems)} input problem(s) reported)" if problems else ""
         raise NoArticlesError(
             "no articles found in the inputs" + detail
-            + "; give .txt/.md files, folders of them, or JSON/JSONL with a 'text' field"
+            + f"; give files of the kinds read ({readable_kinds()}), folders of them, or - for standard input"
         )
+
+
+def readable_kinds() -> str:
+    """The file suffixes the registered readers take, for messages.
+
+    >>> readable_kinds()[:10]
+    '.txt, .md,'
+    """
+    return f"{', '.join(known_suffixes())}; compressed too: {', '.join(COMPRESSION_SUFFIXES)}"
 
 
 def _iter_inputs(
@@ -135,9 +151,14 @@ def _iter_inputs(
             report(InputError(printable(str(path)), _stat_problem(path, exc)))
             continue
         if stat.S_ISDIR(mode):
-            files, problems = _walk(path, report)
+            files, problems, unread = _walk(path, report)
             if not files and not problems:
-                report(InputError(printable(str(path)), "folder holds no .txt, .md, .json or .jsonl files"))
+                held = f"; it holds {_kinds(unread)}" if unread else ""
+                report(InputError(printable(str(path)), f"folder holds no files of the kinds read "
+                                                        f"({readable_kinds()}){held}"))
+            elif unread:
+                report(Skipped(printable(str(path)), f"{sum(unread.values())} file(s) of kinds no reader takes, "
+                                                     f"not read: {_kinds(unread)}"))
             for file in sorted(files):
                 real = _real(file)
                 if real not in seen:
@@ -185,9 +206,35 @@ def _not_regular(mode: int) -> str:
     return f"not a regular file ({kind}); give article files, or - for standard input"
 
 
-def _walk(folder: Path, report: ErrorHandler) -> tuple[list[Path], int]:
+def _kinds(counts: Counter[str], most: int = 10) -> str:
+    """``.pdf 2, .docx 1``: the commonest first, then by name."""
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    shown = ", ".join(f"{kind} {count}" for kind, count in ranked[:most])
+    return shown + (f" and {len(ranked) - most} more kinds" if len(ranked) > most else "")
+
+
+def _claims(name: str, suffixes: frozenset[str]) -> bool:
+    """Whether some reader takes a file called ``name``: its suffix, or a
+    compressed file's inner suffix (``feed.jsonl.gz``), is claimed."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix in suffixes:
+        return True
+    return suffix in COMPRESSION_SUFFIXES and not is_tar(name) and PurePath(inner_name(name)).suffix.lower() in suffixes
+
+
+def _kind(name: str) -> str:
+    """A file's kind, as the skipped files of a folder are counted: ``.pdf``, ``.pdf.gz``, ``no suffix``."""
+    path = PurePath(name)
+    suffix = path.suffix.lower()
+    if suffix in COMPRESSION_SUFFIXES and PurePath(path.stem).suffix:
+        return PurePath(path.stem).suffix.lower() + suffix
+    return suffix or "no suffix"
+
+
+def _walk(folder: Path, report: ErrorHandler) -> tuple[list[Path], int, Counter[str]]:
     """The files under ``folder`` (hidden ones left out) that some reader
-    claims, and how many entries were reported as unreadable.
+    claims, how many entries were reported as unreadable, and the other
+    files counted by kind (:func:`_kind`: said in one message, not one a file).
 
     Nothing is skipped silently: a subfolder that cannot be listed, an entry
     that cannot be looked at (dangling link, link loop, no permission), a
@@ -200,6 +247,7 @@ def _walk(folder: Path, report: ErrorHandler) -> tuple[list[Path], int]:
     suffixes = frozenset(known_suffixes())
     files: list[Path] = []
     problems = 0
+    unread: Counter[str] = Counter()
 
     def problem(path: Path, reason: str) -> None:
         nonlocal problems
@@ -220,7 +268,7 @@ def _walk(folder: Path, report: ErrorHandler) -> tuple[list[Path], int]:
             if entry.name.startswith("."):
                 continue
             path = directory / entry.name
-            claimed = path.suffix.lower() in suffixes
+            claimed = _claims(entry.name, suffixes)
             try:
                 if entry.is_dir(follow_symlinks=False):
                     subfolders.append(path)
@@ -228,6 +276,8 @@ def _walk(folder: Path, report: ErrorHandler) -> tuple[list[Path], int]:
                 if entry.is_file(follow_symlinks=False):
                     if claimed:
                         files.append(path)
+                    else:
+                        unread[_kind(entry.name)] += 1
                     continue
                 mode = os.stat(path).st_mode if entry.is_symlink() else entry.stat(follow_symlinks=False).st_mode
             except OSError as exc:
@@ -238,21 +288,76 @@ def _walk(folder: Path, report: ErrorHandler) -> tuple[list[Path], int]:
             elif stat.S_ISREG(mode):
                 if claimed:
                     files.append(path)
+                else:
+                    unread[_kind(entry.name)] += 1
             elif claimed:
                 problem(path, _not_regular(mode))
         stack.extend(reversed(subfolders))
-    return files, problems
+    return files, problems, unread
 
 
 def read_file(path: Path, report: ErrorHandler, options: ReadOptions = DEFAULT_READ_OPTIONS) -> Iterator[Article]:
-    """Articles from one file, chosen by its suffix (anything unknown is plain text)."""
+    """Articles from one file, by the reader that claims its suffix. A
+    compressed file (``.gz``, ``.bz2``, ``.xz``, ``.zst``) is decompressed
+    for the reader of its inner suffix; a file whose suffix no reader
+    claims is offered to the readers' :meth:`~provenance.readers.Reader.sniff`,
+    then read as plain text (which refuses binary formats, naming them)."""
     origin = printable(str(path))
     problem = _unreadable_kind(path)
     if problem:
         report(InputError(origin, problem))
         return
-    reader = reader_for(path) or TEXT
+    if is_tar(path):
+        report(InputError(origin, "a compressed tar archive; unpack it (tar -xf) and give the folder"))
+        return
+    kind = compression_for(path)
+    if kind is not None:
+        yield from _read_compressed(path, kind, origin, report, options)
+        return
+    reader = reader_for(path)
+    if reader is None:
+        try:
+            with path.open("rb") as stream:
+                head = stream.read(SNIFF_BYTES)
+        except OSError as exc:
+            report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
+            return
+        reader = _sniffed(head)
     yield from read_with(reader, path, origin, report, printable(path.stem), options)
+
+
+def _sniffed(data: bytes) -> Reader:
+    """The first reader (in sniff order) that recognises ``data``, else the text reader."""
+    return next((each for each in sniffers() if each.sniff(data)), TEXT)
+
+
+def _read_compressed(path: Path, kind: str, origin: str, report: ErrorHandler,
+                     options: ReadOptions) -> Iterator[Article]:
+    inner = inner_name(path)
+    stem = printable(PurePath(inner).stem)
+    reader = reader_for(inner)
+    if reader is not None and path.suffix.lower() in getattr(reader, "reads_compressed", ()):
+        yield from read_with(reader, path, origin, report, stem, options)  # it reads the stream itself
+        return
+    try:
+        data = decompress(path, kind)
+    except DecompressionError as exc:
+        report(InputError(origin, str(exc)))
+        return
+    except OSError as exc:
+        report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
+        return
+    yield from _unpacked(read_with(reader or _sniffed(data), data, origin, report, stem, options))
+
+
+def _unpacked(articles: Iterable[Article]) -> Iterator[Article]:
+    """Articles of decompressed bytes: a text is no longer the file's text,
+    so no origin claims places in it are places in the file."""
+    for article in articles:
+        origin = article.origin
+        if isinstance(origin, Origin) and origin.whole_file:
+            article = replace(article, origin=Origin(str(origin), path=origin.path, line=origin.line))
+        yield article
 
 
 def read_with(reader: Reader, source: Path | bytes, origin: str, report: ErrorHandler, stem: str,
@@ -286,12 +391,22 @@ def _unreadable_kind(path: Path) -> str | None:
 
 
 def _read_stream(data: bytes, origin: str, report: ErrorHandler, options: ReadOptions) -> Iterator[Article]:
-    """Standard input: given to the first reader that recognises it, else read as plain text."""
+    """Standard input: given to the first reader that recognises it; else,
+    when compressed, decompressed and offered again; else read as plain text."""
     if len(data) > MAX_FILE_BYTES:
         report(InputError(origin, f"larger than {MAX_FILE_BYTES // 2**20} MiB; split the input"))
         return
-    reader = next((each for each in sniffers() if each.sniff(data)), TEXT)
-    yield from read_with(reader, data, origin, report, "stdin", options)
+    reader = next((each for each in sniffers() if each.sniff(data)), None)
+    kind = compression(data[:16]) if reader is None else None
+    if kind is None:
+        yield from read_with(reader or TEXT, data, origin, report, "stdin", options)
+        return
+    try:
+        data = decompress(data, kind)
+    except DecompressionError as exc:
+        report(InputError(origin, str(exc)))
+        return
+    yield from _unpacked(read_with(_sniffed(data), data, origin, report, "stdin", options))
 
 
 def unique_ids(articles: Iterable[Article]) -> Iterator[Article]:

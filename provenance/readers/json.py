@@ -2,10 +2,14 @@
 and JSON documents (an object, an array of them, or ``{"articles": [...]}``).
 
 Each record needs a non-empty ``text``; ``id``, ``title``, ``outlet``,
-``published`` and ``url`` are taken when present. Origins point back into
-the file: ``path:line`` for a JSON line, ``path item N`` for an element of
-a JSON array, the path for a single object (reports parse these back, see
-:mod:`provenance.report.regions`).
+``published`` and ``url`` are taken when present. A record shaped as an
+IPTC ninjs item (a ``uri``, no ``text``) is read as one (:mod:`.ninjs`).
+Origins point back into the file: ``path:line`` for a JSON line, ``path
+item N`` for an element of a JSON array, the path for a single object
+(reports parse these back, see :mod:`provenance.report.regions`).
+Articles record the encoding their bytes were read in: a ``.json`` file is
+decoded as text files are (:func:`~provenance.readers.text.decode_text`:
+``--encoding``, a byte-order mark, UTF-8, else detected); JSON lines are UTF-8.
 
 >>> from provenance.readers.json import JSON, JSONL
 >>> JSONL.origin("feed.jsonl", 3), JSON.origin("list.json", 2), JSON.origin("one.json")
@@ -27,8 +31,19 @@ from typing import Any
 from ..dates import parse_date_prefix
 from ..errors import InputError
 from ..model import Article, Origin
-from .base import DEFAULT_READ_OPTIONS, ErrorHandler, ReadOptions, Reader, has_words, printable, read_bytes, register_reader
-from .text import decode
+from .base import (
+    DEFAULT_READ_OPTIONS,
+    ErrorHandler,
+    ReadOptions,
+    Reader,
+    Skipped,
+    has_words,
+    printable,
+    read_bytes,
+    register_reader,
+)
+from .ninjs import Item, ItemProblem, is_ninjs, ninjs_item
+from .text import decode_text
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
@@ -98,7 +113,8 @@ class JsonLinesReader(Reader):
                 continue
             # The line's origin is also the id of a record that gives none.
             where = self.origin(origin, number)
-            article = from_record(record, str(where), report, where=origin, origin=where, line=number)
+            article = from_record(record, str(where), report, where=origin, origin=where, line=number,
+                                  encoding="utf-8")
             if article is not None:
                 yield article
         if not found:
@@ -135,14 +151,15 @@ class JsonReader(Reader):
         """An article for each record of the document (default ids ``stem`` or ``stem:N``)."""
         sniffed, self._local.sniffed = getattr(self._local, "sniffed", None), None
         if sniffed is not None and sniffed[0] is source:
-            yield from self._records(sniffed[1], origin, stem, report)
+            yield from self._records(sniffed[1], origin, stem, report, "utf-8")
             return
         data = read_bytes(source, origin, report)
         if data is None:
             return
-        text = decode(data, origin, report)
-        if text is None:
+        decoded = decode_text(data, origin, report, forced=options.encoding)
+        if decoded is None:
             return
+        text, encoding = decoded
         try:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -151,27 +168,30 @@ class JsonReader(Reader):
         except (ValueError, RecursionError) as exc:
             report(InputError(origin, f"malformed JSON: {_json_limit(exc)}"))
             return
-        yield from self._records(document, origin, stem, report)
+        yield from self._records(document, origin, stem, report, encoding)
 
     def origin(self, source: str, position: int | None = None) -> Origin:
         """``path item N`` for the Nth element of an array; the path for a single object."""
         path = None if source.startswith("<stdin>") else source
         return Origin(source if position is None else f"{source} item {position}", path=path)
 
-    def _records(self, document: Any, origin: str, stem: str, report: ErrorHandler) -> Iterator[Article]:
+    def _records(self, document: Any, origin: str, stem: str, report: ErrorHandler,
+                 encoding: str) -> Iterator[Article]:
         if isinstance(document, dict) and isinstance(document.get("articles"), list):
             document = document["articles"]
         if isinstance(document, list) and not document:
             report(InputError(origin, "no articles: the JSON array is empty"))
             return
         if not isinstance(document, list):
-            article = from_record(document, stem, report, where=origin, origin=self.origin(origin), line=None)
+            article = from_record(document, stem, report, where=origin, origin=self.origin(origin), line=None,
+                                  encoding=encoding)
             if article is not None:
                 yield article
             return
         for number, record in enumerate(document, start=1):
             where = self.origin(origin, number)
-            article = from_record(record, f"{stem}:{number}", report, where=str(where), origin=where, line=None)
+            article = from_record(record, f"{stem}:{number}", report, where=str(where), origin=where, line=None,
+                                  encoding=encoding)
             if article is not None:
                 yield article
 
@@ -184,12 +204,22 @@ def _json_limit(exc: BaseException) -> str:
 
 def from_record(
     record: Any, default_id: str, report: ErrorHandler, *, where: str, origin: str, line: int | None,
+    encoding: str | None = None,
 ) -> Article | None:
     """The article of one parsed JSON record, or None (reported) when it is not one.
 
     ``where`` names the record in messages (with ``line``), ``origin`` is the
-    article's origin and ``default_id`` its id when the record gives none.
+    article's origin, ``default_id`` its id when the record gives none and
+    ``encoding`` what its bytes were decoded from. A ninjs item is read as one.
     """
+    if is_ninjs(record):
+        try:
+            item = ninjs_item(record)
+        except ItemProblem as problem:
+            report((Skipped if problem.skipped else InputError)(where, str(problem), line=line))
+            return None
+        return item_article(item, item.id or default_id, report, where=where, origin=origin, line=line,
+                            encoding=encoding)
     if not isinstance(record, dict):
         report(InputError(where, "expected a JSON object with a 'text' field", line=line))
         return None
@@ -212,15 +242,8 @@ def from_record(
             return None
         metadata[name] = printable(value.strip()) or None if value is not None else None
     if metadata["published"] is not None:
-        try:
-            published = _normalise_published(metadata["published"])
-        except OverflowError:
-            report(InputError(where, f"'published' is out of range: {metadata['published']!r} "
-                                     "(in UTC it falls before year 1 or after 9999)", line=line))
-            return None
+        published = checked_date(metadata["published"], "published", report, where=where, line=line)
         if published is None:
-            report(InputError(where, f"'published' is not a date: {metadata['published']!r} "
-                                     "(use YYYY-MM-DD, ISO 8601 or an RFC 2822 date)", line=line))
             return None
         metadata["published"] = published
     raw_id = record.get("id")
@@ -228,7 +251,45 @@ def from_record(
         report(InputError(where, "'id' must be a string or an integer", line=line))
         return None
     article_id = printable(str(raw_id).strip()) if raw_id is not None and str(raw_id).strip() else default_id
-    return Article(id=article_id, text=text, origin=origin, **metadata)
+    return Article(id=article_id, text=text, origin=origin, encoding=encoding, **metadata)
+
+
+def checked_date(value: str, field: str, report: ErrorHandler, *, where: str, line: int | None) -> str | None:
+    """``value`` as ``YYYY-MM-DD``, or None, reported naming ``field``, when it is no date."""
+    try:
+        published = _normalise_published(value)
+    except OverflowError:
+        report(InputError(where, f"'{field}' is out of range: {value!r} "
+                                 "(in UTC it falls before year 1 or after 9999)", line=line))
+        return None
+    if published is None:
+        report(InputError(where, f"'{field}' is not a date: {value!r} "
+                                 "(use YYYY-MM-DD, ISO 8601 or an RFC 2822 date)", line=line))
+    return published
+
+
+def item_article(
+    item: Item, article_id: str, report: ErrorHandler, *, where: str, origin: str, line: int | None,
+    encoding: str | None,
+) -> Article | None:
+    """The article of an agency item (ninjs, NewsML-G2), or None (reported)
+    when a field is not valid text or its date is no date."""
+    fields = {"title": item.title, "outlet": item.outlet, "author": item.author, "guid": item.guid,
+              "version": item.version, "status": item.status}
+    for name, value in (("text", item.text), ("id", article_id), *fields.items()):
+        surrogate = _lone_surrogate(value) if value is not None else None
+        if surrogate is not None:
+            report(InputError(where, f"the item's {name} holds a lone surrogate U+{surrogate:04X} "
+                                     "(an invalid \\u escape): not valid Unicode text", line=line))
+            return None
+    published = None
+    if item.published is not None:
+        published = checked_date(item.published, item.published_field, report, where=where, line=line)
+        if published is None:
+            return None
+    printed = {name: printable(value) if value is not None else None for name, value in fields.items()}
+    return Article(id=printable(article_id), text=item.text, origin=origin, published=published, encoding=encoding,
+                   **printed)
 
 
 def _lone_surrogate(value: str) -> int | None:

@@ -108,7 +108,7 @@ def test_unreadable_inputs_are_fatal_and_all_reported(tmp_path, wire_index):
     binary = tmp_path / "photo.txt"
     binary.write_bytes(b"\x89PNG\x00\x00binary")
     latin = tmp_path / "latin.txt"
-    latin.write_bytes("caf\xe9".encode("latin-1"))
+    latin.write_bytes("café ".encode() + "caf\xe9".encode("latin-1"))  # UTF-8, then a stray Latin-1 byte
     with pytest.raises(UnreadableInputsError) as caught:
         check([binary, latin, *_others("000")], index=str(wire_index))
     assert [p.origin for p in caught.value.problems] == [str(binary), str(latin)]

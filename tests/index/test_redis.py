@@ -23,7 +23,7 @@ from provenance.index import open_index
 from provenance.index.build import add_articles
 from provenance.index.memory import MemoryIndex
 from tests.helpers import SEEDS, seed_id, synthetic_article
-from tests.reference import old_encode_document
+from tests.reference import as_first_format, old_encode_document
 
 
 def _free_port() -> int:
@@ -185,7 +185,7 @@ def test_a_redis_index_of_the_first_format_is_read_and_marked_format_2_when_writ
         index._redis.hset(index._keys["meta"], "format", "1")
     with open_index(redis_url, prefix=prefix) as index:
         assert index.info().details["format"] == "1"
-        assert index.documents([wire.id]) == {wire.id: analyse(wire)}
+        assert index.documents([wire.id]) == {wire.id: as_first_format(analyse(wire))}
         add_articles(index, read_articles(list(SEEDS.glob("000_*.txt"))))
         assert index.info().details["format"] == "2"
         assert len(index.documents([seed_id("000"), wire.id])) == 2

@@ -70,7 +70,7 @@ def toy_folder(tmp_path):
     (tmp_path / "wire.toy").write_text(f"#toy\nw0|{texts[0]}\nw1|{texts[1]}\n", encoding="utf-8")
     for number, text in enumerate(texts[2:], start=2):
         (tmp_path / f"seed{number}.txt").write_text(text, encoding="utf-8")
-    (tmp_path / "notes.csv").write_text("not an article", encoding="utf-8")
+    (tmp_path / "notes.pdf").write_text("not an article", encoding="utf-8")
     return tmp_path
 
 
@@ -82,7 +82,7 @@ def test_the_built_ins_are_registered():
     assert names["json"].suffixes == (".json",)
     assert set(KNOWN_SUFFIXES) <= set(known_suffixes())
     assert reader_for("a/B.MD") is names["text"] and reader_for("x.ndjson") is names["jsonl"]
-    assert reader_for("x.json") is names["json"] and reader_for("x.csv") is None
+    assert reader_for("x.json") is names["json"] and reader_for("x.pdf") is None
 
 
 def test_the_built_in_origins_are_unchanged():

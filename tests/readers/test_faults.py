@@ -122,8 +122,13 @@ def test_hidden_entries_stay_out_of_the_walk(folder):
 def test_an_empty_folder_still_says_it_holds_no_articles(tmp_path):
     (tmp_path / "empty").mkdir()
     (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
-    assert read([tmp_path / "empty", tmp_path / "good.txt"]) == (
-        ["good"], [("empty", "folder holds no .txt, .md, .json or .jsonl files")])
+    from provenance.readers import known_suffixes
+
+    articles, problems = read([tmp_path / "empty", tmp_path / "good.txt"])
+    assert articles == ["good"] and [name for name, _ in problems] == ["empty"]
+    # The kinds named are the ones the registered readers take.
+    assert problems[0][1].startswith("folder holds no files of the kinds read (")
+    assert all(suffix in problems[0][1] for suffix in known_suffixes())
 
 
 @pytest.mark.parametrize("published", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"])

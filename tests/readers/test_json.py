@@ -107,3 +107,16 @@ def test_json_lines_from_standard_input_point_nowhere_in_a_file():
     assert origins == ["<stdin>:1", "<stdin>:2"]
     assert [(o.path, o.line, o.whole_file) for o in origins] == [(None, None, False)] * 2
     assert Origin.of("<stdin>:2").line is None
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+def test_json_articles_record_the_encoding_they_were_read_in(tmp_path, encoding):
+    document = tmp_path / "list.json"
+    data = json.dumps([{"id": "a", "text": "Zürich council meets."}], ensure_ascii=False)
+    document.write_bytes(data.encode(encoding))  # the wide encodings with their byte-order mark
+    assert [(a.text, a.encoding) for a in read_articles([document])] == [("Zürich council meets.", encoding)]
+    lines = tmp_path / "feed.jsonl"
+    lines.write_text(json.dumps({"text": "Zürich."}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert [a.encoding for a in read_articles([lines])] == ["utf-8"]
+    [read] = read_articles(["-"], stdin=io.BytesIO(b'{"text": "From standard input."}'))
+    assert read.encoding == "utf-8"
