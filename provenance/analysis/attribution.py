@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..config import ATTRIBUTION_MAX_CHARS
+from ..config import ATTRIBUTION_MAX_CHARS, SOURCE_NAME_MAX_CHARS, TOP_PARAGRAPHS
 from ..dates import MONTH, WEEKDAY, parse_date_prefix
 from ..model import Attribution
 from ..outlets import ALIAS_TO_WIRE, WIRE_AGENCIES, canonical_outlet, is_wire
@@ -109,6 +109,104 @@ def _whole_line_attribution(line: str) -> Attribution | None:
     if site is not None:
         return Attribution("site", line, (site["domain"].lower(),))
     return None
+
+
+# A line that is only a wire agency's name, as a paper signs off or slugs
+# copy it took from the wire: "- Reuters", "— AP", "Reuters", "With AFP",
+# "PA", "Press Association", "Reuters/AFP", "AP and agencies". ("(AFP)",
+# "Source: Reuters" and "Additional reporting by Reuters" are credit lines
+# already.) Read by the judge from the text's edges (:func:`signoff_lines`),
+# not set apart from the body: doing that would change documents' tokens.
+_SIGNOFF = re.compile(r"^[-–—‒―‐~•*|\s]*(?:with\s+)?(?P<names>[^\W\d_][\w .&'/,+-]*?)[\s.]*$",
+                      re.IGNORECASE)
+_SIGNOFF_JOINER = re.compile(r"\s*(?:/|,|&|\+|\band\b)\s*", re.IGNORECASE)
+_AGENCIES = frozenset({"agencies", "agency", "wires"})
+
+
+def signoff_names(line: str) -> tuple[str, ...]:
+    """The wire agencies a sign-off or slug line names (canonical names), or
+    () when ``line`` is anything but such a line.
+
+    >>> signoff_names("— Reuters"), signoff_names("With AFP"), signoff_names("PA")
+    (('Reuters',), ('AFP',), ('PA',))
+    >>> signoff_names("Reuters/AP"), signoff_names("pa"), signoff_names("Reuters said so.")
+    (('Reuters', 'AP'), (), ())
+    """
+    stripped = line.strip()
+    if len(stripped) > SOURCE_NAME_MAX_CHARS:
+        return ()
+    found = _SIGNOFF.match(stripped)
+    if found is None:
+        return ()
+    names: list[str] = []
+    for part in _SIGNOFF_JOINER.split(found["names"]):
+        if part.casefold() in _AGENCIES and names:
+            continue
+        name = _wire_alias(part)
+        if name is None:
+            return ()
+        names.append(name)
+    return tuple(dict.fromkeys(names))
+
+
+def _wire_alias(part: str) -> str | None:
+    """The canonical wire ``part`` names, keeping names_pattern's case rule:
+    a short capital name (AP, PA) only in capitals."""
+    canonical = ALIAS_TO_WIRE.get(part.casefold())
+    if canonical is None:
+        return None
+    alias = next(a for a in WIRE_AGENCIES[canonical] if a.casefold() == part.casefold())
+    if len(alias) <= 4 and alias.isupper() and part != alias:
+        return None
+    return canonical
+
+
+def signoff_lines(text: str) -> tuple[Attribution, ...]:
+    r"""Sign-off and slug lines (:func:`signoff_names`) at the edges of a
+    document's display text, as credit attributions: any of the first
+    ``TOP_PARAGRAPHS`` paragraphs, and the last paragraphs up to the last
+    that is neither an attribution line nor a sign-off (a copyright or site
+    line may follow a sign-off). A wire's name inside a paragraph of prose
+    is no sign-off: that is a credit phrase or nothing.
+
+    >>> [a.text for a in signoff_lines("Reuters\n\nThe bank raised rates.\n\n- AFP\n\n© 2024 Example")]
+    ['Reuters', '- AFP']
+    """
+    found: list[Attribution] = []
+    for paragraph in _edge_paragraphs(text, TOP_PARAGRAPHS, from_end=False):
+        names = signoff_names(paragraph)
+        if names:
+            found.append(Attribution("credit", paragraph.strip(), names))
+    bottom: list[Attribution] = []
+    for paragraph in _edge_paragraphs(text, TOP_PARAGRAPHS, from_end=True):
+        names = signoff_names(paragraph)
+        if names:
+            bottom.append(Attribution("credit", paragraph.strip(), names))
+        elif _whole_line_attribution(paragraph.strip()) is None:
+            break
+    found.extend(reversed(bottom))
+    return tuple(dict.fromkeys(found))
+
+
+def _edge_paragraphs(text: str, count: int, *, from_end: bool) -> list[str]:
+    """The first (or last, last first) ``count`` paragraphs of a display
+    text, whose paragraphs are joined by blank lines, without splitting the
+    rest of it."""
+    out: list[str] = []
+    if from_end:
+        stop = len(text)
+        while stop > 0 and len(out) < count:
+            start = text.rfind("\n\n", 0, stop)
+            out.append(text[start + 2 if start >= 0 else 0 : stop])
+            stop = start if start >= 0 else 0
+    else:
+        start = 0
+        while start < len(text) and len(out) < count:
+            stop = text.find("\n\n", start)
+            stop = len(text) if stop < 0 else stop
+            out.append(text[start:stop])
+            start = stop + 2
+    return out
 
 
 def _is_name(name: str) -> bool:

@@ -43,7 +43,9 @@ MIN_WRAPPED_LINE = 40
 #: A line longer than this is body text, never an attribution line.
 ATTRIBUTION_MAX_CHARS = 300
 #: A "Source: X" line names an outlet only if X is at most this many
-#: characters and words (a longer one is a sentence).
+#: characters and words (a longer one is a sentence). A sign-off line
+#: ("- Reuters", "Reuters/AFP"), which the judge reads at a text's edges
+#: without setting it apart, is at most SOURCE_NAME_MAX_CHARS long too.
 SOURCE_NAME_MAX_CHARS = 60
 SOURCE_NAME_MAX_WORDS = 6
 

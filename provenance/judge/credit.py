@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from ..analysis.attribution import credit_phrases, may_mention, mentions
-from ..model import ADDED, Document, Ledger
+from ..analysis.attribution import credit_phrases, may_mention, mentions, signoff_lines
+from ..model import ADDED, Document, DocumentView, Ledger
 from ..outlets import aliases_of
 
 
@@ -24,18 +24,25 @@ def credit_names(source: Document) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n))
 
 
-def _credits_in_attribution(derived: Document, names: tuple[str, ...]) -> list[str]:
-    return [
-        a.text for a in derived.attributions
-        if a.kind in ("credit", "dateline", "byline") and mentions(a.text, names)
-    ]
+def _credits_in_attribution(derived: DocumentView, names: tuple[str, ...]) -> list[str]:
+    """The derived text's own lines that name one of ``names``: its
+    attribution lines (Source:, datelines, bylines, credit trailers) and its
+    sign-off or slug lines ("- Reuters", "(AFP)", "With AFP", a bare "PA"
+    line at the top or bottom)."""
+    if not names:
+        return []
+    found = [a.text for a in derived.attributions
+             if a.kind in ("credit", "dateline", "byline") and mentions(a.text, names)]
+    found += [a.text for a in signoff_lines(derived.text) if mentions(a.text, names) and a.text not in found]
+    return found
 
 
 def credit_evidence(source: Document, derived: Document, ledger: Ledger) -> tuple[str, ...]:
     """Lines and phrases in which ``derived`` credits ``source`` in its own words.
 
-    Attribution lines (Source:, datelines, credit trailers) are the outlet's
-    own. A credit phrase in a sentence ("according to Reuters") counts only
+    Attribution lines (Source:, datelines, credit trailers) and sign-off
+    lines at the text's top or bottom ("- Reuters", "With AFP", "PA") are
+    the outlet's own. A credit phrase in a sentence ("according to Reuters") counts only
     when the source sentences it was matched to do not already name the
     source: a sentence copied or paraphrased from the wire that mentions the
     wire is reporting, not crediting.

@@ -7,6 +7,7 @@ import math
 
 from ..config import DEFAULT_SETTINGS, Settings
 from ..model import (
+    ADDED,
     COPY,
     INDEPENDENT,
     PARTIAL,
@@ -56,20 +57,37 @@ def decide(
       that, so the ledger may raise its verdict -- to whole reuse when at
       least ``rewrite_min_matched`` of the words are in matched sentences, to
       partial when ``partial_min_matched`` of them and
-      ``partial_min_sentences`` sentences are -- but never lower it.
+      ``partial_min_sentences`` sentences are -- but its bars never lower it.
 
     Whole reuse is a ``copy`` when at least ``copy_min_verbatim`` of the
     words lie in copied runs of 3+ words, else a ``rewrite``.
     ``verdict_method="rules"`` uses the ledger's shares alone (:func:`verdict`).
+
+    Under either method a verdict of reuse needs evidence to show
+    (:func:`has_evidence`): a sentence the ledger matched, and words found in
+    the source. Given that, the model may shade the verdict (whole or
+    partial reuse, copy or rewrite); without it, a call of reuse -- the
+    model's for a text's length alone, or the rules' with bars at 0 -- is
+    set aside and the text is independent, with a reason saying so.
     """
-    words = sum(row.words for row in ledger.sentences)
     if settings.verdict.method == "rules":
         decided = verdict(ledger, settings)
-        return decided, _rule_reasons(decided, ledger, settings), None
+        reasons = list(_rule_reasons(decided, ledger, settings))
+        if decided != INDEPENDENT and not has_evidence(ledger, scores):
+            reasons.append(_no_evidence_reason(ledger))
+            decided = INDEPENDENT
+        return decided, tuple(reasons), None
+    words = sum(row.words for row in ledger.sentences)
     model = model if model is not None else builtin_model()
     prediction = model.predict(model_inputs(scores, words))
-    level = prediction.label
     reasons = [_model_reason(prediction, model)]
+    if not has_evidence(ledger, scores):
+        # Checked before the ledger may raise the verdict: bars set to 0
+        # would otherwise raise it on nothing.
+        if prediction.label != MODEL_INDEPENDENT:
+            reasons.append(_no_evidence_reason(ledger))
+        return INDEPENDENT, tuple(reasons), prediction
+    level = prediction.label
     aligned = _alignment_level(ledger, settings)
     if _LEVEL[aligned] > _LEVEL[level]:
         level = aligned
@@ -84,6 +102,34 @@ def decide(
                        f"(copy bar {settings.verdict.copy_min_verbatim:.0%})")
         return REWRITE_VERDICT, tuple(reasons), prediction
     return (PARTIAL if level == MODEL_PARTIAL else INDEPENDENT), tuple(reasons), prediction
+
+
+def matched_words(ledger: Ledger) -> int:
+    """Words of the derived text in sentences the ledger matched (verbatim or rewrite)."""
+    return sum(row.words for row in ledger.sentences if row.label != ADDED)
+
+
+def has_evidence(ledger: Ledger, scores: Scores) -> bool:
+    """Whether a pair shows anything taken: the least a verdict of reuse needs.
+
+    Two things, both of which a report can point at: at least one sentence
+    of the derived text matched to the source (``matched_words`` above 0:
+    the sentences a report marks as taken), and at least one of its words
+    found in the source (``run_coverage_1`` above 0). A length prior or a
+    scatter of common words is no evidence; one matched sentence is the
+    least there is to show, and the model may then weigh how much more.
+    On METER courts the fewest matched words of any other reuse verdict is
+    11 (a two-sentence brief), so a floor of up to 11 words would change
+    nothing there; one sentence is the floor that needs no tuning.
+    """
+    return matched_words(ledger) > 0 and scores.run_coverage_1 > 0
+
+
+def _no_evidence_reason(ledger: Ledger) -> str:
+    """Why a call of reuse was set aside (see :func:`has_evidence`)."""
+    missing = ("none of its sentences matches the source" if matched_words(ledger) == 0
+               else "none of its words occurs in the source")
+    return f"set aside: {missing}, and a verdict of reuse needs matched words"
 
 
 def _alignment_level(ledger: Ledger, settings: Settings) -> str:
@@ -134,7 +180,10 @@ def _rule_reasons(decided: str, ledger: Ledger, settings: Settings) -> tuple[str
 
 def verdict(ledger: Ledger, settings: Settings = DEFAULT_SETTINGS) -> str:
     """copy / rewrite / partial / independent from the ledger's shares alone
-    (``verdict_method="rules"``)."""
+    (``verdict_method="rules"``); independent when no sentence matched,
+    whatever the bars."""
+    if matched_words(ledger) == 0:
+        return INDEPENDENT
     matched = ledger.matched_share
     if matched >= settings.verdict.copy_min_matched and ledger.verbatim_word_share >= settings.verdict.copy_min_verbatim:
         return COPY

@@ -109,3 +109,48 @@ def test_may_mention_equals_its_loose_pattern(text, names):
     from provenance.analysis.attribution import _loose_pattern, may_mention
 
     assert may_mention(text, tuple(names)) == (_loose_pattern(tuple(names)).search(text) is not None)
+
+
+@pytest.mark.parametrize("line, names", [
+    ("- Reuters", ("Reuters",)), ("— AP", ("AP",)), ("–AFP.", ("AFP",)), ("Reuters", ("Reuters",)),
+    ("REUTERS", ("Reuters",)), ("With AFP", ("AFP",)), ("PA", ("PA",)), ("Press Association", ("PA",)),
+    ("PA Media", ("PA",)), ("Reuters/AP", ("Reuters", "AP")), ("AFP, Reuters and agencies", ("AFP", "Reuters")),
+    ("Agence France-Presse", ("AFP",)), ("DPA", ("dpa",)),
+    # Not sign-offs: lower-case words, sentences, names that are no wire's, agencies alone.
+    ("pa", ()), ("ap", ()), ("Pa", ()), ("Reuters said so.", ()), ("The Guardian", ()), ("- Daily Example", ()),
+    ("Agencies", ()), ("(AFP)", ()), ("", ()), ("- " + "Reuters/" * 20 + "AP", ()),
+])
+def test_signoff_names(line, names):
+    from provenance.analysis.attribution import signoff_names
+
+    assert signoff_names(line) == names
+
+
+def test_signoff_lines_are_read_at_the_edges_only():
+    from provenance.analysis.attribution import signoff_lines
+
+    text = "\n\n".join(["Headline", "AP", "By Anna Smith", "First.", "Reuters", "Middle.", "Last.", "- AFP",
+                      "© 2024 Example", "example.com"])
+    assert [(a.kind, a.text, a.names) for a in signoff_lines(text)] == [("credit", "AP", ("AP",)),
+                                                                        ("credit", "- AFP", ("AFP",))]
+    # A prose paragraph closes the bottom: a sign-off above it is not at the edge.
+    assert signoff_lines("One.\n\nTwo.\n\nThree.\n\nFour.\n\n- AFP\n\nLast words.") == ()
+    assert [a.text for a in signoff_lines("Reuters")] == ["Reuters"]
+    assert signoff_lines("") == ()
+
+
+@given(st.lists(st.sampled_from(["Reuters", "AP", "ap", "PA", "said", "the", "- ", "—", "/", "With", "and",
+                                 "agencies", ".", " ", "\n\n", "(AFP)", "Court"]), max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_a_signoff_names_only_wires(pieces):
+    from provenance.analysis.attribution import signoff_lines, signoff_names
+    from provenance.outlets import WIRE_AGENCIES
+
+    text = "".join(pieces)
+    for line in text.split("\n\n"):
+        names = signoff_names(line)
+        assert all(name in WIRE_AGENCIES for name in names)
+        if names:
+            assert not any(word in line for word in ("said", "the", "Court", "ap"))
+    for attribution in signoff_lines(text):
+        assert attribution.text in text and attribution.names == signoff_names(attribution.text)
