@@ -53,3 +53,36 @@ def test_the_walk_sees_every_command_and_the_folded_options():
     names = {" ".join(path) for path, _ in _commands()}
     assert {"scan", "compare", "check", "index add", "index info", "index list", "index remove"} <= names
     assert (("scan",), "encoding") in CASES and (("check",), "columns") in CASES
+
+
+def test_encoding_and_column_reach_the_readers_of_every_reading_command(tmp_path):
+    """--encoding and --column change what scan, compare, check and index add read."""
+    import json
+
+    from click.testing import CliRunner
+
+    wire = ("LONDON (PA) - The council approved the harbour budget of £2m on Tuesday after a long debate "
+            "about the new sea wall and the ferry timetable.")
+    text = tmp_path / "wire.txt"
+    text.write_bytes(wire.encode("cp1252"))
+    table = tmp_path / "copy.csv"
+    table.write_text(f'slug,story_body\nharbour,"{wire}"\n', encoding="utf-8")
+    runner = CliRunner()
+
+    # Forced as latin-1, the same bytes read as latin-1 (detection says cp1252), named as Python names it.
+    scanned = runner.invoke(cli, ["scan", str(text), str(table), "--format", "json",
+                                  "--encoding", "latin-1", "--column", "text=story_body"])
+    assert scanned.exit_code == 0, scanned.output
+    articles = {a["id"]: a for a in json.loads(scanned.stdout)["articles"]}
+    assert articles["wire"]["encoding"] == "iso8859-1" and articles["copy#1"]["encoding"] == "iso8859-1"
+    # Without --column the table has no text column: refused, naming the columns seen.
+    plain = runner.invoke(cli, ["scan", str(table)])
+    assert plain.exit_code == 1 and "columns: slug, story_body" in plain.stderr
+    compared = runner.invoke(cli, ["compare", str(text), str(table), "--column", "text=story_body"])
+    assert compared.exit_code == 0 and "copy" in compared.stdout
+    index = tmp_path / "wire.sqlite"
+    added = runner.invoke(cli, ["index", "add", "--index", str(index), str(text), "--encoding", "cp1252"])
+    assert added.exit_code == 0, added.output
+    checked = runner.invoke(cli, ["check", "--index", str(index), str(table), "--column", "text=story_body",
+                                  "--fail-on", "copy"])
+    assert checked.exit_code == 1 and "FAIL    copy#1: copy of wire" in checked.stdout
