@@ -4,34 +4,115 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from .config import DEFAULT_SETTINGS, Settings
 from .judge.direction import wire_mark
-from .model import Document, Relation
+from .model import ADDED, COPY, REWRITE_VERDICT, VERDICTS, Document, Relation
 
 
 def cluster(
     documents: Iterable[Document], relations: Iterable[Relation], settings: Settings = DEFAULT_SETTINGS
 ) -> list[tuple[list[str], dict[str, int]]]:
-    """Group articles linked by text reuse or same-story similarity.
+    """Group articles linked by evidence of one story (:func:`story_link`).
+
+    Stories are the groups that strong links (:func:`story_link`) join. An
+    article with none (its reuse is one sentence, a brief or a stock line;
+    or it reports the same event in its own words) joins the story of its
+    likeliest source alone (:func:`source_strength`) and never links two
+    stories: one weak article cannot chain them.
 
     Returns each group's member ids (sorted) with how often each member was
-    judged the source in the group's relations.
+    judged the source in the group's pairs (of reuse, or of a content-word
+    Jaccard of ``story_similarity``).
     """
-    ids = [d.id for d in documents]
-    wins = {i: 0 for i in ids}
-    links = []
+    documents = list(documents)
+    relations = list(relations)
+    by_id = {d.id: d for d in documents}
+    links = [(r.source, r.derived) for r in relations
+             if story_link(r, by_id[r.source], by_id[r.derived], settings)]
+    linked = {x for pair in links for x in pair}
+    best: dict[str, tuple[tuple, str]] = {}
     for relation in relations:
-        linked = relation.reuses_text or relation.scores.content_similarity >= settings.stories.story_similarity
-        if not linked:
+        if not (relation.reuses_text or _same_subject(relation, by_id, settings)):
             continue
-        wins[relation.source] += 1
-        links.append((relation.source, relation.derived))
-    roots = connected_roots(links, ids)
+        for one, other in ((relation.derived, relation.source), (relation.source, relation.derived)):
+            if one in linked:
+                continue
+            key = (source_strength(relation, by_id[relation.source]), other)
+            if one not in best or key < best[one][0]:
+                best[one] = (key, other)
+    links += [(one, other) for one, (_, other) in sorted(best.items())]
+    roots = connected_roots(links, by_id)
+    # A member's say as the source: every pair inside its story in which it
+    # was judged the source of reused text or of the same subject.
+    wins = {i: 0 for i in by_id}
+    for relation in relations:
+        if roots[relation.source] == roots[relation.derived] and (
+                relation.reuses_text or relation.scores.content_similarity >= settings.stories.story_similarity):
+            wins[relation.source] += 1
     groups: dict[str, list[str]] = {}
-    for i in ids:
+    for i in by_id:
         groups.setdefault(roots[i], []).append(i)
     return [(sorted(members), {m: wins[m] for m in members}) for _, members in sorted(groups.items())]
+
+
+def _same_subject(relation: Relation, by_id: dict[str, Document], settings: Settings) -> bool:
+    """Independent reporting of one event: a content-word Jaccard of
+    ``story_similarity`` between articles at most ``story_days`` apart."""
+    apart = days_apart(by_id[relation.source].published, by_id[relation.derived].published)
+    return (relation.scores.content_similarity >= settings.stories.story_similarity
+            and (apart is None or apart <= settings.stories.story_days))
+
+
+def story_link(relation: Relation, source: Document, derived: Document, settings: Settings = DEFAULT_SETTINGS) -> bool:
+    """Whether ``relation`` is strong evidence that its two articles are one story.
+
+    Reuse, with at least ``story_min_sentences`` sentences of the derived
+    text matched: prose, not one stock sentence such as "The case was
+    adjourned until tomorrow.". Then whole reuse (a copy or a rewrite), and
+    partial reuse of at least ``story_strong_share`` of the derived
+    article's words, link whenever each appeared (a weekly that runs the
+    wire a week late still ran the wire); weaker partial reuse only between
+    articles published at most ``story_days`` apart when both are dated: a
+    few shared sentences months apart are the stock phrasing of a beat, not
+    one story. Shared vocabulary alone is never a link: court reports share
+    much of it whatever the case."""
+    if not relation.reuses_text:
+        return False
+    matched = sum(1 for row in relation.ledger.sentences if row.label != ADDED)
+    if matched < settings.stories.story_min_sentences:
+        return False
+    if relation.verdict in (COPY, REWRITE_VERDICT) or relation.scores.matched >= settings.stories.story_strong_share:
+        return True
+    apart = days_apart(source.published, derived.published)
+    return apart is None or apart <= settings.stories.story_days
+
+
+def days_apart(first: str | None, second: str | None) -> int | None:
+    """Calendar days between two publication dates (ISO 8601, a time allowed),
+    None when either is missing or unreadable.
+
+    >>> days_apart("1999-07-12", "1999-07-13T06:00:00Z"), days_apart("1999-07-12", None)
+    (1, None)
+    """
+    try:
+        return abs((date.fromisoformat(first[:10]) - date.fromisoformat(second[:10])).days)  # type: ignore[index]
+    except (TypeError, ValueError):
+        return None
+
+
+def source_strength(relation: Relation, source: Document) -> tuple:
+    """Sort key of the relations of one derived article, its likeliest
+    source first: not a withdrawn item (:func:`taken_back`), then reuse
+    before independence, then wire copy (an agency's text is written to be
+    reused, and what a paper shares with another paper that carries the
+    wire's is likelier the wire's), then the verdict (copy first), how much
+    of the article comes from the source, how much is copied word for word,
+    and the source's id."""
+    scores = relation.scores
+    return (taken_back(source), not relation.reuses_text, not source.is_wire, VERDICTS.index(relation.verdict),
+            -scores.matched, -scores.run_coverage_3, relation.source)
 
 
 def connected_roots(links: Iterable[tuple[str, str]], ids: Iterable[str] = ()) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from provenance import scan_articles
+from provenance import Article, scan_articles
 from provenance.readers import read_articles
 from provenance.stories import choose_source
 from tests.helpers import SEEDS, seed_id
@@ -36,3 +36,51 @@ def test_when_every_member_is_withdrawn_the_likeliest_is_still_the_source(seed_d
     assert "marked canceled by its provider, as is every member" in reasons
     usable = {**documents, seed_id("000"): dataclasses.replace(documents[seed_id("000")], status="usable")}
     assert choose_source(members, dict.fromkeys(members, 0), usable)[0] == seed_id("000")
+
+
+def test_two_stories_joined_by_one_weak_article_stay_apart():
+    # Two unrelated stories, each a wire text and a paper rewriting it
+    # (several sentences each), and one article that repeats a stock
+    # sentence of each: its relations reuse text, but one sentence of a
+    # source is no evidence of its story, so it may join one of them, never both.
+    def story(name: str, sentences: list[str]) -> list:
+        return [Article(f"{name}-wire", " ".join(sentences), outlet="PA", published="2024-01-10"),
+                Article(f"{name}-paper", " ".join(sentences[:4]) + " Reporters waited outside all day.",
+                        outlet="Herald", published="2024-01-10")]
+
+    stock = "The case was adjourned until tomorrow."
+    first = story("alpha", [
+        "A retired dentist from Harrogate was jailed for nine years for defrauding elderly patients.",
+        "Mr Harrington forged prescriptions for two decades, the jury at Leeds Crown Court heard.",
+        "His accountant noticed missing payments when the practice was sold last spring.",
+        "Detectives found ledgers hidden beneath the floor of his garden shed.",
+        "The judge said the betrayal of trust was the worst she had seen.",
+        "A confiscation hearing will follow in the new year."])
+    second = story("beta", [
+        "A lorry driver who crashed into a school bus on the M6 has been cleared of dangerous driving.",
+        "Mrs Okonkwo wept in the dock at Stafford as the verdict was read out.",
+        "Experts told the trial that a tyre had burst seconds before the collision.",
+        "Eleven children were treated in hospital for minor injuries after the crash.",
+        "The haulage firm now faces a separate inquiry by the safety regulator.",
+        "Her family thanked the witnesses who stopped to help that morning."])
+    first[0] = dataclasses.replace(first[0], text=first[0].text + " " + stock)
+    second[0] = dataclasses.replace(second[0], text=second[0].text + " " + stock)
+    # One sentence of each wire, word for word, among its own.
+    weak = Article("weak", " ".join([
+        "Parish councillors in Ripon voted to close the public library on Sundays.",
+        first[0].text.split(". ")[5].rstrip(".") + ".",
+        "Volunteers have offered to run a reading group in the church hall instead.",
+        second[0].text.split(". ")[5].rstrip(".") + ".",
+        "The decision will be reviewed at the next meeting in March."]),
+        outlet="Gazette", published="2024-01-10")
+    result = scan_articles([*first, *second, weak], jobs=1)
+    story_of = {m: s.id for s in result.stories for m in (s.source, *s.members)}
+    assert story_of["alpha-wire"] == story_of["alpha-paper"]
+    assert story_of["beta-wire"] == story_of["beta-paper"]
+    assert story_of["alpha-wire"] != story_of["beta-wire"]
+    with_weak = {m for s in result.stories if "weak" in (s.source, *s.members) for m in (s.source, *s.members)}
+    assert not {"alpha-wire", "beta-wire"} <= with_weak
+    # One sentence of a five-sentence wire is not reuse of it (the judge's
+    # partial bar needs two), and it shares too few content words to be
+    # the same event: the article stands alone.
+    assert result.relation("weak") is None

@@ -8,11 +8,13 @@ sentence offsets, compressed); the texts themselves are not kept. Candidate
 pairs come from the signature matrices, one granularity per process
 (:func:`provenance.candidates.granularity_candidates`).
 Judging goes by connected groups of candidate pairs, several groups to a
-work unit, so that a document is analysed once: each pair's direction and
-content similarity (cheap) decide whether it joins a story, and only a pair
-below ``story_similarity`` is aligned, since only its verdict can link it;
-then the group is clustered, each story's source chosen, and every member
-judged against it. A group with more pairs than fit a work unit goes in two
+work unit, so that a document is analysed once: each pair is judged (its
+direction, ledger and verdict); only a verdict of reuse with matched prose
+between articles of nearby dates links a pair into a story
+(:func:`provenance.stories.story_link`); then the group is clustered, each
+story's source chosen, and each member related to the text it drew on (its
+best judged pair in the story), or judged against the story's source when
+it drew on none. A group with more pairs than fit a work unit goes in two
 rounds spread over every worker instead (link all its pairs; relate).
 
 Every decision is the one the single-process pipeline makes, whichever

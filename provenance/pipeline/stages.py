@@ -21,7 +21,7 @@ from ..judge.direction import orient
 from ..judge.features import FeatureCache
 from ..judge.pair import judge_oriented, judge_pair
 from ..model import Article, Document, Relation
-from ..stories import choose_source, cluster
+from ..stories import choose_source, cluster, source_strength
 from .store import StoredDocument, _plain
 
 
@@ -43,11 +43,6 @@ class Link:
     scores: Any
     #: The full relation when the pair had to be aligned.
     relation: Relation | None
-
-
-@dataclass(frozen=True)
-class Similarity:
-    content_similarity: float
 
 
 class WorkerState:
@@ -129,18 +124,15 @@ def link_pairs(state: WorkerState, documents: list[Document], pairs: list[tuple[
 
 def _link(by_id: dict[str, Document], pairs: list[tuple[str, str, bool]], settings: Settings,
           features: FeatureCache) -> list[Link]:
+    # Every pair is judged whole: only a verdict with matched sentences links
+    # two articles into a story, and each article's source is the best of
+    # its judged pairs (see provenance.stories).
     out = []
-    for a, b, full in pairs:
+    for a, b, _ in pairs:
         first, second = by_id[a], by_id[b]
         source, derived, reasons, containment = orient(first, second, features, settings)
-        similarity = round(features.content_similarity(source, derived), 4)
-        if similarity >= settings.stories.story_similarity and not full:
-            # Linked whatever the verdict: the alignment can wait until the
-            # story's source is known.
-            out.append(Link(source.id, derived.id, False, Similarity(similarity), None))
-        else:
-            relation = judge_oriented(source, derived, reasons, containment, settings, features)
-            out.append(Link(relation.source, relation.derived, relation.reuses_text, relation.scores, relation))
+        relation = judge_oriented(source, derived, reasons, containment, settings, features)
+        out.append(Link(relation.source, relation.derived, relation.reuses_text, relation.scores, relation))
     return out
 
 
@@ -172,20 +164,25 @@ Task = tuple[str, str, "str | None"]
 def stories_of(pairs: list[tuple[str, str]], links: list[Link], stored: dict[str, Document], settings: Settings
                 ) -> list[tuple[tuple[str, ...], str, tuple[str, ...], tuple[str, ...], list[Relation | Task]]]:
     """Cluster linked documents and pick each story's source; per other
-    member, its relation with the source when a link already holds it, else
-    the task that gives it."""
-    by_pair = dict(zip(pairs, links))
+    member, its relation with its own best source in the story
+    (:func:`~provenance.stories.source_strength`: the text it drew on, which
+    need not be the story's source), else the task that relates it to the
+    story's source."""
+    relations = [link.relation for link in links if link.relation is not None]
     ids = sorted({x for pair in pairs for x in pair})
+    by_derived: dict[str, list[Relation]] = {}
+    for relation in relations:
+        by_derived.setdefault(relation.derived, []).append(relation)
     out = []
-    for members, wins in cluster([stored[i] for i in ids], links, settings):
+    for members, wins in cluster([stored[i] for i in ids], relations, settings):
         source, reasons = choose_source(members, wins, stored)
         others = tuple(m for m in members if m != source)
+        inside = set(members)
         todo: list[Relation | Task] = []
         for member in others:
-            key = (source, member) if source < member else (member, source)
-            link = by_pair.get(key)
-            if link is not None and link.source == source:
-                todo.append(link.relation if link.relation is not None else (key[0], key[1], None))
+            own = [r for r in by_derived.get(member, ()) if r.source in inside and (r.reuses_text or r.source == source)]
+            if own:
+                todo.append(min(own, key=lambda r: source_strength(r, stored[r.source])))
             else:
                 todo.append((source, member, source))
         out.append((tuple(members), source, reasons, others, todo))

@@ -83,6 +83,8 @@ def graph(source: Mapping[str, Any], relations: Sequence[Any]) -> Graph:
         y = _G_PAD + row * step
         detail = relation.verdict + ("" if relation.verdict == "independent" else
                                      " · credited" if relation.credited else " · not credited")
+        if relation.source["id"] != source["id"]:  # a story may have several sources
+            detail += f" · from {_name(relation.source)}"
         nodes.append(Node(
             x=x, y=y, width=_G_NODE_W, height=_G_NODE_H, lines=_node_lines(relation.derived, detail, _G_NODE_W),
             tooltip=_tooltip(relation.derived), href=f"#{relation.dom_id}",

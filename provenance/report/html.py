@@ -180,7 +180,9 @@ def _scan_view(document: Mapping[str, Any], *, kind: str) -> ReportView:
             lone.append(source)
             continue
         views = tuple(
-            _relation_view(relations[m], source, _article(articles, m), f"r{next(counter)}", open_ledgers)
+            # Each against the source it drew on: one story may have several.
+            _relation_view(relations[m], _article(articles, relations[m]["source"]), _article(articles, m),
+                           f"r{next(counter)}", open_ledgers)
             for m in cluster["members"] if m in relations
         )
         stories.append(StoryView(
