@@ -20,7 +20,7 @@ LAYERS = [
     "version", "errors", "config", "plugins", "engine", "executors", "arrays", "outlets", "dates",
     "model",
     "readers", "analysis", "fingerprint", "candidates", "matching", "align", "judge", "stories",
-    "codec", "index", "pipeline", "gate", "report",
+    "codec", "index", "pipeline", "spark", "gate", "report",
     "cli", "__init__", "__main__",
 ]
 

@@ -33,7 +33,7 @@ def _explain_option(function):
 
 
 #: Optional extras: (name, the module it provides).
-EXTRAS = (("redis", "redis"), ("html", "trafilatura"), ("warc", "warcio"), ("parquet", "pyarrow"))
+EXTRAS = (("redis", "redis"), ("html", "trafilatura"), ("warc", "warcio"), ("parquet", "pyarrow"), ("spark", "pyspark"))
 
 
 @cli.command()

@@ -50,11 +50,13 @@ from ..matching.matcher import check_matcher
 from ..model import GRANULARITIES, Article, Document, Progress, Relation, ScanResult, Story
 from ..readers.base import DEFAULT_READ_OPTIONS, ReadOptions
 from ..readers.inputs import ErrorHandler, iter_articles, unique_ids
-from ..stories import choose_source, connected_roots, source_rank
+from ..stories import choose_source, source_rank
 from .stages import (
     Group,
     Link,
     WorkerState,
+    component_units,
+    components,
     judge_components,
     link_pairs,
     prepare,
@@ -239,12 +241,12 @@ class _Scan:
         # Groups of linked candidate pairs are judged whole, several to a
         # work unit; a group too large for one unit goes in two rounds over
         # every worker (link all its pairs; then, sources known, relate).
-        components = _components(pairs)
-        whole = [c for c in components if len(c) <= settings.scan.whole_component]
-        split = [c for c in components if len(c) > settings.scan.whole_component]
+        linked = components(pairs)
+        whole = [c for c in linked if len(c) <= settings.scan.whole_component]
+        split = [c for c in linked if len(c) > settings.scan.whole_component]
         groups: list[Group] = []
         aligned = 0
-        units = list(_component_units(whole, settings.scan.pair_batch))
+        units = list(component_units(whole, settings.scan.pair_batch))
         results = ordered(judge_components, ((state, _documents_of([p for c in unit for p in c], by_id), unit,
                                                settings) for unit in units))
         judged = 0
@@ -354,30 +356,6 @@ def _by_article(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
         return (b, a) if (degree[b], b) < (degree[a], a) else (a, b)
 
     return sorted(pairs, key=key)
-
-
-def _components(pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
-    """``pairs`` split into connected groups of documents, each group's pairs
-    sorted, the groups in the order of their smallest document id."""
-    roots = connected_roots(pairs)
-    components: dict[str, list[tuple[str, str]]] = {}
-    for pair in sorted(pairs, key=lambda pair: (roots[pair[0]], pair)):
-        components.setdefault(roots[pair[0]], []).append(pair)
-    return list(components.values())
-
-
-def _component_units(components: list[list[tuple[str, str]]], size: int) -> Iterator[list[list[tuple[str, str]]]]:
-    """Whole components, packed into work units of about ``size`` pairs."""
-    unit: list[list[tuple[str, str]]] = []
-    count = 0
-    for component in components:
-        if unit and count + len(component) > size:
-            yield unit
-            unit, count = [], 0
-        unit.append(component)
-        count += len(component)
-    if unit:
-        yield unit
 
 
 def _chunks(items: Iterator[Article], size: int) -> Iterator[list[Article]]:

@@ -8,6 +8,7 @@ import functools
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ from ..judge.direction import orient
 from ..judge.features import FeatureCache
 from ..judge.pair import judge_oriented, judge_pair
 from ..model import Article, Document, Relation
-from ..stories import choose_source, cluster, source_strength
+from ..stories import choose_source, cluster, connected_roots, source_strength
 from .store import StoredDocument, _plain
 
 
@@ -215,3 +216,27 @@ def judge_components(state: WorkerState, documents: list[StoredDocument], compon
                     relations.append(task)
             groups.append(Group(members, source, reasons, others, tuple(relations)))
     return groups, aligned
+
+
+def components(pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """``pairs`` split into connected groups of documents, each group's pairs
+    sorted, the groups in the order of their smallest document id."""
+    roots = connected_roots(pairs)
+    components: dict[str, list[tuple[str, str]]] = {}
+    for pair in sorted(pairs, key=lambda pair: (roots[pair[0]], pair)):
+        components.setdefault(roots[pair[0]], []).append(pair)
+    return list(components.values())
+
+
+def component_units(components: list[list[tuple[str, str]]], size: int) -> Iterator[list[list[tuple[str, str]]]]:
+    """Whole components, packed into work units of about ``size`` pairs."""
+    unit: list[list[tuple[str, str]]] = []
+    count = 0
+    for component in components:
+        if unit and count + len(component) > size:
+            yield unit
+            unit, count = [], 0
+        unit.append(component)
+        count += len(component)
+    if unit:
+        yield unit

@@ -1,0 +1,85 @@
+"""A Spark session for a scan, and the one-line errors when there can be none:
+pyspark not installed, no Java, a master URL Spark does not take.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from typing import Any
+
+from ..errors import ConfigError, ProvenanceError
+
+NEEDS_PYSPARK = "the Spark scan needs pyspark: pip install 'provenance-news[spark]'"
+
+#: The master URLs Spark takes (``local``, ``local[4]``, ``local[*]``,
+#: ``local[4,2]``, ``spark://host:port``, ``yarn``, ``k8s://...``, ``mesos://...``):
+#: anything else is refused before a JVM is started for it.
+MASTER_URL = re.compile(r"local(\[(\*|\d+)(,\d+)?\])?|spark://\S+|yarn|k8s://\S+|mesos://\S+")
+
+
+class SparkUnavailable(ProvenanceError):
+    """Spark could not be started here (no pyspark, no Java)."""
+
+
+def require_pyspark() -> Any:
+    """The ``pyspark.sql`` module, or :class:`SparkUnavailable` naming the extra."""
+    try:
+        import pyspark.sql
+        import pyspark.sql.functions
+        import pyspark.sql.types
+    except ImportError:
+        raise SparkUnavailable(NEEDS_PYSPARK) from None
+    return pyspark.sql
+
+
+def java_found() -> bool:
+    """Whether a Java runtime is there for Spark to start (``JAVA_HOME`` or ``java`` on the path)."""
+    home = os.environ.get("JAVA_HOME")
+    if home and os.access(os.path.join(home, "bin", "java"), os.X_OK):
+        return True
+    return shutil.which("java") is not None
+
+
+def check_master(master: str) -> str:
+    """``master`` if Spark takes it as a master URL, else :class:`ConfigError`.
+
+    >>> check_master("local[2]")
+    'local[2]'
+    >>> check_master("localhost:7077")
+    Traceback (most recent call last):
+    ...
+    provenance.errors.ConfigError: --master 'localhost:7077' is not a Spark master URL (local, local[N], local[*], spark://HOST:PORT, yarn, k8s://URL)
+    """
+    if not MASTER_URL.fullmatch(master):
+        raise ConfigError(f"--master {master!r} is not a Spark master URL "
+                          "(local, local[N], local[*], spark://HOST:PORT, yarn, k8s://URL)")
+    return master
+
+
+def start_session(master: str = "local[*]", app_name: str = "provenance", config: dict[str, str] | None = None):
+    """A SparkSession on ``master`` (the running one if there is one).
+
+    With a local master the Python workers are this interpreter (which has
+    provenance) unless ``PYSPARK_PYTHON`` says otherwise; on a cluster they
+    are what the cluster configures, which must have provenance installed too."""
+    sql = require_pyspark()
+    check_master(master)
+    if not java_found():
+        raise SparkUnavailable("the Spark scan needs Java 17 or later: no java on the PATH and JAVA_HOME unset "
+                               "(on Debian: apt-get install openjdk-17-jre-headless)")
+    builder = sql.SparkSession.builder.master(master).appName(app_name)
+    settings = {"spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false", **(config or {})}
+    if master.startswith("local"):
+        # pyspark starts its workers with PYSPARK_PYTHON (else ``python3``
+        # on the path, which may lack provenance); set it only when unset.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    try:
+        return builder.getOrCreate()
+    except Exception as error:  # pyspark raises its own and py4j's kinds, by version
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise SparkUnavailable(f"could not start Spark on {master}: {first}") from None
