@@ -176,6 +176,19 @@ class Reader(ABC):
         return f"<{type(self).__name__} {self.name!r} {' '.join(self.suffixes)}>"
 
 
+def item_origin(source: str, position: int | None, word: str = "item") -> Origin:
+    """``source item N`` (or ``record N``) for the Nth item of an input whose
+    items have no line worth pointing at (a feed's entry, an array's
+    element, a web archive's record); the input itself with no position.
+    Never the whole file: the item's text is not the file's.
+
+    >>> item_origin("feed.rss", 3), item_origin("crawl.warc", 2, "record").path, item_origin("<stdin>", 1).path
+    ('feed.rss item 3', 'crawl.warc', None)
+    """
+    path = None if source.startswith("<stdin>") else source
+    return Origin(source if position is None else f"{source} {word} {position}", path=path)
+
+
 def printable(name: str) -> str:
     """A file name as text: undecodable bytes shown as U+FFFD and control
     characters as escapes, so messages stay one line and JSON stays UTF-8.

@@ -31,7 +31,18 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import Article, Origin
-from .base import DEFAULT_READ_OPTIONS, ErrorHandler, ReadOptions, Reader, Skipped, has_words, printable, read_bytes, register_reader
+from .base import (
+    DEFAULT_READ_OPTIONS,
+    ErrorHandler,
+    ReadOptions,
+    Reader,
+    Skipped,
+    has_words,
+    item_origin,
+    printable,
+    read_bytes,
+    register_reader,
+)
 from .html import html_text, kind_of, markup_start, root_name
 from .json import normalise_published
 
@@ -69,8 +80,7 @@ class FeedReader(Reader):
 
     def origin(self, source: str, position: int | None = None) -> Origin:
         """``path item N`` for the Nth entry (the feed itself, with no position)."""
-        path = None if source.startswith("<stdin>") else source
-        return Origin(source if position is None else f"{source} item {position}", path=path)
+        return item_origin(source, position)
 
     def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str,
              options: ReadOptions = DEFAULT_READ_OPTIONS) -> Iterator[Article]:

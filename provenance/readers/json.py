@@ -38,6 +38,7 @@ from .base import (
     Reader,
     Skipped,
     has_words,
+    item_origin,
     printable,
     read_bytes,
     register_reader,
@@ -172,8 +173,7 @@ class JsonReader(Reader):
 
     def origin(self, source: str, position: int | None = None) -> Origin:
         """``path item N`` for the Nth element of an array; the path for a single object."""
-        path = None if source.startswith("<stdin>") else source
-        return Origin(source if position is None else f"{source} item {position}", path=path)
+        return item_origin(source, position)
 
     def _records(self, document: Any, origin: str, stem: str, report: ErrorHandler,
                  encoding: str) -> Iterator[Article]:

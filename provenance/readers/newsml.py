@@ -45,6 +45,7 @@ from .base import (
     Reader,
     Skipped,
     has_words,
+    item_origin,
     read_bytes,
     register_reader,
 )
@@ -194,8 +195,7 @@ class NewsMLReader(Reader):
 
     def origin(self, source: str, position: int | None = None) -> Origin:
         """``path item N`` for the Nth item of a news message; the path for a lone item."""
-        path = None if source.startswith("<stdin>") else source
-        return Origin(source if position is None else f"{source} item {position}", path=path)
+        return item_origin(source, position)
 
 
 class _Document:

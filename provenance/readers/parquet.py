@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Article, Origin
-from .base import DEFAULT_READ_OPTIONS, ErrorHandler, ReadOptions, Reader, register_reader
+from .base import DEFAULT_READ_OPTIONS, ErrorHandler, ReadOptions, Reader, item_origin, register_reader
 from .table import Rows, column_list, find_columns, no_text_column
 
 PARQUET_SUFFIXES = (".parquet",)
@@ -41,8 +41,7 @@ class ParquetReader(Reader):
 
     def origin(self, source: str, position: int | None = None) -> Origin:
         """``path item N`` for the Nth row."""
-        path = None if source.startswith("<stdin>") else source
-        return Origin(source if position is None else f"{source} item {position}", path=path)
+        return item_origin(source, position)
 
     def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str,
              options: ReadOptions = DEFAULT_READ_OPTIONS) -> Iterator[Article]:

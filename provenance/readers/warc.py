@@ -29,7 +29,7 @@ from typing import BinaryIO
 
 from ..errors import InputError
 from ..model import Article, Origin
-from .base import DEFAULT_READ_OPTIONS, ErrorHandler, ReadOptions, Reader, Skipped, printable, register_reader
+from .base import DEFAULT_READ_OPTIONS, ErrorHandler, ReadOptions, Reader, Skipped, item_origin, printable, register_reader
 from .html import HTML_EXTRA, MAX_PAGE_BYTES, NotAPage, extractor, kind_of, page_of
 
 WARC_SUFFIXES = (".warc",)
@@ -60,8 +60,7 @@ class WarcReader(Reader):
 
     def origin(self, source: str, position: int | None = None) -> Origin:
         """``path record N`` for the Nth record (the archive itself, with no position)."""
-        path = None if source.startswith("<stdin>") else source
-        return Origin(source if position is None else f"{source} record {position}", path=path)
+        return item_origin(source, position, "record")
 
     def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str,
              options: ReadOptions = DEFAULT_READ_OPTIONS) -> Iterator[Article]:
