@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import codecs
+import io
 import re
 import threading
 from abc import ABC, abstractmethod
@@ -33,6 +34,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path, PurePath
+from typing import BinaryIO
 
 from ..errors import InputError, ProvenanceError
 from ..model import Article, Origin
@@ -202,6 +204,11 @@ def printable(name: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+def unreadable(exc: OSError) -> str:
+    """The one-line reason a file could not be read, as every reader words it."""
+    return f"cannot read file: {exc.strerror or exc}"
+
+
 def read_bytes(source: Path | bytes, origin: str, report: ErrorHandler) -> bytes | None:
     """The bytes of ``source`` (bytes are given back as they are); None, reported, if the file cannot be read."""
     if not isinstance(source, Path):
@@ -209,8 +216,41 @@ def read_bytes(source: Path | bytes, origin: str, report: ErrorHandler) -> bytes
     try:
         return source.read_bytes()
     except OSError as exc:
-        report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
+        report(InputError(origin, unreadable(exc)))
         return None
+
+
+def read_head(source: Path | bytes, origin: str, report: ErrorHandler, size: int) -> bytes | None:
+    """The first ``size`` bytes of ``source``; None, reported, if the file cannot be read."""
+    if not isinstance(source, Path):
+        return source[:size]
+    try:
+        with source.open("rb") as stream:
+            return stream.read(size)
+    except OSError as exc:
+        report(InputError(origin, unreadable(exc)))
+        return None
+
+
+def open_input(source: Path | bytes, origin: str, report: ErrorHandler, size: int) -> tuple[BinaryIO, bytes] | None:
+    """``source`` as a stream back at its start (a file opened, bytes
+    wrapped) and its first ``size`` bytes, for readers that look before
+    they stream; None, reported, if the file cannot be read. The caller
+    closes the stream."""
+    stream: BinaryIO
+    try:
+        stream = source.open("rb") if isinstance(source, Path) else io.BytesIO(source)
+    except OSError as exc:
+        report(InputError(origin, unreadable(exc)))
+        return None
+    try:
+        head = stream.read(size)
+        stream.seek(0)
+    except OSError as exc:
+        stream.close()
+        report(InputError(origin, unreadable(exc)))
+        return None
+    return stream, head
 
 
 # The registry. Readers in registration order (a name registered again moves

@@ -33,8 +33,10 @@ from .base import (
     Skipped,
     known_suffixes,
     printable,
+    read_head,
     reader_for,
     sniffers,
+    unreadable,
 )
 from .compressed import COMPRESSION_SUFFIXES, DecompressionError, compression_for, decompress, inner_name, is_tar
 from .json import JSON_SUFFIXES, JSONL_SUFFIXES, METADATA_FIELDS, normalise_published
@@ -316,11 +318,8 @@ def read_file(path: Path, report: ErrorHandler, options: ReadOptions = DEFAULT_R
         return
     reader = reader_for(path)
     if reader is None:
-        try:
-            with path.open("rb") as stream:
-                head = stream.read(SNIFF_BYTES)
-        except OSError as exc:
-            report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
+        head = read_head(path, origin, report, SNIFF_BYTES)
+        if head is None:
             return
         reader = _sniffed(head)
     yield from read_with(reader, path, origin, report, printable(path.stem), options)
@@ -345,7 +344,7 @@ def _read_compressed(path: Path, kind: str, origin: str, report: ErrorHandler,
         report(InputError(origin, str(exc)))
         return
     except OSError as exc:
-        report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
+        report(InputError(origin, unreadable(exc)))
         return
     yield from _unpacked(read_with(reader or _sniffed(data), data, origin, report, stem, options))
 
@@ -382,7 +381,7 @@ def _unreadable_kind(path: Path) -> str | None:
     try:
         info = path.stat()
     except OSError as exc:
-        return f"cannot read file: {exc.strerror or exc}"
+        return unreadable(exc)
     if not stat.S_ISREG(info.st_mode):
         return _not_regular(info.st_mode)
     if info.st_size > MAX_FILE_BYTES:

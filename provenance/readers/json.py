@@ -39,6 +39,7 @@ from .base import (
     Skipped,
     has_words,
     item_origin,
+    open_input,
     printable,
     read_bytes,
     register_reader,
@@ -73,18 +74,11 @@ class JsonLinesReader(Reader):
         if not isinstance(source, Path):
             yield from self._lines(source[:8192], source.split(b"\n"), origin, report)
             return
-        try:
-            stream = source.open("rb")
-        except OSError as exc:
-            report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
+        opened = open_input(source, origin, report, 8192)
+        if opened is None:
             return
+        stream, head = opened
         with stream:
-            try:
-                head = stream.read(8192)
-                stream.seek(0)
-            except OSError as exc:
-                report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
-                return
             lines = (line[:-1] if line.endswith(b"\n") else line for line in stream)
             yield from self._lines(head, lines, origin, report)
 

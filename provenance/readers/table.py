@@ -45,6 +45,7 @@ from .base import (
     has_words,
     printable,
     register_reader,
+    unreadable,
 )
 from .json import normalise_published
 from .text import HEAD_BYTES, article_encoding, check_encoding, encoding_name
@@ -220,7 +221,7 @@ class CsvReader(Reader):
         try:
             stream = source.open("rb")
         except OSError as exc:
-            report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
+            report(InputError(origin, unreadable(exc)))
             return
         with stream:
             try:
@@ -229,7 +230,7 @@ class CsvReader(Reader):
                 report(InputError(origin, "empty file: no table"))
                 return
             except OSError as exc:
-                report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
+                report(InputError(origin, unreadable(exc)))
                 return
             with mapped:
                 yield from self._table(mapped, stream, origin, report, stem, options)

@@ -20,7 +20,6 @@ on from the next record it can find. Files compressed record by record
 from __future__ import annotations
 
 import gzip
-import io
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -29,7 +28,17 @@ from typing import BinaryIO
 
 from ..errors import InputError
 from ..model import Article, Origin
-from .base import DEFAULT_READ_OPTIONS, ErrorHandler, ReadOptions, Reader, Skipped, item_origin, printable, register_reader
+from .base import (
+    DEFAULT_READ_OPTIONS,
+    ErrorHandler,
+    ReadOptions,
+    Reader,
+    Skipped,
+    item_origin,
+    open_input,
+    printable,
+    register_reader,
+)
 from .html import HTML_EXTRA, MAX_PAGE_BYTES, NotAPage, extractor, kind_of, page_of
 
 WARC_SUFFIXES = (".warc",)
@@ -75,18 +84,11 @@ class WarcReader(Reader):
         except ImportError as exc:
             report(InputError(origin, f"reading the pages of a .warc needs trafilatura: {HTML_EXTRA} ({exc})"))
             return
-        try:
-            stream: BinaryIO = source.open("rb") if isinstance(source, Path) else io.BytesIO(source)
-        except OSError as exc:
-            report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
+        opened = open_input(source, origin, report, 4096)
+        if opened is None:
             return
+        stream, head = opened
         with stream:
-            try:
-                head = stream.read(4096)
-                stream.seek(0)
-            except OSError as exc:
-                report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
-                return
             if not head.strip():
                 report(InputError(origin, "empty file: no WARC records"))
                 return

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Article
-from .base import DEFAULT_READ_OPTIONS, ErrorHandler, ReadOptions, Reader, readers, register_reader
+from .base import DEFAULT_READ_OPTIONS, ErrorHandler, ReadOptions, Reader, read_head, readers, register_reader
 from .inputs import read_with
 from .newsml import NEWSML_ROOTS, looks_like_xml, xml_root
 from .ninjs import LXML_INSTALL
@@ -55,7 +55,7 @@ class XmlReader(Reader):
     def read(self, source: Path | bytes, origin: str, report: ErrorHandler, *, stem: str,
              options: ReadOptions = DEFAULT_READ_OPTIONS) -> Iterator[Article]:
         """The articles the reader of the document's kind reads from it."""
-        head = _head(source, origin, report)
+        head = read_head(source, origin, report, _HEAD_LIMIT)
         if head is None:
             return
         root = self._root(head, origin, report, options)
@@ -92,18 +92,6 @@ class XmlReader(Reader):
             report(InputError(origin, f"an XML document of an unknown kind (root <{name}>{where}); {_READS}"))
             return None
         return name.lower()
-
-
-def _head(source: Path | bytes, origin: str, report: ErrorHandler) -> bytes | None:
-    """The start of ``source``, enough to hold its root element's start tag."""
-    if not isinstance(source, Path):
-        return source[:_HEAD_LIMIT]
-    try:
-        with source.open("rb") as stream:
-            return stream.read(_HEAD_LIMIT)
-    except OSError as exc:
-        report(InputError(origin, f"cannot read file: {exc.strerror or exc}"))
-        return None
 
 
 def _html_page(head: bytes) -> bool:

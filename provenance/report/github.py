@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ..gate.result import ALLOWED, FAIL, PASS, ArticleCheck, CheckResult
-from .regions import locate
+from .regions import locate, problem_file
 
 # Control characters other than tab, CR and LF, and Unicode line separators:
 # some log readers break lines at them, which would cut an annotation short.
@@ -37,21 +37,13 @@ def command(kind: str, message: str, **properties: object) -> str:
 
 def render(result: CheckResult) -> str:
     lines = [_annotation(o) for o in result.articles if o.status in (FAIL, ALLOWED)]
-    lines += [command("warning", f"skipped: {p.reason}", file=_file_of(p), line=p.line, title="provenance: skipped")
+    lines += [command("warning", f"skipped: {p.reason}", file=problem_file(p), line=p.line, title="provenance: skipped")
               for p in result.skipped]
     lines.append(
         f"provenance: {len(result.articles)} article(s) checked: {result.count(FAIL)} violation(s), "
         f"{result.count(ALLOWED)} allowed, {result.count(PASS)} passed"
     )
     return "\n".join(lines) + "\n"
-
-
-def _file_of(problem) -> str | None:
-    """The file a skipped part of an input is in (``path``, ``path item N``, ``path record N``); None for stdin."""
-    origin = str(problem.origin)
-    if origin.startswith("<stdin>"):
-        return None
-    return re.sub(r" (?:item|record) \d+$", "", origin)
 
 
 def _annotation(outcome: ArticleCheck) -> str:

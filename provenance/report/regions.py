@@ -26,6 +26,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from ..errors import InputError
 from ..model import ADDED, VERBATIM, Article, Document, Origin, Relation
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -155,6 +156,12 @@ def source_file(article: Article) -> tuple[str | None, int | None, bool]:
     """(path, JSONL line, whether the article's text is the file's text)."""
     origin = Origin.of(article.origin)
     return origin.path, origin.line, origin.whole_file
+
+
+def problem_file(problem: InputError) -> str | None:
+    """The file a problem or skipped part of an input is in (its origin may
+    be ``path``, ``path item N`` or ``path record N``); None for standard input."""
+    return Origin.of(str(problem.origin)).path
 
 
 def locate(article: Article, document: Document, relation: Relation | None) -> Location:

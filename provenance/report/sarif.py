@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 from ..gate.result import FAIL, ArticleCheck, CheckResult
 from ..model import COPY, PARTIAL, REWRITE_VERDICT
 from ..version import __version__
-from .regions import Location, Region, locate
+from .regions import Location, Region, locate, problem_file
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _INFORMATION_URI = "https://pypi.org/project/provenance-news/"
@@ -67,9 +66,8 @@ def _invocation(result: CheckResult) -> dict[str, Any]:
     notes = []
     for problem in result.skipped:
         note: dict[str, Any] = {"level": "warning", "message": {"text": f"skipped: {problem.reason}"}}
-        origin = str(problem.origin)
-        if not origin.startswith("<stdin>"):
-            path = re.sub(r" (?:item|record) \d+$", "", origin)
+        path = problem_file(problem)
+        if path is not None:
             physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(path)}}
             if problem.line is not None:
                 physical["region"] = {"startLine": problem.line}

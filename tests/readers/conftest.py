@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from provenance import scan
+from provenance.errors import NoArticlesError
 from provenance.readers import read_articles
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -26,6 +27,17 @@ def seed_key(document) -> str:
         if found:
             return found.group()
     raise AssertionError(f"no seed number in {document.id!r}")
+
+
+def read_reporting(path, **options) -> tuple[list, list]:
+    """``read_articles([path], **options)`` with every problem collected
+    rather than raised: (articles, problems); no article at all is ``[]``."""
+    problems: list = []
+    try:
+        articles = read_articles([path], on_error=problems.append, **options)
+    except NoArticlesError:
+        articles = []
+    return articles, problems
 
 
 def outcome(result) -> dict:

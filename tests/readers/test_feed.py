@@ -15,10 +15,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from provenance import NoArticlesError, read_articles, scan
+from provenance import read_articles, scan
 from provenance.readers import ReadOptions, Skipped, reader_for
 from provenance.readers.feed import FEED
-from tests.readers.conftest import outcome
+from tests.readers.conftest import outcome, read_reporting as _read
 
 pytest.importorskip("feedparser")
 
@@ -172,14 +172,6 @@ RDF = """<?xml version="1.0"?>
 <dc:date>2024-11-15T18:00:00+01:00</dc:date><dc:creator>Lee Jones</dc:creator></item>
 </rdf:RDF>"""
 
-
-def _read(path, **options):
-    problems = []
-    try:
-        articles = read_articles([path], on_error=problems.append, **options)
-    except NoArticlesError:
-        articles = []
-    return articles, problems
 
 
 def _reasons(problems):

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from provenance import NoArticlesError, read_articles, scan
+from provenance import read_articles, scan
 from provenance.readers import ReadOptions, reader_for
 from provenance.readers.html import HTML, MAX_PAGE_ELEMENTS, html_text
-from tests.readers.conftest import outcome
+from tests.readers.conftest import outcome, read_reporting as _read
 from tests.readers.test_feed import SEED_META, paragraphs_html
 
 pytest.importorskip("trafilatura")
@@ -104,14 +104,6 @@ def story_page(**options) -> str:
                 "author": "Sam Writer", "url": "https://planet.example/local/council-budget"}
     return page_html(paragraphs_html(STORY), **{**defaults, **options})
 
-
-def _read(path, **options):
-    problems = []
-    try:
-        articles = read_articles([path], on_error=problems.append, **options)
-    except NoArticlesError:
-        articles = []
-    return articles, problems
 
 
 def test_a_page_gives_its_main_text_and_metadata(tmp_path):

@@ -11,7 +11,7 @@ import provenance
 from provenance import InputError, NoArticlesError, read_articles
 from provenance.readers import ReadOptions, Skipped
 from provenance.readers.newsml import ENTITIES_REFUSED, NEWSML
-from tests.readers.conftest import outcome
+from tests.readers.conftest import outcome, read_reporting as _read
 from tests.readers.test_ninjs import SEED_META
 
 NAR = "http://iptc.org/std/nar/2006-10-01/"
@@ -183,14 +183,6 @@ def test_a_news_item_on_standard_input_is_recognised():
 
 
 # --- hostile documents ---------------------------------------------------------------------
-
-def _read(path):
-    problems = []
-    try:
-        articles = read_articles([path], on_error=problems.append)
-    except NoArticlesError:
-        articles = []
-    return articles, problems
 
 
 def test_an_entity_bomb_is_refused(tmp_path):

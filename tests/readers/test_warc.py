@@ -13,10 +13,10 @@ import sys
 
 import pytest
 
-from provenance import NoArticlesError, read_articles, scan
+from provenance import read_articles, scan
 from provenance.readers import Skipped, reader_for
 from provenance.readers.warc import WARC
-from tests.readers.conftest import outcome
+from tests.readers.conftest import outcome, read_reporting as _read
 from tests.readers.test_html import seed_page, seed_url, story_page
 
 pytest.importorskip("trafilatura")
@@ -64,14 +64,6 @@ class Archive:
     def bytes(self) -> bytes:
         return self.out.getvalue()
 
-
-def _read(path):
-    problems = []
-    try:
-        articles = read_articles([path], on_error=problems.append)
-    except NoArticlesError:
-        articles = []
-    return articles, problems
 
 
 def _reasons(problems):

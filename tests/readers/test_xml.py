@@ -3,23 +3,16 @@ XML of any other kind, and files that are not XML, are refused."""
 
 import pytest
 
-from provenance import NoArticlesError, read_articles
+from provenance import read_articles
 from provenance.readers import readers, register_reader, unregister_reader
 from provenance.readers.newsml import NEWSML
 from provenance.readers.xml import KINDS
 from tests.readers.test_newsml import PARAGRAPHS, document, news_item
+from tests.readers.conftest import read_reporting as _read
 
 READS = "readers take NewsML-G2, RSS, Atom and XHTML"
 NOT_XML = f"not an XML document: Start tag expected, '<' not found (line 1); {READS} in .xml files"
 
-
-def _read(path):
-    problems = []
-    try:
-        articles = read_articles([path], on_error=problems.append)
-    except NoArticlesError:
-        articles = []
-    return articles, problems
 
 
 def test_news_ml_in_an_xml_file_is_read_by_the_news_ml_reader(tmp_path):
