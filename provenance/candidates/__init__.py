@@ -34,15 +34,31 @@ least one in a given permutation with probability ``1/m``, so summing
 the least estimates how many articles hold it; ``m`` is estimated from the
 signature too.
 
+**Short texts in long ones.** Jaccard punishes a small set inside a big
+one: a 40-word brief of a 400-word story stays under the content threshold
+however much of it comes from the story. A pair is also a candidate when
+one text's content words lie in the other's: the containment estimate
+(:mod:`.containment`, from the same signatures) reaches
+``content_containment`` on at least ``containment_min_shared`` distinct
+shared shingles. Every index's query applies the same rule to its query
+(the query's containment in a stored text), so a scan and a check find the
+same short articles.
+
 **Bands.** Counting single collisions costs the number of colliding
 (pair, permutation) cells. When that would exceed ``pair_budget`` for a
 granularity, its permutations are grouped into bands of two (then three)
 rows, and a pair is surfaced only when a whole band collides (recall
 ``1 - (1 - J**r) ** (num_perm / r)``: 0.998 at J = 0.3 with r = 2 and 128
-permutations), or when it collides once on a shingle held by at most
-``rare_df`` articles; surfaced pairs are then checked with the estimate.
-``benchmarks/speed.py`` reports the recall this gives on planted copies,
-rewrites and partial reuse.
+permutations). A band counts only where both its cells are uncommon, and
+half an article's least shingles may be common, so disjoint two-row bands
+miss pairs of modest overlap (partial reuse): two-row bands pair each
+permutation with each of the next few instead (:func:`.bands.band_strides`:
+as many as surface a pair at the threshold with probability
+``band_recall``, within the budget). Where bands are wider still (three
+rows, or two when not one stride fits), a pair is also surfaced when it
+collides once on a shingle held by at most ``rare_df`` articles. Surfaced
+pairs are then checked with the estimates. ``benchmarks/speed.py`` reports
+the recall this gives on planted copies, rewrites and partial reuse.
 
 **Families of near-duplicates.** A wire's thousand near-identical briefs
 are a thousand articles every pair of which is a near-duplicate: half a

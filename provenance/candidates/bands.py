@@ -4,7 +4,9 @@ keys, and the pairs that share a band.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from math import ceil, comb
 
 import numpy as np
 
@@ -190,18 +192,94 @@ def surfaced_pairs(matrix: np.ndarray, usable: np.ndarray | None, bands: int, ro
     given); with ``cap``, long runs give only their first members' pairs
     (:func:`_run_pairs`)."""
     n = len(matrix)
+
+    def colliding() -> Iterator[np.ndarray]:
+        for band in range(bands):
+            members, starts, lengths = runs[band] if runs is not None else _band_runs(matrix, usable, band, rows)
+            if len(starts):
+                yield _run_pairs(members, starts, lengths, n, cap, rank)
+
+    return _unique_keys(colliding())
+
+
+def _unique_keys(batches: Iterable[np.ndarray], flush: int = 4_000_000) -> np.ndarray:
+    """The sorted unique keys of ``batches``, deduplicated every ``flush``
+    keys on the way, so that bands sharing most of their pairs never hold
+    all their copies at once."""
     found: list[np.ndarray] = []
     pending: list[np.ndarray] = []
     pending_size = 0
-    for band in range(bands):
-        members, starts, lengths = runs[band] if runs is not None else _band_runs(matrix, usable, band, rows)
-        if len(starts):
-            pairs = _run_pairs(members, starts, lengths, n, cap, rank)
-            pending.append(pairs)
-            pending_size += len(pairs)
-        if pending_size > 4_000_000:
+    for pairs in batches:
+        pending.append(pairs)
+        pending_size += len(pairs)
+        if pending_size > flush:
             found.append(sorted_unique(np.concatenate(pending)))
             pending, pending_size = [], 0
     if pending:
         found.append(sorted_unique(np.concatenate(pending)))
     return sorted_unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
+
+def stride_recall(shared: int, strides: int, num_perm: int) -> float:
+    """The probability that two-row bands pairing each permutation with the
+    next ``strides`` (:func:`strided_pairs`) surface a pair whose values are
+    equal in ``shared`` permutations, placed at random: that two of them lie
+    at most ``strides`` apart around the ``num_perm`` permutations. Placings
+    that keep every two at least ``strides + 1`` apart around a circle of
+    ``num_perm`` number ``num_perm / (num_perm - shared * strides) * C(num_perm - shared * strides, shared)``.
+
+    >>> round(stride_recall(6, 8, 128), 3), stride_recall(2, 64, 128)
+    (0.911, 1.0)
+    """
+    if shared < 2:
+        return 0.0
+    free = num_perm - shared * strides
+    if free <= 0:
+        return 1.0
+    return 1.0 - num_perm / free * comb(free, shared) / comb(num_perm, shared)
+
+
+def band_strides(usable: np.ndarray | None, threshold: float, recall: float, layout_volume: int,
+                 budget: int) -> int:
+    """How many strides the two-row bands of a widened search take
+    (:func:`strided_pairs`): the fewest that surface a pair at the
+    ``threshold`` -- equal in ``threshold`` of an article's usable cells
+    (the median article's count) -- with probability ``recall``
+    (:func:`stride_recall`), but no more than keep the pairs within
+    ``budget``: each stride has twice the bands of the disjoint layout,
+    whose runs made ``layout_volume`` pairs. 0 (keep the disjoint layout)
+    when not even one stride fits."""
+    num_perm = usable.shape[1] if usable is not None else 0
+    if not num_perm:
+        return 0
+    cells = float(np.median(usable.sum(axis=1))) if len(usable) else float(num_perm)
+    shared = max(2, ceil(threshold * cells - 1e-9))
+    strides = next((s for s in range(1, num_perm // 2 + 1) if stride_recall(shared, s, num_perm) >= recall),
+                   num_perm // 2)
+    affordable = budget // max(1, 2 * layout_volume)
+    return min(strides, affordable)
+
+
+def strided_pairs(matrix: np.ndarray, usable: np.ndarray, strides: int) -> np.ndarray:
+    """Sorted unique ``low * n + high`` keys of pairs colliding in a two-row
+    band of uncommon cells: permutations ``c`` and ``c + d`` (around the
+    signature) for every ``c`` and ``d`` from 1 to ``strides``. With every
+    stride up to ``num_perm // 2`` this is "equal in two uncommon cells";
+    the disjoint layout's bands ``(2b, 2b + 1)`` are among them."""
+    n, num_perm = matrix.shape
+    empty_value = np.iinfo(matrix.dtype).max
+    ok = usable & (matrix != empty_value)
+
+    def colliding() -> Iterator[np.ndarray]:
+        for stride in range(1, strides + 1):
+            for first in range(num_perm):
+                second = (first + stride) % num_perm
+                members = np.flatnonzero(ok[:, first] & ok[:, second])
+                key = (matrix[members, first].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ matrix[
+                    members, second].astype(np.uint64)
+                key ^= key >> np.uint64(29)
+                members, starts, lengths = _runs(members, key)
+                if len(starts):
+                    yield _run_pairs(members, starts, lengths, n)
+
+    return _unique_keys(colliding())

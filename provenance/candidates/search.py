@@ -9,10 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from ..arrays import sorted_unique
-from ..config import DEFAULT_SETTINGS, CandidateSettings, Settings
+from ..config import DEFAULT_SETTINGS, CandidateSettings, FingerprintSettings, Settings
 from ..engine import kernels
 from ..model import CONTENT, WORDS
-from .bands import band_layout, band_runs, surfaced_pairs
+from .bands import band_layout, band_runs, band_strides, run_volume, strided_pairs, surfaced_pairs
+from .containment import contained_pairs, kernel_arguments
 from .frequency import cell_frequencies, common_df
 
 
@@ -51,22 +52,44 @@ ESTIMATE_BLOCK = 1 << 20
 
 
 def _passing(matrix: np.ndarray, usable: np.ndarray | None, keys: np.ndarray, threshold: float,
-             knobs: CandidateSettings) -> tuple[np.ndarray, np.ndarray]:
+             knobs: CandidateSettings, contained: FingerprintSettings | None = None
+             ) -> tuple[np.ndarray, np.ndarray]:
     """The pair keys whose estimate reaches ``threshold`` (or, with common
-    cells left out, whose plain estimate shows a near-duplicate), and their
-    plain estimates (over all cells)."""
+    cells left out, whose plain estimate shows a near-duplicate; or, given
+    the ``contained`` signatures' fingerprint settings, whose containment
+    reaches ``content_containment``: a short text inside a long one), and
+    their plain estimates (over all cells)."""
     n = len(matrix)
     low, high = keys // n, keys % n
+    native = _native()
+    if native is not None and len(low):
+        # All three tests in one pass over each pair's rows.
+        estimate, plain, inside = np.zeros(len(low)), np.zeros(len(low)), np.zeros(len(low), dtype=bool)
+        bar = knobs.content_containment if contained is not None else 2.0  # above 1: never contained
+        arguments = kernel_arguments(usable, low, high, knobs.min_counted, bar, knobs.containment_min_shared,
+                                     contained or DEFAULT_SETTINGS.fingerprint)
+        native.pair_tests(matrix, *arguments, estimate, plain, inside)
+        passed = (estimate >= threshold - 1e-12) | inside
+        if usable is not None:
+            passed |= plain >= knobs.near_duplicate
+        return keys[passed], plain[passed]
     estimate = pair_estimates(matrix, usable, low, high, knobs.min_counted)
     passed = estimate >= threshold - 1e-12
     if usable is not None:
         estimate = pair_estimates(matrix, None, low, high, knobs.min_counted)
         passed |= estimate >= knobs.near_duplicate
+    if contained is not None:
+        # Containment needs containment_min_shared equal values, and the
+        # plain estimate counts them all: most surfaced pairs are spared.
+        maybe = np.flatnonzero(~passed & (np.rint(estimate * matrix.shape[1]) >= knobs.containment_min_shared))
+        passed[maybe] = contained_pairs(matrix, usable, low[maybe], high[maybe], knobs.content_containment,
+                                        knobs.min_counted, knobs.containment_min_shared, contained)
     return keys[passed], estimate[passed]
 
 
 def _all_passing(matrix: np.ndarray, usable: np.ndarray | None, keys: np.ndarray, threshold: float,
-                 threads: int, knobs: CandidateSettings) -> tuple[np.ndarray, np.ndarray]:
+                 threads: int, knobs: CandidateSettings, contained: FingerprintSettings | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_passing` of ``keys``, a block at a time: the surfaced pairs
     can run to millions, and a block's row numbers and estimates are not
     kept. The compiled estimate releases the GIL, so blocks may run in
@@ -77,9 +100,9 @@ def _all_passing(matrix: np.ndarray, usable: np.ndarray | None, keys: np.ndarray
     blocks = [keys[at : at + size] for at in range(0, len(keys), size)]
     if threads > 1 and len(blocks) > 1:
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            parts = list(pool.map(lambda block: _passing(matrix, usable, block, threshold, knobs), blocks))
+            parts = list(pool.map(lambda block: _passing(matrix, usable, block, threshold, knobs, contained), blocks))
     else:
-        parts = [_passing(matrix, usable, block, threshold, knobs) for block in blocks]
+        parts = [_passing(matrix, usable, block, threshold, knobs, contained) for block in blocks]
     return (np.concatenate([np.zeros(0, dtype=np.int64)] + [k for k, _ in parts]),
             np.concatenate([np.zeros(0)] + [e for _, e in parts]))
 
@@ -145,14 +168,31 @@ def granularity_candidates(matrix: np.ndarray, granularity: str, settings: Setti
     frequencies = cell_frequencies(matrix, settings, granularity)
     usable = None if frequencies is None else frequencies <= common_df(n, granularity, knobs)
     bands, rows, runs, run_cap = band_layout(matrix, usable, threshold, knobs.pair_budget, cap, knobs.near_rows)
-    keys = surfaced_pairs(matrix, usable, bands, rows, runs, run_cap, rank)
-    del runs
+    strides = 0
+    if rows == 2 and usable is not None:
+        # Two-row bands over disjoint pairs of permutations miss pairs of
+        # modest overlap (half an article's least shingles are common, and
+        # a band needs both its cells uncommon): pair each permutation with
+        # the next few instead, as many as surface a pair at the threshold
+        # with probability band_recall.
+        strides = band_strides(usable, threshold, knobs.band_recall, sum(run_volume(r[2]) for r in runs),
+                               knobs.pair_budget)
+    # Wider bands miss pairs of modest overlap; a single shared rare
+    # shingle (a name, a quote) still surfaces some of them, cheaply.
+    rare = frequencies <= knobs.rare_df if rows > 1 and not strides and frequencies is not None else None
+    del frequencies
+    if strides:
+        del runs
+        keys = strided_pairs(matrix, usable, strides)
+        bands = strides * matrix.shape[1]
+    else:
+        keys = surfaced_pairs(matrix, usable, bands, rows, runs, run_cap, rank)
+        del runs
     if usable is not None:
         extra = [keys]
-        if rows > 1:
-            # Wide bands miss pairs of modest overlap; a single shared
-            # rare shingle (a name, a quote) still surfaces them, cheaply.
-            extra.append(surfaced_pairs(matrix, frequencies <= knobs.rare_df, matrix.shape[1], 1))
+        if rare is not None:
+            extra.append(surfaced_pairs(matrix, rare, matrix.shape[1], 1))
+            del rare
         # Near-duplicates of a widely republished story share shingles
         # that are common for that very reason: surface them by whole
         # bands of all cells (a family too large for the budget is paired
@@ -162,12 +202,14 @@ def granularity_candidates(matrix: np.ndarray, granularity: str, settings: Setti
         extra.append(surfaced_pairs(matrix, None, near_bands, knobs.near_rows, runs, run_cap, rank))
         del runs
         keys = sorted_unique(np.concatenate(extra))
-    del frequencies
-    passed, estimates = _all_passing(matrix, usable, keys, threshold, threads, knobs)
+    # Content words also propose a short text inside a long one (containment).
+    contained = settings.fingerprint if granularity == CONTENT else None
+    passed, estimates = _all_passing(matrix, usable, keys, threshold, threads, knobs, contained)
     passed, left_out = cap_near_duplicates(passed, estimates, n, knobs, rank)
     figures = {
         "bands": bands,
         "band_rows": rows,
+        "band_strides": strides,
         "common_cells": 0 if usable is None else int((~usable).sum()),
         "surfaced_pairs": int(len(keys)),
         "near_duplicates_left_out": left_out,

@@ -93,6 +93,26 @@ class CandidateSettings(_Section):
     # signature then removes the false positives.
     word_lsh_threshold: float = 0.03
     content_lsh_threshold: float = 0.10
+    # A short text inside a long one (a 40-word brief of a 400-word wire
+    # story) has a small Jaccard however much of it comes from the other:
+    # |A & B| / |A | B| is at most |A| / |B|. A pair is therefore also a
+    # candidate when one text's content words lie in the other's: their
+    # containment estimate (provenance.candidates.containment) reaches
+    # content_containment on at least containment_min_shared distinct shared
+    # words (a three-word snap, "The case was adjourned until tomorrow.",
+    # lies wholly in every report using it). Every index query takes the
+    # query's containment in a stored text, by the same rule. Set on METER
+    # courts: of its 131 wholly or partially derived newspaper articles of
+    # 80 words or fewer, 127 had a wire text of their story among a scan's
+    # candidates and 119 among a check's; with 0.5 and 5, 130 and 128,
+    # football382_star among them (Jaccard 0.13 with its source, containment
+    # 0.77), for 535 more scan pairs (246 within one story) of the 1.02
+    # million. The one left, sleep574_star, has a containment of 0.48; a
+    # bar of 0.6 or 6 shared words finds one or two fewer. Counting equal
+    # values instead of distinct words let such snaps link unrelated
+    # stories: the scan's largest cluster grew from 411 to 526 articles.
+    content_containment: float = 0.5
+    containment_min_shared: int = 5
     # A signature cell (one permutation's minimum) shared by more articles
     # than max(floor, share * articles) is boilerplate -- a publisher's
     # trailer, a stock phrase -- and is left out of the band keys. Set on the
@@ -124,8 +144,28 @@ class CandidateSettings(_Section):
     # candidates of all three are unchanged). 10,000 near-identical briefs
     # then make 160,000 pairs, not 50 million.
     near_duplicate_partners: int = 16
-    # A cell shared by at most this many articles is rare: pairs sharing one
-    # are estimated even when no band collides (partial reuse).
+    # Where the collisions of single cells would exceed pair_budget and the
+    # search takes bands of two cells, each permutation is paired with the
+    # next few, so many that a pair at the threshold (equal in threshold of
+    # the median article's uncommon cells) is surfaced with this
+    # probability (provenance.candidates.bands.band_strides), within
+    # pair_budget. Set on the 100,000-article speed corpus
+    # (benchmarks/README.md, Speed): its 64 disjoint two-row bands surfaced
+    # 0.52 of the planted partial reuse, since half an article's least
+    # shingles are common there and a band needs two uncommon ones; 0.9
+    # takes 8 strides (1,024 bands) and finds 0.956 of them, 0.8 takes 6
+    # (0.946). Below that size single cells fit the budget and nothing
+    # changes.
+    band_recall: float = 0.9
+    # Where bands are wider still (three rows, or two where not even one
+    # stride fits the budget), a cell shared by at most this many articles
+    # is rare: pairs sharing one are estimated even when no band collides
+    # (partial reuse). At two rows the strided bands
+    # above find these pairs and more: on the 100,000-article corpus a
+    # shared shingle held by at most 50 articles added 0.0006 to their
+    # 0.956 of the partials, for 44 MB; story words are held by 100-300
+    # articles at that size, and raising the bound to 250 or 400 gave
+    # 0.887 or 0.944 for 1.1 or 1.9 GB in the search alone.
     rare_df: int = 50
     # At most this many surfaced pairs are estimated per granularity (memory).
     pair_budget: int = 30_000_000
@@ -133,6 +173,8 @@ class CandidateSettings(_Section):
     _checks: ClassVar = (
         ("word_lsh_threshold", "fraction", None),
         ("content_lsh_threshold", "fraction", None),
+        ("content_containment", "fraction", None),
+        ("containment_min_shared", "int", (1, 1024)),
         ("common_floor_words", "int", (1, 2**31)),
         ("common_floor_content", "int", (1, 2**31)),
         ("common_share_words", "fraction", None),
@@ -141,6 +183,7 @@ class CandidateSettings(_Section):
         ("near_duplicate", "fraction", None),
         ("near_rows", "int", (1, 1024)),
         ("near_duplicate_partners", "int", (1, 1 << 20)),
+        ("band_recall", "fraction", None),
         ("rare_df", "int", (2, 2**31)),
         ("pair_budget", "int", (1, 2**62)),
     )

@@ -18,8 +18,10 @@ Which candidates are aligned: alignment costs ~15-20 ms a pair, and at
 thresholds (tuned for recall on small scans). A candidate is aligned only if
 it shares word 5-grams (estimated Jaccard >= ``word_lsh_threshold``) or is on
 the same story (content-word Jaccard >= ``story_similarity``, the scan's own
-bar for "same story"), and at most ``max_candidates`` of those, most similar
-first.
+bar for "same story"; or, for a short text and a long one, the smaller's
+content words lie in the larger's: containment >= ``content_containment``,
+the scan's own candidate rule for them), and at most ``max_candidates`` of
+those, most similar first.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import BinaryIO
 
 from ..analysis.document import analyse
 from ..analysis.validate import text_problem
+from ..candidates.containment import CONTAINMENT
 from ..config import DEFAULT_MAX_CANDIDATES, DEFAULT_SETTINGS, Settings
 from ..errors import ConfigError, InputError, NoArticlesError, UnreadableInputsError
 from ..executors import one_blas_thread
@@ -164,7 +167,8 @@ def check_articles(
     signatures = [signature(d, settings) for d in documents]
     peers = _Peers(documents, signatures, settings) if within else None
     sources = _IndexSources(index, settings) if index is not None else None
-    floors = {WORDS: settings.candidates.word_lsh_threshold, CONTENT: settings.stories.story_similarity}
+    floors = {WORDS: settings.candidates.word_lsh_threshold, CONTENT: settings.stories.story_similarity,
+              CONTAINMENT: settings.candidates.content_containment}
     outcomes = []
     # Alignment multiplies matrices of a few dozen rows: see one_blas_thread.
     with one_blas_thread():

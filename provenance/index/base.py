@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..candidates.bands import lsh_layout
+from ..candidates.containment import CONTAINMENT, containment_counts, query_containment
 from ..codec import encode_document
 from ..config import DEFAULT_SETTINGS, Settings
 from ..errors import IncompatibleIndexError, IndexStoreError
@@ -115,12 +116,13 @@ class CandidateIndex(ABC):
              floors: dict[str, float] | None = None) -> list[tuple[str, float]]:
         """The first ``limit`` of :meth:`query`'s answer, keeping only stored
         signatures whose estimate reaches ``floors`` (granularity -> Jaccard)
-        at some granularity."""
+        at some granularity, or whose containment reaches ``floors``'
+        :data:`~provenance.candidates.containment.CONTAINMENT` (:meth:`keeps`)."""
         found = []
         for key, ratio in self.query(signature):
             if limit is not None and len(found) >= limit:
                 break
-            if self.passes(signature, self.signature_of(key), floors):
+            if self.keeps(signature, self.signature_of(key), floors):
                 found.append((key, ratio))
         return found
 
@@ -138,9 +140,25 @@ class CandidateIndex(ABC):
 
     def ratio(self, signature: Signature, stored: Signature) -> float:
         """The estimate :meth:`query` ranks by: the best Jaccard estimate
-        relative to its granularity's threshold (a hit when >= 1)."""
+        relative to its granularity's threshold, or the query's containment
+        in the stored text (:meth:`containment`) relative to
+        ``content_containment``, whichever is greater (a hit when >= 1)."""
         thresholds = self.thresholds()
-        return max(signature.jaccard(stored, g) / thresholds[g] for g in GRANULARITIES)
+        best = max(signature.jaccard(stored, g) / thresholds[g] for g in GRANULARITIES)
+        return max(best, self.containment(signature, stored) / self.settings.candidates.content_containment)
+
+    def containment(self, signature: Signature, stored: Signature) -> float:
+        """How much of the query's content words lie in the stored text's
+        (:mod:`provenance.candidates.containment`): a short article's
+        containment in the long story it was written from is high where
+        their Jaccard is not. 0 when it reaches ``content_containment`` on
+        fewer than ``containment_min_shared`` distinct shared words."""
+        knobs = self.settings.candidates
+        query, other = signature.values[CONTENT], stored.values[CONTENT]
+        equal, query_least, _ = containment_counts(query, other)
+        return float(query_containment(query, lambda rows: other[None, :][rows], np.array([equal]),
+                                       np.array([query_least]), self.settings.fingerprint,
+                                       knobs.containment_min_shared, knobs.content_containment)[0])
 
     def bands(self) -> dict[str, tuple[int, int]]:
         """(bands, rows per band) of the LSH at each granularity, as datasketch
@@ -151,6 +169,17 @@ class CandidateIndex(ABC):
     def passes(signature: Signature, stored: Signature, floors: dict[str, float] | None) -> bool:
         """Whether some granularity's Jaccard estimate reaches its floor."""
         return floors is None or any(signature.jaccard(stored, g) >= floors[g] for g in GRANULARITIES)
+
+    def keeps(self, signature: Signature, stored: Signature, floors: dict[str, float] | None) -> bool:
+        """Whether ``stored`` passes ``floors``: :meth:`passes`, or, when the
+        floors name :data:`~provenance.candidates.containment.CONTAINMENT`,
+        the containment estimate (:meth:`containment`) reaches that floor (a
+        short text of the same story, whose Jaccard no floor for texts of
+        like length would pass)."""
+        if self.passes(signature, stored, floors):
+            return True
+        floor = floors.get(CONTAINMENT) if floors else None
+        return floor is not None and self.containment(signature, stored) >= floor - 1e-12
 
     def close(self) -> None:
         """Release the connection or file handle (nothing to release in memory)."""

@@ -11,11 +11,12 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
+from ..candidates.containment import CONTAINMENT, query_containment
 from ..codec import decode_document
 from ..config import DEFAULT_SETTINGS, Settings
 from ..errors import IndexStoreError
 from ..fingerprint.hashing import scheme_width
-from ..model import GRANULARITIES, Document, Signature
+from ..model import CONTENT, GRANULARITIES, Document, Signature
 from .base import AddReport, CandidateIndex, IndexEntry, IndexInfo, StoredArticle
 
 
@@ -134,6 +135,21 @@ class MemoryIndex(CandidateIndex):
             best = np.maximum(best, shares / thresholds[granularity])
             if reaches is not None:
                 reaches |= shares >= floors[granularity]
+        # The query's containment in each stored text: CandidateIndex.containment, row by row.
+        knobs = self.settings.candidates
+        values, query = self._values(CONTENT), signature.values[CONTENT]
+        equal, least = (values == query).sum(axis=1), (query <= values).sum(axis=1)
+        floor = floors.get(CONTAINMENT) if floors is not None else None
+        bar = knobs.content_containment if floor is None else min(floor, knobs.content_containment)
+        # The rows it can change: in the answer, and ranked below it or short of the floors.
+        settled = ~collided | ((equal / np.maximum(least, 1)) / knobs.content_containment <= best)
+        if reaches is not None:
+            settled &= ~collided | reaches
+        inside = query_containment(query, values.__getitem__, equal, least, self.settings.fingerprint,
+                                   knobs.containment_min_shared, bar, settled)
+        best = np.maximum(best, inside / knobs.content_containment)
+        if reaches is not None and floor is not None:
+            reaches |= inside >= floor - 1e-12
         keep = collided & (best >= 1.0)
         if reaches is not None:
             keep &= reaches

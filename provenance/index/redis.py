@@ -353,7 +353,7 @@ class RedisIndex(CandidateIndex):
             found = []
             for key, candidate in stored.items():
                 ratio = self.ratio(signature, candidate)
-                if ratio >= 1.0 and self._collides(signature, candidate, bands) and self.passes(signature, candidate, floors):
+                if ratio >= 1.0 and self._collides(signature, candidate, bands) and self.keeps(signature, candidate, floors):
                     found.append((key, ratio))
             found.sort(key=lambda item: (-item[1], item[0]))
             return found[:limit] if limit is not None else found

@@ -26,7 +26,9 @@ stored article and never needs to load most signatures.
   (40-60 ms in SQLite), growing with the index; a column-wise numpy
   comparison against all content signatures, packed in ``blocks``, costs
   about 7 ms per 100,000 stories. Each reader loads the blocks once and
-  reloads them only when ``meta.generation`` shows a write.
+  reloads them only when ``meta.generation`` shows a write. A second pass
+  counts where the query's values are the lesser: the query's containment
+  in each stored text (:mod:`provenance.candidates.containment`).
 
 Articles whose counts can reach a threshold are then checked against their
 stored signatures with the same code :class:`~provenance.index.memory.MemoryIndex`
@@ -392,7 +394,9 @@ class SqliteIndex(CandidateIndex):
                         raise damaged(self.location, f"its word postings name article number {doc}, "
                                                      "which has no content signature")
                     words[row] = count
-                ratios = bounds(words, content, n, thresholds, floors)
+                contained = matrix.containment(signature.values[CONTENT], content, self.settings, floors)
+                ratios = bounds(words, content, n, thresholds, floors, contained,
+                                self.settings.candidates.content_containment)
                 rows = np.flatnonzero(ratios > 0)
                 ranked = sorted(((float(ratios[i]), int(matrix.docs[i])) for i in rows), key=lambda x: (-x[0], x[1]))
                 return self._verify(signature, ranked, limit, floors)
@@ -417,7 +421,7 @@ class SqliteIndex(CandidateIndex):
                 if candidate is None:  # in the blocks but not stored: not in one snapshot
                     raise damaged(self.location, f"article number {doc} has a content signature but no row")
                 ratio = self.ratio(signature, candidate)
-                if ratio >= 1.0 and self._collides(signature, candidate, bands) and self.passes(signature, candidate, floors):
+                if ratio >= 1.0 and self._collides(signature, candidate, bands) and self.keeps(signature, candidate, floors):
                     found.append((candidate.id, ratio))
         found.sort(key=lambda item: (-item[1], item[0]))
         return found[:limit] if limit is not None else found

@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from ..candidates.containment import CONTAINMENT, containment, query_containment
 from ..codec import encode_signature
+from ..config import Settings
 from ..errors import IndexStoreError
 from ..model import CONTENT, WORDS, Signature
 from .base import StoredArticle
@@ -79,6 +81,37 @@ class ContentMatrix:
         if self._removed is not None:
             total[self._removed] = 0
         return total
+
+    def least_counts(self, values: np.ndarray) -> np.ndarray:
+        """Positions where ``values`` is less than or equal to each row's
+        (0 for removed rows): where the query holds the pair's least shingle,
+        which the containment estimate counts (:mod:`provenance.candidates.containment`)."""
+        values = np.asarray(values, dtype=self.columns.dtype)
+        total = np.zeros(len(self.docs), dtype=np.uint8 if len(values) < 256 else np.uint16)
+        least = np.empty(len(self.docs), dtype=bool)
+        for position in range(len(values)):
+            np.greater_equal(self.columns[position], values[position], out=least)
+            total += least.view(np.uint8)
+        if self._removed is not None:
+            total[self._removed] = 0
+        return total
+
+    def containment(self, query: np.ndarray, equal: np.ndarray, settings: Settings,
+                    floors: dict[str, float] | None) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+        """The query's containment in each row (:meth:`CandidateIndex.containment`)
+        as :func:`bounds` asks for it: given the rows' other ratios and
+        whether they reach the floors, checked only where it can change them."""
+        knobs = settings.candidates
+        least = self.least_counts(query)
+        floor = floors.get(CONTAINMENT) if floors else None
+        bar = knobs.content_containment if floor is None else min(floor, knobs.content_containment)
+
+        def of_rows(ratio: np.ndarray, reaches: np.ndarray) -> np.ndarray:
+            settled = (containment(equal, least) / knobs.content_containment <= ratio) & reaches
+            return query_containment(query, lambda rows: self.columns[:, rows].T, equal, least, settings.fingerprint,
+                                     knobs.containment_min_shared, bar, settled)
+
+        return of_rows
 
     def row_of(self, doc: int) -> int | None:
         """The row of ``doc``, or None when it is not in the matrix."""
@@ -214,18 +247,27 @@ class Transaction:
 
 
 def bounds(words: np.ndarray, content: np.ndarray, num_perm: int, thresholds: dict[str, float],
-           floors: dict[str, float] | None) -> np.ndarray:
+           floors: dict[str, float] | None, contained: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+           containment_bar: float = 1.0) -> np.ndarray:
     """Per row, the ratio :meth:`CandidateIndex.query` ranks by, computed from
-    shared-position counts (an upper bound when word hashes were folded), or 0
-    when the counts cannot pass the thresholds and ``floors``."""
+    shared-position counts (an upper bound when word hashes were folded) and
+    the query's containment in the row (``contained``, given the other
+    ratios and whether the floors are reached: exact, the content
+    signatures being all at hand), or 0 when they cannot pass the
+    thresholds and ``floors``."""
     word_ratio = (words.astype(np.float64) / num_perm) / thresholds[WORDS]
     content_ratio = (content.astype(np.float64) / num_perm) / thresholds[CONTENT]
     ratio = np.maximum(word_ratio, content_ratio)
-    keep = ratio >= 1.0
+    reaches = np.ones(len(ratio), dtype=bool)
     if floors:
-        keep &= (words.astype(np.float64) / num_perm >= floors[WORDS]) | (
+        reaches = (words.astype(np.float64) / num_perm >= floors[WORDS]) | (
             content.astype(np.float64) / num_perm >= floors[CONTENT])
-    return np.where(keep, ratio, 0.0)
+    if contained is not None:
+        inside = contained(ratio, reaches)
+        ratio = np.maximum(ratio, inside / containment_bar)
+        if floors and floors.get(CONTAINMENT) is not None:
+            reaches |= inside >= floors[CONTAINMENT] - 1e-12
+    return np.where((ratio >= 1.0) & reaches, ratio, 0.0)
 
 
 def band_hits(shared: np.ndarray, bands: int, rows: int) -> np.ndarray:

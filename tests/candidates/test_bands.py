@@ -54,3 +54,107 @@ def test_a_run_over_its_cap_pairs_its_likeliest_members_with_the_rest():
         for cap in (1, 2, 5, 16):
             made = _run_pairs(np.arange(length), np.array([0]), np.array([length]), n, cap=cap)
             assert len(made) == len(set(made.tolist())) == run_volume(np.array([length]), cap)
+
+
+# --- two-row bands over strides (the widened search) --------------------------------
+
+
+def test_stride_recall_is_the_share_of_placings_with_two_values_close_enough():
+    from itertools import combinations
+
+    from provenance.candidates.bands import stride_recall
+
+    num_perm = 16
+    for shared in range(1, 6):
+        for strides in range(1, 6):
+            placings = list(combinations(range(num_perm), shared))
+            surfaced = sum(1 for cells in placings
+                           if any(min((b - a) % num_perm, (a - b) % num_perm) <= strides
+                                  for a, b in combinations(cells, 2)))
+            assert stride_recall(shared, strides, num_perm) == pytest.approx(surfaced / len(placings), abs=1e-12)
+
+
+def test_all_strides_surface_exactly_the_pairs_equal_in_two_uncommon_cells():
+    from provenance.candidates.bands import strided_pairs
+
+    rng = np.random.default_rng(5)
+    n, num_perm = 60, 16
+    matrix = rng.integers(0, 4, size=(n, num_perm)).astype(np.uint32)  # many collisions
+    matrix[7] = np.iinfo(np.uint32).max  # an empty signature collides with no one
+    matrix[8] = np.iinfo(np.uint32).max
+    # A cell's value is one shingle: it is common or not for every article holding it.
+    usable = np.take_along_axis(rng.random((4, num_perm)) < 0.6, matrix.clip(0, 3).astype(np.int64), axis=0)
+    expected = set()
+    for i in range(n):
+        for j in range(i + 1, n):
+            both = (matrix[i] == matrix[j]) & usable[i] & (matrix[i] != np.iinfo(np.uint32).max)
+            if both.sum() >= 2:
+                expected.add(i * n + j)
+    assert set(strided_pairs(matrix, usable, num_perm // 2).tolist()) == expected
+    fewer = set(strided_pairs(matrix, usable, 1).tolist())
+    assert fewer < expected  # neighbouring permutations only: a subset
+
+
+def test_strides_are_the_fewest_for_the_recall_within_the_budget():
+    from provenance.candidates.bands import band_strides, stride_recall
+
+    usable = np.zeros((9, 128), dtype=bool)
+    usable[:, :60] = True  # the median article: 60 uncommon cells, so 6 equal at 0.10
+    strides = band_strides(usable, 0.10, 0.9, layout_volume=1_000, budget=10**9)
+    assert stride_recall(6, strides, 128) >= 0.9 > stride_recall(6, strides - 1, 128)
+    assert strides == 8
+    # Each stride makes about twice the pairs of the disjoint layout's bands.
+    assert band_strides(usable, 0.10, 0.9, layout_volume=1_000, budget=6_000) == 3
+    assert band_strides(usable, 0.10, 0.9, layout_volume=1_000, budget=2_000) == 1
+    assert band_strides(usable, 0.10, 0.9, layout_volume=1_000, budget=1_999) == 0  # the disjoint layout
+
+
+def test_strided_bands_surface_pairs_at_the_threshold_as_often_as_promised():
+    # 300 pairs of articles, each equal in exactly six uncommon cells (a
+    # content Jaccard of 0.10 over 60 uncommon cells) at random permutations.
+    from provenance.candidates.bands import band_strides, strided_pairs, surfaced_pairs
+
+    rng = np.random.default_rng(11)
+    pairs, num_perm = 300, 128
+    matrix = rng.integers(0, 2**32 - 1, size=(2 * pairs, num_perm), dtype=np.uint32)
+    for p in range(pairs):
+        cells = rng.choice(num_perm, size=6, replace=False)
+        matrix[2 * p + 1, cells] = matrix[2 * p, cells]
+    # About 60 uncommon cells an article: the six equal ones and 54 of the others.
+    usable = np.zeros(matrix.shape, dtype=bool)
+    for p in range(pairs):
+        equal = matrix[2 * p] == matrix[2 * p + 1]
+        usable[2 * p] = usable[2 * p + 1] = equal | (rng.random(num_perm) < 54 / 122)
+    planted = {2 * p * len(matrix) + 2 * p + 1 for p in range(pairs)}
+    strides = band_strides(usable, 0.10, 0.9, layout_volume=1, budget=10**9)
+    found = planted & set(strided_pairs(matrix, usable, strides).tolist())
+    disjoint = planted & set(surfaced_pairs(matrix, usable, num_perm // 2, 2).tolist())
+    assert strides == 8
+    assert len(found) / pairs >= 0.87 and len(disjoint) / pairs < 0.2
+
+
+def test_a_search_widened_to_two_rows_strides_within_the_budget(small_corpus):
+    from provenance import Settings, analyse
+    from provenance.candidates.bands import band_runs
+    from provenance.candidates.frequency import cell_frequencies, common_df
+    from provenance.candidates.search import granularity_candidates
+    from provenance.fingerprint.minhash import signatures
+    from tests.reference import matrices_of
+
+    articles, truth = small_corpus
+    sigs = signatures([analyse(a) for a in articles])
+    matrix = matrices_of(sigs)["content"]
+    scale = dict(common_floor_words=5, common_floor_content=5, min_counted=8, common_share_words=0.1,
+                 common_share_content=0.1)
+    settings = Settings(**scale)
+    usable = cell_frequencies(matrix, settings, "content") <= common_df(len(matrix), "content", settings.candidates)
+    single = band_runs(matrix, usable, 44, 1, 10**12)[2]
+    double = band_runs(matrix, usable, 64, 2, 10**12)[2]
+    assert 2 * double < single < 4 * double  # a toy corpus: one stride fits under single cells' volume
+    keys, figures = granularity_candidates(matrix, "content", Settings(**scale, pair_budget=single - 1))
+    assert (figures["band_rows"], figures["band_strides"], figures["bands"]) == (2, 1, 128)
+    ids = [s.id for s in sigs]
+    found = {tuple(sorted((ids[k // len(ids)], ids[k % len(ids)]))) for k in keys.tolist()}
+    for t in truth:
+        if t.kind in ("copy", "rewrite"):
+            assert tuple(sorted((t.article, t.source))) in found

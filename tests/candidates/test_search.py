@@ -129,3 +129,22 @@ def test_capped_near_duplicates_do_not_depend_on_the_articles_order():
     assert found[0] == found[1]
     # The likeliest source of equals (the lowest id) is kept by every brief.
     assert sum("b0" in pair for pair in found[0]) == 699
+
+
+@pytest.mark.parametrize("granularity", ["words", "content"])
+def test_both_engines_give_the_same_candidates(small_corpus, granularity):
+    # The compiled engine runs a pair's three tests (the estimate over
+    # uncommon cells, the plain one, containment) in one pass; numpy in three.
+    from provenance.engine import forced
+    from tests.candidates.test_containment import _articles
+
+    articles, _ = small_corpus
+    matrix = matrices_of(signatures([analyse(a) for a in articles + _articles()]))[granularity]
+    scale = Settings(common_floor_words=5, common_floor_content=5, min_counted=8,
+                     common_share_words=0.1, common_share_content=0.1)
+    # One-row bands; disjoint two-row bands and rare cells; two-row bands over one and two strides.
+    for settings in (Settings(), scale, *(scale.replace(pair_budget=b) for b in (300, 500, 700))):
+        compiled, figures = search_module.granularity_candidates(matrix, granularity, settings)
+        with forced("numpy"):
+            plain, same = search_module.granularity_candidates(matrix, granularity, settings)
+        assert np.array_equal(compiled, plain) and figures == same
