@@ -80,7 +80,7 @@ def band_runs(matrix: np.ndarray, usable: np.ndarray | None, bands: int, rows: i
     return runs, cap, sum(run_volume(lengths, cap) for _, _, lengths in runs)
 
 
-def _band_keys(matrix: np.ndarray, usable: np.ndarray | None, band: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
+def band_keys(matrix: np.ndarray, usable: np.ndarray | None, band: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
     """(article rows, key) of every article whose band ``band`` counts."""
     columns = range(band * rows, band * rows + rows)
     empty_value = np.iinfo(matrix.dtype).max
@@ -117,7 +117,7 @@ def _band_runs(matrix: np.ndarray, usable: np.ndarray | None, band: int, rows: i
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The articles that collide in band ``band``, grouped in runs of equal
     keys: (members, each run's start in them, each run's length)."""
-    members, starts, lengths = _runs(*_band_keys(matrix, usable, band, rows))
+    members, starts, lengths = _runs(*band_keys(matrix, usable, band, rows))
     # Only the members in runs are kept (the layout's runs are kept for every band).
     members = members[np.repeat(starts, lengths) + _ramp(lengths)]
     return members, np.cumsum(lengths) - lengths, lengths

@@ -21,6 +21,29 @@ def common_df(articles: int, granularity: str = CONTENT, knobs: CandidateSetting
 _FREQUENCY_BLOCK = 1 << 20
 
 
+def cell_shingles(matrix: np.ndarray, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """The shingle behind each MinHash value (the permutation undone; the
+    matrix's shape and type) and each row's estimated set size,
+    ``num_perm / sum(v / max) - 1``, a block of rows at a time (a scan's
+    matrices are large). Row by row, so a row's figures do not depend on
+    the rows beside it (the Spark scan computes them a partition at a time)."""
+    a, b = permutations(settings.fingerprint.num_perm, settings.fingerprint.seed, settings.fingerprint.minhash_scheme)
+    width = scheme_width(settings.fingerprint.minhash_scheme)
+    inverse = np.array([pow(int(x), -1, 1 << width) for x in a], dtype=np.uint64)
+    n = len(matrix)
+    shingles = np.empty_like(matrix)
+    for at in range(0, n, 65_536):
+        wide = matrix[at : at + 65_536].astype(np.uint64)
+        wide -= b.astype(np.uint64)
+        wide *= inverse
+        shingles[at : at + 65_536] = wide
+        del wide
+    top = float(2**width)
+    sums = np.concatenate([(matrix[at : at + 65_536] / top).sum(axis=1) for at in range(0, n, 65_536)] or [np.zeros(0)])
+    sizes = matrix.shape[1] / np.maximum(sums, 1e-12) - 1.0
+    return shingles, sizes
+
+
 def cell_frequencies(matrix: np.ndarray, settings: Settings, granularity: str = CONTENT) -> np.ndarray | None:
     """(articles x num_perm) estimated document frequency of the shingle
     behind each MinHash value, or None up to the common floor's number of
@@ -28,21 +51,8 @@ def cell_frequencies(matrix: np.ndarray, settings: Settings, granularity: str = 
     n = len(matrix)
     if n <= settings.candidates.common_floor(granularity):
         return None
-    a, b = permutations(settings.fingerprint.num_perm, settings.fingerprint.seed, settings.fingerprint.minhash_scheme)
+    shingles, sizes = cell_shingles(matrix, settings)
     width = scheme_width(settings.fingerprint.minhash_scheme)
-    inverse = np.array([pow(int(x), -1, 1 << width) for x in a], dtype=np.uint64)
-    # Undo the permutations a block of rows at a time (a scan's matrices are large).
-    shingles = np.empty_like(matrix)
-    for at in range(0, n, 65_536):
-        wide = matrix[at : at + 65_536].astype(np.uint64)
-        wide -= b.astype(np.uint64)
-        wide *= inverse
-        shingles[at : at + 65_536] = wide
-    del wide
-    top = float(2**width)
-    # Set size from the signature: k / sum(v / max) - 1 (a block of rows at a time).
-    sums = np.concatenate([(matrix[at : at + 65_536] / top).sum(axis=1) for at in range(0, n, 65_536)])
-    sizes = matrix.shape[1] / np.maximum(sums, 1e-12) - 1.0
     shape = shingles.shape
     flat = shingles.ravel()
     del shingles

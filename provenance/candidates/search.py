@@ -51,7 +51,7 @@ def pair_estimates(matrix: np.ndarray, usable: np.ndarray | None, low: np.ndarra
 ESTIMATE_BLOCK = 1 << 20
 
 
-def _passing(matrix: np.ndarray, usable: np.ndarray | None, keys: np.ndarray, threshold: float,
+def passing(matrix: np.ndarray, usable: np.ndarray | None, keys: np.ndarray, threshold: float,
              knobs: CandidateSettings, contained: FingerprintSettings | None = None
              ) -> tuple[np.ndarray, np.ndarray]:
     """The pair keys whose estimate reaches ``threshold`` (or, with common
@@ -87,10 +87,10 @@ def _passing(matrix: np.ndarray, usable: np.ndarray | None, keys: np.ndarray, th
     return keys[passed], estimate[passed]
 
 
-def _all_passing(matrix: np.ndarray, usable: np.ndarray | None, keys: np.ndarray, threshold: float,
+def _allpassing(matrix: np.ndarray, usable: np.ndarray | None, keys: np.ndarray, threshold: float,
                  threads: int, knobs: CandidateSettings, contained: FingerprintSettings | None = None
                  ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_passing` of ``keys``, a block at a time: the surfaced pairs
+    """:func:`passing` of ``keys``, a block at a time: the surfaced pairs
     can run to millions, and a block's row numbers and estimates are not
     kept. The compiled estimate releases the GIL, so blocks may run in
     threads (a scan's other search often ends first and leaves its core
@@ -100,9 +100,9 @@ def _all_passing(matrix: np.ndarray, usable: np.ndarray | None, keys: np.ndarray
     blocks = [keys[at : at + size] for at in range(0, len(keys), size)]
     if threads > 1 and len(blocks) > 1:
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            parts = list(pool.map(lambda block: _passing(matrix, usable, block, threshold, knobs, contained), blocks))
+            parts = list(pool.map(lambda block: passing(matrix, usable, block, threshold, knobs, contained), blocks))
     else:
-        parts = [_passing(matrix, usable, block, threshold, knobs, contained) for block in blocks]
+        parts = [passing(matrix, usable, block, threshold, knobs, contained) for block in blocks]
     return (np.concatenate([np.zeros(0, dtype=np.int64)] + [k for k, _ in parts]),
             np.concatenate([np.zeros(0)] + [e for _, e in parts]))
 
@@ -204,7 +204,7 @@ def granularity_candidates(matrix: np.ndarray, granularity: str, settings: Setti
         keys = sorted_unique(np.concatenate(extra))
     # Content words also propose a short text inside a long one (containment).
     contained = settings.fingerprint if granularity == CONTENT else None
-    passed, estimates = _all_passing(matrix, usable, keys, threshold, threads, knobs, contained)
+    passed, estimates = _allpassing(matrix, usable, keys, threshold, threads, knobs, contained)
     passed, left_out = cap_near_duplicates(passed, estimates, n, knobs, rank)
     figures = {
         "bands": bands,

@@ -39,7 +39,8 @@ from ..config import DEFAULT_SETTINGS, Settings
 from ..errors import ConfigError, NoArticlesError
 from ..executors import collect_less, default_jobs, one_blas_thread
 from ..matching.matcher import check_matcher
-from ..model import GRANULARITIES, Article, Relation, Scores, Story
+from ..model import GRANULARITIES, Article, Progress, Relation, ScanResult, Scores, Story
+from ..pipeline.store import StoredDocument
 from ..pipeline.stages import Group, WorkerState, component_units, components, judge_components, prepare, search
 from ..stories import choose_source, source_rank
 from .session import require_pyspark
@@ -73,6 +74,15 @@ class SparkScan:
     seconds: dict[str, float] = dataclasses.field(default_factory=dict, compare=False)
     #: Figures of the candidate search by granularity, as :class:`~provenance.pipeline.ScanStats` has them.
     candidates: dict[str, dict] = dataclasses.field(default_factory=dict, compare=False)
+    #: Every article's stored document, in id order, when asked for (``scan_spark(documents=True)``).
+    documents: tuple[StoredDocument, ...] | None = dataclasses.field(default=None, compare=False)
+
+    def result(self, problems: tuple = (), settings: Settings = DEFAULT_SETTINGS) -> ScanResult:
+        """The :class:`~provenance.model.ScanResult` the local scan returns for
+        the same articles, for the report renderers (needs ``documents=True``)."""
+        if self.documents is None:
+            raise ConfigError("a report of a Spark scan needs its documents: scan_spark(..., documents=True)")
+        return ScanResult(self.documents, self.stories, self.relations, tuple(problems), settings)
 
 
 def scan_dataframe(df: Any, settings: Settings = DEFAULT_SETTINGS) -> tuple[Any, Any]:
@@ -87,13 +97,18 @@ def scan_dataframe(df: Any, settings: Settings = DEFAULT_SETTINGS) -> tuple[Any,
             spark.createDataFrame(story_rows(result.stories), _story_schema()))
 
 
-def scan_spark(df: Any, settings: Settings = DEFAULT_SETTINGS) -> SparkScan:
-    """The stories and relations of the articles in ``df`` (as :func:`scan_dataframe`), on the driver."""
+def scan_spark(df: Any, settings: Settings = DEFAULT_SETTINGS, *, documents: bool = False,
+               progress: Progress | None = None) -> SparkScan:
+    """The stories and relations of the articles in ``df`` (as
+    :func:`scan_dataframe`), on the driver; with ``documents``, every
+    article's stored document too (:meth:`SparkScan.result` makes a report
+    of them). ``progress`` is told each phase as it ends, with the number of
+    articles, candidate pairs or stories it handled."""
     require_pyspark()
     check_matcher(settings.align.matcher)
     articles = _article_frame(df)
     with one_blas_thread(), collect_less():
-        return _run(articles, settings)
+        return _run(articles, settings, documents, progress or _silent)
 
 
 def relation_rows(stories: Iterable[Story], relations: Iterable[Relation]) -> list[tuple]:
@@ -181,7 +196,11 @@ def _alone(document: Any) -> Group:
     return Group((document.id,), source, reasons, (), ())
 
 
-def _run(articles: Any, settings: Settings) -> SparkScan:
+def _silent(stage: str, done: int, total: int | None) -> None:
+    """No progress report."""
+
+
+def _run(articles: Any, settings: Settings, keep_documents: bool, progress: Progress) -> SparkScan:
     context = articles.sparkSession.sparkContext
     # Kept where it was made: the judging joins documents from it, and
     # analysing an article twice would cost as much as the judging.
@@ -189,10 +208,11 @@ def _run(articles: Any, settings: Settings) -> SparkScan:
     seconds: dict[str, float] = {}
     clock = [time.perf_counter()]
 
-    def lap(phase: str) -> None:
+    def lap(phase: str, done: int) -> None:
         now = time.perf_counter()
         seconds[phase] = round(now - clock[0], 3)
         clock[0] = now
+        progress(phase, done, done)
 
     try:
         signed = prepared.map(lambda p: (p[0], p[2], p[3])).collect()
@@ -206,14 +226,14 @@ def _run(articles: Any, settings: Settings) -> SparkScan:
         del signed
         rank = np.empty(len(ids), dtype=np.int64)
         rank[sorted(range(len(ids)), key=likelier.__getitem__)] = np.arange(len(ids))
-        lap("read_analyse_fingerprint")
+        lap("read_analyse_fingerprint", len(ids))
         # The driver's search, the local scan's own: granularity by granularity.
         found = {g: search(matrices.pop(g), g, settings, default_jobs(), rank) for g in GRANULARITIES}
         figures: dict[str, dict] = {}
         rows = merge_candidates(found, len(ids), figures)
         pairs = sorted((ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i]) for i, j in rows.tolist())
 
-        lap("candidates")
+        lap("candidates", len(pairs))
         units = list(component_units(components(pairs), settings.scan.pair_batch))
         groups: list[Group] = []
         aligned = 0
@@ -233,11 +253,14 @@ def _run(articles: Any, settings: Settings) -> SparkScan:
             for _, found_groups, count in judged:
                 groups.extend(found_groups)
                 aligned += count
-        lap("judge")
+        lap("judge", len(pairs))
         paired = context.broadcast(frozenset(x for pair in pairs for x in pair))
         groups.extend(prepared.filter(lambda p: p[0] not in paired.value).map(lambda p: _alone(p[1])).collect())
         paired.unpersist()
-        lap("alone")
+        lap("alone", len(groups))
+        stored = tuple(sorted(prepared.map(lambda p: p[1]).collect(), key=lambda d: d.id)) if keep_documents else None
+        if keep_documents:
+            lap("documents", len(stored))
     finally:
         prepared.unpersist()
     # Numbered as the local scan numbers them: stories with related
@@ -245,7 +268,7 @@ def _run(articles: Any, settings: Settings) -> SparkScan:
     groups.sort(key=lambda group: (not group.others, group.members[0]))
     stories = tuple(Story(f"story-{n}", g.source, g.others, g.reasons) for n, g in enumerate(groups, 1))
     relations = tuple(relation for g in groups for relation in g.relations)
-    return SparkScan(stories, relations, len(ids), len(pairs), aligned, seconds, figures)
+    return SparkScan(stories, relations, len(ids), len(pairs), aligned, seconds, figures, stored)
 
 
 def _disk_too() -> Any:
