@@ -249,15 +249,27 @@ def band_strides(usable: np.ndarray | None, threshold: float, recall: float, lay
     ``budget``: each stride has twice the bands of the disjoint layout,
     whose runs made ``layout_volume`` pairs. 0 (keep the disjoint layout)
     when not even one stride fits."""
-    num_perm = usable.shape[1] if usable is not None else 0
-    if not num_perm:
+    if usable is None or not usable.shape[1]:
         return 0
-    cells = float(np.median(usable.sum(axis=1))) if len(usable) else float(num_perm)
+    cells = float(np.median(usable.sum(axis=1))) if len(usable) else float(usable.shape[1])
+    return strides_for(cells, usable.shape[1], threshold, recall, layout_volume, budget)
+
+
+def strides_for(cells: float, num_perm: int, threshold: float, recall: float, layout_volume: int, budget: int
+                ) -> int:
+    """:func:`band_strides` given the median article's count of usable ``cells``."""
     shared = max(2, ceil(threshold * cells - 1e-9))
     strides = next((s for s in range(1, num_perm // 2 + 1) if stride_recall(shared, s, num_perm) >= recall),
                    num_perm // 2)
     affordable = budget // max(1, 2 * layout_volume)
     return min(strides, affordable)
+
+
+def stride_key(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The band key of two cells' values, as :func:`band_keys` makes it for a band of two rows."""
+    key = (first.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ second.astype(np.uint64)
+    key ^= key >> np.uint64(29)
+    return key
 
 
 def strided_pairs(matrix: np.ndarray, usable: np.ndarray, strides: int) -> np.ndarray:
@@ -275,9 +287,7 @@ def strided_pairs(matrix: np.ndarray, usable: np.ndarray, strides: int) -> np.nd
             for first in range(num_perm):
                 second = (first + stride) % num_perm
                 members = np.flatnonzero(ok[:, first] & ok[:, second])
-                key = (matrix[members, first].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ matrix[
-                    members, second].astype(np.uint64)
-                key ^= key >> np.uint64(29)
+                key = stride_key(matrix[members, first], matrix[members, second])
                 members, starts, lengths = _runs(members, key)
                 if len(starts):
                     yield _run_pairs(members, starts, lengths, n)

@@ -375,6 +375,12 @@ class ScanSettings(_Section):
     parallel_from: int = 400
     # Documents (and their features) a worker keeps between work units.
     worker_cache: int = 300
+    # A Spark scan of at most this many articles searches for candidates on
+    # the driver (their signatures: 1 KB an article), above it over
+    # DataFrames (provenance.spark.candidates); the pairs are the same.
+    # Each of the distributed search's few dozen Spark jobs costs a second or
+    # so even on a handful of articles, where the driver takes milliseconds.
+    spark_driver_search: int = 20_000
 
     _checks: ClassVar = (
         ("chunk", "int", (1, 1 << 20)),
@@ -382,6 +388,7 @@ class ScanSettings(_Section):
         ("whole_component", "int", (0, 1 << 30)),
         ("parallel_from", "int", (1, 1 << 40)),
         ("worker_cache", "int", (1, 1 << 20)),
+        ("spark_driver_search", "int", (0, 1 << 40)),
     )
 
 

@@ -43,6 +43,7 @@ from ..model import GRANULARITIES, Article, Progress, Relation, ScanResult, Scor
 from ..pipeline.store import StoredDocument
 from ..pipeline.stages import Group, WorkerState, component_units, components, judge_components, prepare, search
 from ..stories import choose_source, source_rank
+from .candidates import granularity_pairs, signature_dtype
 from .session import require_pyspark
 
 #: The columns of the articles DataFrame that are read (by name; ``id`` and
@@ -215,24 +216,18 @@ def _run(articles: Any, settings: Settings, keep_documents: bool, progress: Prog
         progress(phase, done, done)
 
     try:
-        signed = prepared.map(lambda p: (p[0], p[2], p[3])).collect()
-        if not signed:
+        numbered = _numbered(prepared).persist()
+        count = numbered.count()
+        if not count:
             raise NoArticlesError("no articles to scan")
-        signed.sort(key=lambda p: p[0])
-        ids = [p[0] for p in signed]
-        matrices = {g: np.stack([p[1][g] for p in signed]) for g in GRANULARITIES}
-        # Each row's place in the order of likelier sources, as the local scan ranks them.
-        likelier = [p[2] for p in signed]
-        del signed
-        rank = np.empty(len(ids), dtype=np.int64)
-        rank[sorted(range(len(ids)), key=likelier.__getitem__)] = np.arange(len(ids))
-        lap("read_analyse_fingerprint", len(ids))
-        # The driver's search, the local scan's own: granularity by granularity.
-        found = {g: search(matrices.pop(g), g, settings, default_jobs(), rank) for g in GRANULARITIES}
-        figures: dict[str, dict] = {}
-        rows = merge_candidates(found, len(ids), figures)
-        pairs = sorted((ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i]) for i, j in rows.tolist())
-
+        lap("read_analyse_fingerprint", count)
+        spark = articles.sparkSession
+        if count <= settings.scan.spark_driver_search:
+            pairs, figures = _driver_pairs(numbered, count, settings)
+        else:
+            pairs, figures = _distributed_pairs(spark, numbered, count, settings)
+        numbered.unpersist()
+        ids = range(count)
         lap("candidates", len(pairs))
         units = list(component_units(components(pairs), settings.scan.pair_batch))
         groups: list[Group] = []
@@ -269,6 +264,53 @@ def _run(articles: Any, settings: Settings, keep_documents: bool, progress: Prog
     stories = tuple(Story(f"story-{n}", g.source, g.others, g.reasons) for n, g in enumerate(groups, 1))
     relations = tuple(relation for g in groups for relation in g.relations)
     return SparkScan(stories, relations, len(ids), len(pairs), aligned, seconds, figures, stored)
+
+
+def _driver_pairs(numbered: Any, count: int, settings: Settings) -> tuple[list[tuple[str, str]], dict]:
+    """The candidate pairs (ids, sorted) and figures of the local search, run on the driver."""
+    rows = sorted(numbered.map(lambda r: (r[1], r[0], r[2], r[3])).collect())
+    ids = [r[1] for r in rows]
+    rank = np.array([r[2] for r in rows], dtype=np.int64)
+    dtype = signature_dtype(settings)
+    figures: dict[str, dict] = {}
+    found = {}
+    for g in GRANULARITIES:
+        matrix = np.frombuffer(b"".join(r[3][g] for r in rows), dtype=dtype).reshape(count, -1)
+        found[g] = search(matrix, g, settings, default_jobs(), rank)
+    del rows
+    keys = merge_candidates(found, count, figures)
+    return sorted((ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i]) for i, j in keys.tolist()), figures
+
+
+def _distributed_pairs(spark: Any, numbered: Any, count: int, settings: Settings
+                       ) -> tuple[list[tuple[str, str]], dict]:
+    """The candidate pairs (ids, sorted) and figures of the search over DataFrames (:mod:`.candidates`)."""
+    figures: dict[str, dict] = {}
+    found = None
+    for g in GRANULARITIES:
+        table = spark.createDataFrame(numbered.map(lambda r, g=g: (r[1], r[2], bytearray(r[3][g]))),
+                                      "i long, rank long, sig binary")
+        kept, figures_g = granularity_pairs(table, count, g, settings)
+        if figures_g is not None:
+            figures[g] = figures_g
+        found = kept if found is None else found.union(kept)
+    names = spark.createDataFrame(numbered.map(lambda r: (r[1], r[0])), "i long, id string")
+    low = names.withColumnRenamed("i", "lo").withColumnRenamed("id", "a")
+    high = names.withColumnRenamed("i", "hi").withColumnRenamed("id", "b")
+    pairs = sorted((row[0], row[1]) for row in found.distinct().join(low, "lo").join(high, "hi")
+                   .select("a", "b").collect())
+    return pairs, figures
+
+
+def _numbered(prepared: Any) -> Any:
+    """``(id, i, rank, signature rows)`` of each article: ``i`` its place in id
+    order, ``rank`` its place in the order of likelier sources
+    (:func:`~provenance.stories.source_rank`, which ends with the id), as the
+    local scan numbers and ranks its rows."""
+    places = prepared.map(lambda p: p[0]).sortBy(lambda x: x).zipWithIndex()
+    ranks = prepared.map(lambda p: p[3]).sortBy(lambda x: x).zipWithIndex().map(lambda x: (x[0][-1], x[1]))
+    rows = prepared.map(lambda p: (p[0], {g: p[2][g].tobytes() for g in GRANULARITIES}))
+    return places.join(ranks).join(rows).map(lambda kv: (kv[0], kv[1][0][0], kv[1][0][1], kv[1][1]))
 
 
 def _disk_too() -> Any:

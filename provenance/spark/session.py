@@ -72,6 +72,11 @@ def start_session(master: str = "local[*]", app_name: str = "provenance", config
                                "(on Debian: apt-get install openjdk-17-jre-headless)")
     builder = sql.SparkSession.builder.master(master).appName(app_name)
     settings = {"spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false", **(config or {})}
+    cores = re.fullmatch(r"local\[(\d+)(,\d+)?\]", master)
+    if cores and "spark.sql.shuffle.partitions" not in settings:
+        # Spark's default of 200 shuffle partitions makes every stage of the
+        # candidate search 200 tasks, most of them empty, on a few local cores.
+        settings["spark.sql.shuffle.partitions"] = str(4 * int(cores.group(1)))
     if master.startswith("local"):
         # pyspark starts its workers with PYSPARK_PYTHON (else ``python3``
         # on the path, which may lack provenance); set it only when unset.

@@ -132,3 +132,11 @@ def test_same_answers_however_the_work_is_divided(spark, seed_articles_and_scan)
     assert (divided.stories, divided.relations) == (local.stories, local.relations)
     found = scan_spark(frame(spark, articles, 3), settings)
     assert (found.stories, found.relations) == (local.stories, local.relations)
+
+
+def test_seeds_distributed_search_same_as_local_scan(spark, seed_articles_and_scan):
+    """The candidate search over DataFrames (forced: the seeds are few enough for the driver's)."""
+    articles, local = seed_articles_and_scan
+    found = scan_spark(frame(spark, articles, 2), Settings(spark_driver_search=0))
+    assert (found.stories, found.relations) == (local.stories, local.relations)
+    assert set(found.candidates) == {"words", "content"}
