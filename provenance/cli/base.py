@@ -29,6 +29,9 @@ Exit codes:
   3  the report cannot be written (-o FILE or standard output)
   4  internal error (a bug: please report it)"""
 
+SCAN_EXIT_CODES = EXIT_CODES.replace("(-o FILE or standard output)", "(-o FILE or standard output),\n"
+                                     "     or with --engine spark: Spark cannot start (no pyspark, no\n"
+                                     "     Java) or the --tables cannot be written")
 
 #: check and index: an input, index or set-up error; any command: a report that cannot be written.
 EXIT_INPUT = 3
@@ -234,7 +237,8 @@ def _warning(line: str) -> None:
     if not _is_quiet():
         from .progress import writing
 
-        with writing():
+        spark = sys.modules.get("provenance.spark.progress")  # a Spark scan's line, if one may be drawn
+        with writing(), (spark.writing() if spark is not None else contextlib.nullcontext()):
             click.echo(f"warning: {line}", err=True)
 
 

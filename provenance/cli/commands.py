@@ -12,6 +12,7 @@ from ..readers.base import Skipped
 from ..report import CHECK, COMPARE, SCAN, Comparison, renderer
 from .base import (
     EXIT_CODES,
+    SCAN_EXIT_CODES,
     _emit,
     _format_names,
     _format_option,
@@ -24,6 +25,10 @@ from .base import (
     _warn,
     cli,
 )
+from .spark_scan import DEFAULT_MASTER, ENGINES, SparkRun, check_master_value, engine_usage, spark_scan
+
+#: --table-format's choices (as provenance.spark.output.TABLE_FORMATS, without importing Spark's modules).
+TABLE_FORMATS = ("parquet", "jsonl")
 
 
 def _explain_option(function):
@@ -54,7 +59,7 @@ def info() -> None:
         click.echo(f"{kind} formats: {', '.join(_format_names(kind))}")
 
 
-@cli.command(epilog=EXIT_CODES)
+@cli.command(epilog=SCAN_EXIT_CODES)
 @_quiet_option
 @click.argument("inputs", nargs=-1, required=True, metavar="PATH...")
 @_format_option(SCAN)
@@ -71,8 +76,21 @@ def info() -> None:
 @_output_option
 @click.option("--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes (0, the default: one per core). The report is the same for any number.")
-def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, explain: bool, only: str | None,
-         min_verdict: str | None, strict: bool, read_options, output: Path | None, jobs: int) -> None:
+@click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True, help=(
+    "Where the scan runs: here (local), or on Apache Spark (spark: pip install 'provenance-news[spark]'). "
+    "The report is the same."))
+@click.option("--master", metavar="URL", callback=check_master_value, help=(
+    f"--engine spark: the Spark master (local[N], local[*], spark://HOST:PORT, yarn, k8s://URL; "
+    f"default {DEFAULT_MASTER})."))
+@click.option("--tables", metavar="DIR", help=(
+    "--engine spark: write the relations, stories and ledgers tables to DIR (a new or empty folder, "
+    "or a URL Spark writes to) instead of a report."))
+@click.option("--table-format", type=click.Choice(TABLE_FORMATS), default="parquet", show_default=True,
+              help="--tables: the tables' format (parquet, or jsonl: JSON lines).")
+@click.pass_context
+def scan(ctx: click.Context, inputs: tuple[str, ...], fmt: str, settings, show_all: bool, explain: bool,
+         only: str | None, min_verdict: str | None, strict: bool, read_options, output: Path | None, jobs: int,
+         engine: str, master: str | None, tables: str | None, table_format: str) -> None:
     """Scan articles for copies, rewrites and partial reuse.
 
     PATH is a file, a folder (searched recursively) or - for standard
@@ -81,20 +99,31 @@ def scan(inputs: tuple[str, ...], fmt: str, settings, show_all: bool, explain: b
     Unreadable inputs are reported on standard error, skipped and listed at
     the end of the report, and make the exit code 1.
     """
-    from ..pipeline import scan as scan_inputs
+    engine_usage(ctx, engine, master, tables)
 
-    try:
-        with _progress() as progress:
-            result = scan_inputs(inputs, settings=settings, strict=strict, on_error=_warn, jobs=jobs or None,
-                                 read_options=read_options, progress=progress)
-    except ProvenanceError as exc:
-        raise click.ClickException(str(exc)) from None
-    if only or min_verdict:
-        result = result.filtered(min_verdict=min_verdict, uncredited=only == "uncredited")
-    _emit(renderer(fmt, SCAN).render(result, show_all=show_all, explain=explain), output)
+    def render(result) -> str:
+        if only or min_verdict:
+            result = result.filtered(min_verdict=min_verdict, uncredited=only == "uncredited")
+        return renderer(fmt, SCAN).render(result, show_all=show_all, explain=explain)
+
+    if engine == "spark":
+        run = SparkRun(master or DEFAULT_MASTER, tables, table_format)
+        problems = spark_scan(run, inputs, settings=settings, strict=strict, read_options=read_options,
+                              render=render, output=output)
+    else:
+        from ..pipeline import scan as scan_inputs
+
+        try:
+            with _progress() as progress:
+                result = scan_inputs(inputs, settings=settings, strict=strict, on_error=_warn, jobs=jobs or None,
+                                     read_options=read_options, progress=progress)
+        except ProvenanceError as exc:
+            raise click.ClickException(str(exc)) from None
+        _emit(render(result), output)
+        problems = result.problems
     # The report covers what could be read; an input that could not be is
     # exit 1, so a batch job knows. What was passed over by design is not.
-    if any(not isinstance(problem, Skipped) for problem in result.problems):
+    if any(not isinstance(problem, Skipped) for problem in problems):
         raise click.exceptions.Exit(1)
 
 

@@ -1,0 +1,121 @@
+"""``provenance scan --engine spark``: the inputs read into Spark
+(:mod:`provenance.spark.inputs`), scanned there (:func:`provenance.spark.scan_spark`),
+and either reported as the local scan reports, or written as tables
+(``--tables DIR``, :mod:`provenance.spark.output`).
+
+The session: ``--master`` names it, and the running one is used if there
+is one (as ``SparkSession.builder.getOrCreate`` does); the command stops
+the session at the end only if it started it, so a caller's session (a
+notebook's, a test's) outlives the command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import ProvenanceError
+from .base import EXIT_INPUT, _emit, _fail, _is_quiet, _warn
+
+#: The engine of today's scan, and Spark's.
+ENGINES = ("local", "spark")
+DEFAULT_MASTER = "local[*]"
+
+
+@dataclass(frozen=True)
+class SparkRun:
+    """What ``scan --engine spark`` was asked for beyond the local scan's options."""
+
+    master: str
+    tables: str | None
+    table_format: str
+
+
+def check_master_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--master``'s callback: a Spark master URL, or a usage error (exit 2) before any JVM starts."""
+    if value is None:
+        return None
+    from ..errors import ConfigError
+    from ..spark.session import check_master
+
+    try:
+        return check_master(value)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--master ")) from None
+
+
+def engine_usage(ctx: click.Context, engine: str, master: str | None, tables: str | None) -> None:
+    """Usage errors (exit 2): options that belong to the other engine, or to a report when tables are written."""
+    given = {name for name in ctx.params
+             if ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT, None)}
+    if engine != "spark":
+        for name, flag in (("master", "--master"), ("tables", "--tables"), ("table_format", "--table-format")):
+            if name in given:
+                raise click.UsageError(f"{flag} needs --engine spark", ctx)
+        return
+    if "jobs" in given:
+        raise click.UsageError("--jobs is for the local engine; Spark's parallelism is the master's "
+                               "(--master 'local[N]')", ctx)
+    if tables is None:
+        if "table_format" in given:
+            raise click.UsageError("--table-format needs --tables DIR", ctx)
+        return
+    for name, flag in (("output", "--output"), ("fmt", "--format"), ("show_all", "--show-all"),
+                       ("explain", "--explain"), ("only", "--only"), ("min_verdict", "--min-verdict")):
+        if name in given:
+            raise click.UsageError(f"{flag} is for a report; --tables DIR writes tables instead", ctx)
+
+
+def spark_scan(run: SparkRun, inputs: tuple[str, ...], *, settings: Any, strict: bool, read_options: Any,
+               render: Any, output: Path | None) -> tuple:
+    """Scan ``inputs`` on Spark; write the tables or ``render(result)`` to ``output``; the problems met."""
+    from ..spark.output import OutputError, check_tables_folder, write_tables
+    from ..spark.session import SparkUnavailable
+
+    try:
+        if run.tables is not None:
+            check_tables_folder(run.tables)
+        with _session(run.master) as spark:
+            from ..spark import scan_spark
+            from ..spark.inputs import articles_frame
+            from ..spark.progress import spark_progress
+
+            with spark_progress(spark.sparkContext, quiet=_is_quiet()) as progress:
+                read = articles_frame(spark, inputs, options=read_options, strict=strict, on_error=_warn)
+                if progress is not None:
+                    progress("reading", 0, None)
+                scanned = scan_spark(read.frame, settings, documents=True, progress=progress)
+                if run.tables is not None:
+                    write_tables(spark, scanned, run.tables, run.table_format)
+            if run.tables is None:
+                # The local scan's reports list the articles in input order.
+                scanned = dataclasses.replace(scanned, documents=read.in_input_order(scanned.documents))
+                _emit(render(scanned.result(read.problems, settings)), output)
+            return read.problems
+    except (SparkUnavailable, OutputError) as exc:
+        _fail(str(exc), EXIT_INPUT)
+    except ProvenanceError as exc:
+        raise click.ClickException(str(exc)) from None
+    return ()
+
+
+@contextlib.contextmanager
+def _session(master: str) -> Iterator[Any]:
+    from ..spark import start_session
+    from ..spark.session import require_pyspark
+
+    running = require_pyspark().SparkSession.getActiveSession()
+    spark = start_session(master)
+    if running is None:
+        spark.sparkContext.setLogLevel("ERROR")  # the command's errors are its own one-line messages
+    try:
+        yield spark
+    finally:
+        if running is None:
+            spark.stop()

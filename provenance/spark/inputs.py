@@ -1,0 +1,305 @@
+"""The command line's inputs as a Spark DataFrame of articles, with the very
+ids, fields, origins and problems the local scan reads from them, so that
+both scans' reports agree.
+
+Which inputs Spark reads, and how:
+
+* a JSON lines file (``.jsonl``, ``.ndjson``, compressed or not) or a
+  Parquet file (``.parquet``) on the local disk, and any path with a URL
+  scheme (``hdfs://``, ``s3a://``, ``file://``, ``gs://``, ``abfs://`` ...:
+  a file, a folder, a glob) are read by Spark (its ``binaryFile`` source,
+  so that every filesystem Spark reaches is reached), each file whole by
+  one task, and parsed on the executors by provenance's own reader for the
+  file's kind. Spark's ``read.json`` and ``read.parquet`` are not used: they
+  cannot give a record with no id the id the local scan gives it (its line,
+  ``path:3``, or its row, ``stem#3``), nor check records as provenance's
+  readers do, and a report must not depend on the engine.
+* anything else (folders on the local disk, text, feeds, web archives,
+  standard input ...) is read on the driver by :func:`provenance.readers.iter_articles`.
+
+Problems are reported in input order, as the local scan reports them; ids
+repeated across inputs get ``@origin`` as :func:`provenance.readers.unique_ids` gives it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any
+from urllib.parse import unquote
+
+from ..errors import InputError, NoArticlesError
+from ..model import Article
+from ..readers import DEFAULT_READ_OPTIONS, MAX_FILE_BYTES, ErrorHandler, ReadOptions, RepeatedInput, Skipped
+from ..readers import iter_articles, reader_for
+from ..readers.base import printable, sniffers
+from ..readers.compressed import DecompressionError, compression_for, decompress, inner_name, is_tar
+from ..readers.inputs import STDIN, readable_kinds, read_with
+from ..readers.text import TEXT
+from .scan import ARTICLE_COLUMNS
+from .session import require_pyspark
+
+#: The files on the local disk that Spark reads (compressed ones too, as ``feed.jsonl.gz``).
+SPARK_SUFFIXES = (".jsonl", ".ndjson", ".parquet")
+
+#: A path with a URL scheme (``hdfs://``, ``s3a://``, ``file://`` ...): Spark's to read.
+URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+#: How much of a file whose suffix no reader claims the readers' sniff() is shown (as the local scan).
+_SNIFF_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class SparkInputs:
+    """The articles of the inputs as a DataFrame (columns :data:`ARTICLE_COLUMNS`, strings) and
+    the problems met reading them, in input order."""
+
+    frame: Any
+    problems: tuple[InputError, ...]
+    #: The articles' ids in the order the local scan reads them (its reports list the articles so).
+    ids: tuple[str, ...] = ()
+
+    def in_input_order(self, documents: Iterable[Any]) -> tuple[Any, ...]:
+        """``documents`` (anything with an ``id``) in the order the inputs hold their articles."""
+        place = {key: n for n, key in enumerate(self.ids)}
+        return tuple(sorted(documents, key=lambda d: place.get(d.id, len(place))))
+
+
+def read_by_spark(path: str) -> bool:
+    """Whether Spark reads ``path`` (see the module's docstring); the driver reads the rest.
+
+    >>> read_by_spark("hdfs://namenode/news/"), read_by_spark("feed.jsonl.gz"), read_by_spark("seeds")
+    (True, True, False)
+    """
+    if URL_SCHEME.match(path):
+        return True
+    name = PurePath(path)
+    if compression_for(name) is not None:
+        name = PurePath(inner_name(name))
+    return name.suffix.lower() in SPARK_SUFFIXES
+
+
+def articles_frame(spark: Any, inputs: Iterable[str], *, options: ReadOptions = DEFAULT_READ_OPTIONS,
+                   strict: bool = False, on_error: ErrorHandler | None = None) -> SparkInputs:
+    """The articles of ``inputs`` in ``spark``, read as the local scan reads them.
+
+    Problems go to ``on_error`` in input order (under ``strict`` the first
+    that is not :class:`~provenance.readers.Skipped` is raised); raises
+    :class:`NoArticlesError` when no input holds an article.
+    """
+    sql = require_pyspark()
+    plans = list(_plans(spark, list(inputs)))
+    problems: list[InputError] = []
+
+    def report(problem: InputError) -> None:
+        if strict and not isinstance(problem, Skipped):
+            raise problem
+        problems.append(problem)
+        if on_error is not None:
+            on_error(problem)
+
+    files = [(uri, number, origin) for number, plan in enumerate(plans) for uri, origin in plan.files]
+    parsed = _parsed(spark, files, options) if files else None
+    found: dict[int, list] = {}
+    if parsed is not None:
+        for number, seq, (kind, origin, reason, line) in parsed.filter(lambda r: r[0] == "p").map(
+                lambda r: r[1:]).collect():
+            found.setdefault(number, []).append((seq, kind(origin, reason, line=line)))
+    driver: list[tuple] = []
+    for number, plan in enumerate(plans):
+        for problem in plan.problems:
+            report(problem)
+        for _, problem in sorted(found.get(number, ()), key=lambda p: p[0]):
+            report(problem)
+        if plan.driver is not None:
+            driver.extend(((number, 0), seq, a) for seq, a in enumerate(_driver_articles(plan.driver, report,
+                                                                                         options)))
+    schema = _schema(sql.types)
+    frames = []
+    if driver:
+        frames.append(spark.createDataFrame([_row(key, seq, a) for key, seq, a in driver], schema))
+    if parsed is not None:
+        frames.append(spark.createDataFrame(parsed.filter(lambda r: r[0] == "a")
+                                            .map(lambda r: _row((r[1], r[2]), r[3], r[4])), schema))
+    frame = frames[0] if frames else None
+    for other in frames[1:]:
+        frame = frame.unionByName(other)
+    if frame is None or not frame.take(1):
+        detail = f" ({len(problems)} input problem(s) reported)" if problems else ""
+        raise NoArticlesError("no articles found in the inputs" + detail + f"; give files of the kinds read "
+                              f"({readable_kinds()}), folders of them, or - for standard input")
+    frame = _unique(frame, sql.functions)
+    ids = tuple(row.id for row in frame.orderBy("_input", "_file", "_seq").select("id").collect())
+    return SparkInputs(frame.select(*ARTICLE_COLUMNS), tuple(problems), ids)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How one input is read: files for Spark (URI, origin), or the input for the driver, and problems met."""
+
+    files: tuple[tuple[str, str], ...] = ()
+    driver: str | None = None
+    problems: tuple[InputError, ...] = ()
+
+
+def _plans(spark: Any, inputs: list[str]) -> Iterator[_Plan]:
+    seen: set[str] = set()
+    for item in inputs:
+        item = str(item)
+        url = URL_SCHEME.match(item) is not None
+        key = item if url or item == STDIN else os.path.realpath(item)
+        if key in seen:
+            yield _Plan(problems=(RepeatedInput(printable(item), "given more than once; read once"),))
+            continue
+        seen.add(key)
+        if url:
+            yield _listed(spark, item)
+        elif read_by_spark(item) and os.path.isfile(item) and not is_tar(item):
+            yield _Plan(files=((Path(item).resolve().as_uri(), printable(item)),))
+        else:
+            # The driver's readers give their own messages for a missing or odd path.
+            yield _Plan(driver=item)
+
+
+def _listed(spark: Any, location: str) -> _Plan:
+    """The files at a URL (a file, a folder searched recursively, a glob) that some reader takes."""
+    try:
+        paths = sorted(row.path for row in spark.read.format("binaryFile").option("recursiveFileLookup", "true")
+                       .load(location).select("path").collect())
+    except Exception as error:  # Spark's AnalysisException, py4j's errors: by version
+        return _Plan(problems=(InputError(printable(location), f"cannot read: {_first_line(error)}"),))
+    taken = [p for p in paths if not is_tar(p) and _claimed(p)]
+    if len(paths) == 1 and taken and PurePath(paths[0]).name == PurePath(location).name:
+        return _Plan(files=((paths[0], printable(location)),))  # one file: named as given
+    problems: tuple[InputError, ...] = ()
+    if not taken:
+        problems = (InputError(printable(location), f"holds no files of the kinds read ({readable_kinds()})"),)
+    elif len(taken) < len(paths):
+        problems = (Skipped(printable(location), f"{len(paths) - len(taken)} file(s) of kinds no reader takes, "
+                                                 "not read"),)
+    return _Plan(files=tuple((p, printable(p)) for p in taken), problems=problems)
+
+
+def _claimed(path: str) -> bool:
+    name = PurePath(path)
+    if compression_for(name) is not None:
+        name = PurePath(inner_name(name))
+    return reader_for(name) is not None
+
+
+def _parsed(spark: Any, files: list[tuple[str, int, str]], options: ReadOptions) -> Any:
+    """An RDD of ("a", input, file, seq, Article) and ("p", input, seq, problem), persisted."""
+    place = {_same_file(uri): (number, index, origin) for index, (uri, number, origin) in enumerate(files)}
+    rows = spark.read.format("binaryFile").load([uri for uri, _, _ in files]).select("path", "content")
+    slices = max(1, min(len(files), spark.sparkContext.defaultParallelism * 4))
+
+    def parse(row: Any) -> Iterator[tuple]:
+        number, index, origin = place[_same_file(row.path)]
+        problems: list[InputError] = []
+        for seq, article in enumerate(file_articles(bytes(row.content), row.path, origin, problems.append,
+                                                    options)):
+            yield "a", number, index, seq, article
+        for seq, problem in enumerate(problems):
+            # As its parts: an InputError does not pickle (its arguments are not its args).
+            yield "p", number, (index, seq), (type(problem), problem.origin, problem.reason, problem.line)
+
+    return rows.rdd.repartition(slices).flatMap(parse).persist()
+
+
+def _same_file(uri: str) -> str:
+    """A file's URI as Spark names it and as given to it alike (``file:///x`` is ``file:/x``).
+
+    >>> _same_file("file:///tmp/a%20b.jsonl") == _same_file("file:/tmp/a b.jsonl")
+    True
+    """
+    return unquote(re.sub(r"^file:/+", "file:/", uri))
+
+
+def file_articles(data: bytes, name: str, origin: str, report: ErrorHandler,
+                  options: ReadOptions = DEFAULT_READ_OPTIONS) -> Iterator[Article]:
+    """The articles of one file's bytes, as :func:`provenance.readers.read_file` reads the file.
+
+    >>> [a.id for a in file_articles(b'{"text": "Council meets."}\\n', "wire.jsonl", "wire.jsonl", print)]
+    ['wire.jsonl:1']
+    """
+    if len(data) > MAX_FILE_BYTES:
+        report(InputError(origin, f"larger than {MAX_FILE_BYTES // 2**20} MiB; split it "
+                                  "(JSONL files are read a line at a time)"))
+        return
+    kind = compression_for(name)
+    inner = inner_name(name) if kind is not None else PurePath(name).name
+    stem = printable(PurePath(inner).stem)
+    reader = reader_for(inner)
+    if kind is not None and reader is not None and PurePath(name).suffix.lower() in reader.reads_compressed:
+        yield from _from_temporary(reader, data, name, origin, report, stem, options)
+        return
+    if kind is not None:
+        try:
+            data = decompress(data, kind)
+        except DecompressionError as error:
+            report(InputError(origin, str(error)))
+            return
+    if reader is None:
+        head = data[:_SNIFF_BYTES]
+        reader = next((each for each in sniffers() if each.sniff(head)), TEXT)
+    yield from read_with(reader, data, origin, report, stem, options)
+
+
+def _from_temporary(reader: Any, data: bytes, name: str, origin: str, report: ErrorHandler, stem: str,
+                    options: ReadOptions) -> Iterator[Article]:
+    # A reader of compressed files (web archives) reads a file, not bytes.
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / PurePath(name).name
+        path.write_bytes(data)
+        yield from read_with(reader, path, origin, report, stem, options)
+
+
+def _driver_articles(item: str, report: ErrorHandler, options: ReadOptions) -> Iterator[Article]:
+    try:
+        yield from iter_articles([item], on_error=report, options=options)
+    except NoArticlesError:
+        pass  # the input's problems are reported; whether any input held an article is asked at the end
+
+
+def _row(key: tuple[int, int], seq: int, article: Article) -> tuple:
+    return (*key, seq, *(None if getattr(article, c) is None else str(getattr(article, c)) for c in ARTICLE_COLUMNS))
+
+
+def _schema(types: Any) -> Any:
+    order = [types.StructField(name, types.IntegerType(), False) for name in ("_input", "_file", "_seq")]
+    return types.StructType(order + [types.StructField(c, types.StringType(), c not in ("id", "text"))
+                                     for c in ARTICLE_COLUMNS])
+
+
+def _unique(frame: Any, functions: Any) -> Any:
+    """``frame`` with repeated ids made unique as the local scan makes them (in input order)."""
+    repeated = frame.groupBy("id").count().filter(functions.col("count") > 1).select("id")
+    clashes = frame.join(repeated, "id").orderBy("_input", "_file", "_seq").collect()
+    if not clashes:
+        return frame
+    seen: set[str] = set()
+    renamed: dict[tuple[int, int, int], str] = {}
+    for row in clashes:
+        new_id = row.id
+        if new_id in seen:
+            base = new_id = f"{row.id}@{row.origin}"
+            counter = 1
+            while new_id in seen:
+                counter += 1
+                new_id = f"{base}#{counter}"
+            renamed[(row._input, row._file, row._seq)] = new_id
+        seen.add(new_id)
+    spark = frame.sparkSession
+    names = spark.createDataFrame([(*key, value) for key, value in renamed.items()],
+                                  "_input int, _file int, _seq int, _renamed string")
+    joined = frame.join(names, ["_input", "_file", "_seq"], "left")
+    return joined.withColumn("id", functions.coalesce(functions.col("_renamed"), functions.col("id")))
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
