@@ -321,11 +321,11 @@ def read_file(path: Path, report: ErrorHandler, options: ReadOptions = DEFAULT_R
         head = read_head(path, origin, report, SNIFF_BYTES)
         if head is None:
             return
-        reader = _sniffed(head)
+        reader = sniffed_reader(head)
     yield from read_with(reader, path, origin, report, printable(path.stem), options)
 
 
-def _sniffed(data: bytes) -> Reader:
+def sniffed_reader(data: bytes) -> Reader:
     """The first reader (in sniff order) that recognises ``data``, else the text reader."""
     return next((each for each in sniffers() if each.sniff(data)), TEXT)
 
@@ -346,7 +346,7 @@ def _read_compressed(path: Path, kind: str, origin: str, report: ErrorHandler,
     except OSError as exc:
         report(InputError(origin, unreadable(exc)))
         return
-    yield from _unpacked(read_with(reader or _sniffed(data), data, origin, report, stem, options))
+    yield from _unpacked(read_with(reader or sniffed_reader(data), data, origin, report, stem, options))
 
 
 def _unpacked(articles: Iterable[Article]) -> Iterator[Article]:
@@ -405,7 +405,7 @@ def _read_stream(data: bytes, origin: str, report: ErrorHandler, options: ReadOp
     except DecompressionError as exc:
         report(InputError(origin, str(exc)))
         return
-    yield from _unpacked(read_with(_sniffed(data), data, origin, report, "stdin", options))
+    yield from _unpacked(read_with(sniffed_reader(data), data, origin, report, "stdin", options))
 
 
 def unique_ids(articles: Iterable[Article]) -> Iterator[Article]:

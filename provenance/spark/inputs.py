@@ -36,10 +36,9 @@ from ..errors import InputError, NoArticlesError
 from ..model import Article
 from ..readers import DEFAULT_READ_OPTIONS, MAX_FILE_BYTES, ErrorHandler, ReadOptions, RepeatedInput, Skipped
 from ..readers import iter_articles, reader_for
-from ..readers.base import printable, sniffers
+from ..readers.base import printable
 from ..readers.compressed import DecompressionError, compression_for, decompress, inner_name, is_tar
-from ..readers.inputs import STDIN, readable_kinds, read_with
-from ..readers.text import TEXT
+from ..readers.inputs import SNIFF_BYTES, STDIN, readable_kinds, read_with, sniffed_reader
 from .scan import ARTICLE_COLUMNS
 from .session import require_pyspark
 
@@ -48,9 +47,6 @@ SPARK_SUFFIXES = (".jsonl", ".ndjson", ".parquet")
 
 #: A path with a URL scheme (``hdfs://``, ``s3a://``, ``file://`` ...): Spark's to read.
 URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
-
-#: How much of a file whose suffix no reader claims the readers' sniff() is shown (as the local scan).
-_SNIFF_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -244,8 +240,7 @@ def file_articles(data: bytes, name: str, origin: str, report: ErrorHandler,
             report(InputError(origin, str(error)))
             return
     if reader is None:
-        head = data[:_SNIFF_BYTES]
-        reader = next((each for each in sniffers() if each.sniff(head)), TEXT)
+        reader = sniffed_reader(data[:SNIFF_BYTES])
     yield from read_with(reader, data, origin, report, stem, options)
 
 

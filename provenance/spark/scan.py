@@ -227,7 +227,6 @@ def _run(articles: Any, settings: Settings, keep_documents: bool, progress: Prog
         else:
             pairs, figures = _distributed_pairs(spark, numbered, count, settings)
         numbered.unpersist()
-        ids = range(count)
         lap("candidates", len(pairs))
         units = list(component_units(components(pairs), settings.scan.pair_batch))
         groups: list[Group] = []
@@ -245,16 +244,17 @@ def _run(articles: Any, settings: Settings, keep_documents: bool, progress: Prog
             judged = sorted(documents.map(lambda item: _judged_unit(item, shared.value, state, settings)).collect(),
                             key=lambda j: j[0])
             shared.unpersist()
-            for _, found_groups, count in judged:
+            for _, found_groups, unit_aligned in judged:
                 groups.extend(found_groups)
-                aligned += count
+                aligned += unit_aligned
         lap("judge", len(pairs))
         paired = context.broadcast(frozenset(x for pair in pairs for x in pair))
         groups.extend(prepared.filter(lambda p: p[0] not in paired.value).map(lambda p: _alone(p[1])).collect())
         paired.unpersist()
         lap("alone", len(groups))
-        stored = tuple(sorted(prepared.map(lambda p: p[1]).collect(), key=lambda d: d.id)) if keep_documents else None
+        stored = None
         if keep_documents:
+            stored = tuple(sorted(prepared.map(lambda p: p[1]).collect(), key=lambda d: d.id))
             lap("documents", len(stored))
     finally:
         prepared.unpersist()
@@ -263,7 +263,7 @@ def _run(articles: Any, settings: Settings, keep_documents: bool, progress: Prog
     groups.sort(key=lambda group: (not group.others, group.members[0]))
     stories = tuple(Story(f"story-{n}", g.source, g.others, g.reasons) for n, g in enumerate(groups, 1))
     relations = tuple(relation for g in groups for relation in g.relations)
-    return SparkScan(stories, relations, len(ids), len(pairs), aligned, seconds, figures, stored)
+    return SparkScan(stories, relations, count, len(pairs), aligned, seconds, figures, stored)
 
 
 def _driver_pairs(numbered: Any, count: int, settings: Settings) -> tuple[list[tuple[str, str]], dict]:
