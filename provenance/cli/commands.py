@@ -73,7 +73,9 @@ def info() -> None:
     "Report only the derived articles judged VERDICT or stronger: copy, rewrite, partial, independent."))
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable input instead of skipping it.")
 @_read_options
-@_output_option
+@click.option("-o", "--output", metavar="PATH", help=(
+    "Write the report to this file instead of standard output (-). With --engine spark: the folder "
+    "(or URL) to write the relations, stories and ledgers tables to, instead of a report."))
 @click.option("--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes (0, the default: one per core). The report is the same for any number.")
 @click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True, help=(
@@ -82,15 +84,12 @@ def info() -> None:
 @click.option("--master", metavar="URL", callback=check_master_value, help=(
     f"--engine spark: the Spark master (local[N], local[*], spark://HOST:PORT, yarn, k8s://URL; "
     f"default {DEFAULT_MASTER})."))
-@click.option("--tables", metavar="DIR", help=(
-    "--engine spark: write the relations, stories and ledgers tables to DIR (a new or empty folder, "
-    "or a URL Spark writes to) instead of a report."))
 @click.option("--table-format", type=click.Choice(TABLE_FORMATS), default="parquet", show_default=True,
-              help="--tables: the tables' format (parquet, or jsonl: JSON lines).")
+              help="--engine spark --output DIR: the tables' format (parquet, or jsonl: JSON lines).")
 @click.pass_context
 def scan(ctx: click.Context, inputs: tuple[str, ...], fmt: str, settings, show_all: bool, explain: bool,
-         only: str | None, min_verdict: str | None, strict: bool, read_options, output: Path | None, jobs: int,
-         engine: str, master: str | None, tables: str | None, table_format: str) -> None:
+         only: str | None, min_verdict: str | None, strict: bool, read_options, output: str | None, jobs: int,
+         engine: str, master: str | None, table_format: str) -> None:
     """Scan articles for copies, rewrites and partial reuse.
 
     PATH is a file, a folder (searched recursively) or - for standard
@@ -99,7 +98,7 @@ def scan(ctx: click.Context, inputs: tuple[str, ...], fmt: str, settings, show_a
     Unreadable inputs are reported on standard error, skipped and listed at
     the end of the report, and make the exit code 1.
     """
-    engine_usage(ctx, engine, master, tables)
+    report_file = engine_usage(ctx, engine, master, output)
 
     def render(result) -> str:
         if only or min_verdict:
@@ -107,9 +106,9 @@ def scan(ctx: click.Context, inputs: tuple[str, ...], fmt: str, settings, show_a
         return renderer(fmt, SCAN).render(result, show_all=show_all, explain=explain)
 
     if engine == "spark":
-        run = SparkRun(master or DEFAULT_MASTER, tables, table_format)
+        run = SparkRun(master or DEFAULT_MASTER, output, table_format)
         problems = spark_scan(run, inputs, settings=settings, strict=strict, read_options=read_options,
-                              render=render, output=output)
+                              render=render)
     else:
         from ..pipeline import scan as scan_inputs
 
@@ -119,7 +118,7 @@ def scan(ctx: click.Context, inputs: tuple[str, ...], fmt: str, settings, show_a
                                      read_options=read_options, progress=progress)
         except ProvenanceError as exc:
             raise click.ClickException(str(exc)) from None
-        _emit(render(result), output)
+        _emit(render(result), report_file)
         problems = result.problems
     # The report covers what could be read; an input that could not be is
     # exit 1, so a batch job knows. What was passed over by design is not.

@@ -1,7 +1,7 @@
 """``provenance scan --engine spark``: the inputs read into Spark
 (:mod:`provenance.spark.inputs`), scanned there (:func:`provenance.spark.scan_spark`),
-and either reported as the local scan reports, or written as tables
-(``--tables DIR``, :mod:`provenance.spark.output`).
+and either reported as the local scan reports (on standard output), or
+written as tables on the executors (``--output DIR``, :mod:`provenance.spark.output`).
 
 The session: ``--master`` names it, and the running one is used if there
 is one (as ``SparkSession.builder.getOrCreate`` does); the command stops
@@ -21,7 +21,7 @@ from typing import Any
 import click
 
 from ..errors import ProvenanceError
-from .base import EXIT_INPUT, _emit, _fail, _is_quiet, _warn
+from .base import EXIT_INPUT, STDOUT_NAMES, _emit, _fail, _is_quiet, _warn
 
 #: The engine of today's scan, and Spark's.
 ENGINES = ("local", "spark")
@@ -33,6 +33,7 @@ class SparkRun:
     """What ``scan --engine spark`` was asked for beyond the local scan's options."""
 
     master: str
+    #: The folder (or URL) the tables are written to; None: a report on standard output.
     tables: str | None
     table_format: str
 
@@ -50,31 +51,36 @@ def check_master_value(ctx: click.Context, param: click.Parameter, value: str | 
         raise click.BadParameter(str(exc).removeprefix("--master ")) from None
 
 
-def engine_usage(ctx: click.Context, engine: str, master: str | None, tables: str | None) -> None:
-    """Usage errors (exit 2): options that belong to the other engine, or to a report when tables are written."""
+def engine_usage(ctx: click.Context, engine: str, master: str | None, output: str | None) -> Path | None:
+    """Usage errors (exit 2): options that belong to the other engine, or to
+    a report when tables are written. The report file, for the local engine."""
     given = {name for name in ctx.params
              if ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT, None)}
     if engine != "spark":
-        for name, flag in (("master", "--master"), ("tables", "--tables"), ("table_format", "--table-format")):
+        for name, flag in (("master", "--master"), ("table_format", "--table-format")):
             if name in given:
                 raise click.UsageError(f"{flag} needs --engine spark", ctx)
-        return
+        if output is not None and output not in STDOUT_NAMES and Path(output).is_dir():
+            raise click.BadParameter(f"{output!r} is a directory; the report is a file", ctx, param_hint="'--output'")
+        return None if output is None else Path(output)
     if "jobs" in given:
         raise click.UsageError("--jobs is for the local engine; Spark's parallelism is the master's "
                                "(--master 'local[N]')", ctx)
-    if tables is None:
+    if output is None or output in STDOUT_NAMES:
         if "table_format" in given:
-            raise click.UsageError("--table-format needs --tables DIR", ctx)
-        return
-    for name, flag in (("output", "--output"), ("fmt", "--format"), ("show_all", "--show-all"),
-                       ("explain", "--explain"), ("only", "--only"), ("min_verdict", "--min-verdict")):
+            raise click.UsageError("--table-format needs --output DIR", ctx)
+        return None
+    for name, flag in (("fmt", "--format"), ("show_all", "--show-all"), ("explain", "--explain"),
+                       ("only", "--only"), ("min_verdict", "--min-verdict")):
         if name in given:
-            raise click.UsageError(f"{flag} is for a report; --tables DIR writes tables instead", ctx)
+            raise click.UsageError(f"{flag} is for a report; with --engine spark, --output DIR writes tables "
+                                   "(leave out --output for the report on standard output)", ctx)
+    return None
 
 
 def spark_scan(run: SparkRun, inputs: tuple[str, ...], *, settings: Any, strict: bool, read_options: Any,
-               render: Any, output: Path | None) -> tuple:
-    """Scan ``inputs`` on Spark; write the tables or ``render(result)`` to ``output``; the problems met."""
+               render: Any) -> tuple:
+    """Scan ``inputs`` on Spark; write the tables, or print ``render(result)``; the problems met."""
     from ..spark.output import OutputError, check_tables_folder, write_tables
     from ..spark.session import SparkUnavailable
 
@@ -82,7 +88,7 @@ def spark_scan(run: SparkRun, inputs: tuple[str, ...], *, settings: Any, strict:
         if run.tables is not None:
             check_tables_folder(run.tables)
         with _session(run.master) as spark:
-            from ..spark import scan_spark
+            from ..spark import scan_spark, scan_tables
             from ..spark.inputs import articles_frame
             from ..spark.progress import spark_progress
 
@@ -90,13 +96,19 @@ def spark_scan(run: SparkRun, inputs: tuple[str, ...], *, settings: Any, strict:
                 read = articles_frame(spark, inputs, options=read_options, strict=strict, on_error=_warn)
                 if progress is not None:
                     progress("reading", 0, None)
-                scanned = scan_spark(read.frame, settings, documents=True, progress=progress)
                 if run.tables is not None:
-                    write_tables(spark, scanned, run.tables, run.table_format)
-            if run.tables is None:
-                # The local scan's reports list the articles in input order.
-                scanned = dataclasses.replace(scanned, documents=read.in_input_order(scanned.documents))
-                _emit(render(scanned.result(read.problems, settings)), output)
+                    tables = scan_tables(read.frame, settings, ledgers=True, progress=progress)
+                    if progress is not None:
+                        progress("tables", 0, None)
+                    try:
+                        write_tables(tables, run.tables, run.table_format)
+                    finally:
+                        tables.unpersist()
+                    return read.problems
+                scanned = scan_spark(read.frame, settings, documents=True, progress=progress)
+            # The local scan's reports list the articles in input order.
+            scanned = dataclasses.replace(scanned, documents=read.in_input_order(scanned.documents))
+            _emit(render(scanned.result(read.problems, settings)), None)
             return read.problems
     except (SparkUnavailable, OutputError) as exc:
         _fail(str(exc), EXIT_INPUT)

@@ -1,117 +1,43 @@
-"""A Spark scan's answers as tables, written by Spark's own writers (a folder
-of part files each, on any filesystem Spark writes to): ``relations``,
-``stories`` and ``ledgers``.
+"""A Spark scan's answers written as tables by Spark's own writers, on the
+executors: ``relations``, ``stories`` and ``ledgers``
+(:mod:`provenance.spark.tables` gives their columns), each a folder of part
+files (one per partition of the judged stories) on any filesystem Spark
+writes to, in Parquet or JSON lines.
 
-The ledgers table has a row per sentence of each derived article (``kind``
-``sentence``: its label, the source sentences it was matched to, its
-similarity) and per source sentence the derived article dropped (``kind``
-``dropped``), with the field names of the JSON report's ``sentences`` and
-``dropped``.
-
->>> LEDGER_COLUMNS[:5]
-('story', 'source', 'derived', 'kind', 'index')
+>>> TABLE_FORMATS
+('parquet', 'jsonl')
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
-from typing import Any
 
 from ..errors import ProvenanceError
-from ..model import Relation, Story
-from .scan import RELATION_COLUMNS, STORY_COLUMNS, SparkScan, _relation_schema, _story_schema, relation_rows
-from .scan import story_rows
-from .session import require_pyspark
-
-#: One row per derived sentence and per dropped source sentence of each relation's ledger.
-LEDGER_COLUMNS = ("story", "source", "derived", "kind", "index", "label", "source_indexes", "score",
-                  "verbatim_share", "text")
+from .scan import SparkTables
+from .tables import DROPPED, LEDGER_COLUMNS, RELATION_COLUMNS, STORY_COLUMNS, TABLES, ledger_rows
+from .tables import ledger_schema, relation_schema, story_schema
 
 #: The table formats :func:`write_tables` writes.
 TABLE_FORMATS = ("parquet", "jsonl")
-
-#: The tables :func:`write_tables` writes, each a folder under the output folder.
-TABLES = ("relations", "stories", "ledgers")
-
-#: The label of a dropped source sentence's row.
-DROPPED = "dropped"
 
 
 class OutputError(ProvenanceError):
     """The tables cannot be written where asked (a folder that holds files, a filesystem that refuses)."""
 
 
-def ledger_rows(relations: Iterable[Relation], stories: Iterable[Story] = (),
-                documents: Mapping[str, Any] | Iterable[Any] | None = None) -> list[tuple]:
-    """One row of :data:`LEDGER_COLUMNS` per derived sentence and per dropped
-    source sentence of each relation, in the order given: the derived
-    sentences in order, then the dropped ones. ``story`` is the story of the
-    derived article when ``stories`` are given (else None), ``text`` the
-    sentence's text when the ``documents`` are (else None)."""
-    story_of = {member: story.id for story in stories for member in story.members}
-    if documents is not None and not isinstance(documents, Mapping):
-        documents = {d.id: d for d in documents}
-    rows = []
-    for r in relations:
-        story = story_of.get(r.derived)
-        derived, source = (documents.get(r.derived), documents.get(r.source)) if documents else (None, None)
-        for s in r.ledger.sentences:
-            rows.append((story, r.source, r.derived, "sentence", s.index, s.label, list(s.source_indexes),
-                         float(s.score), float(s.verbatim_share), _text(derived, s.index)))
-        for index in r.ledger.dropped:
-            rows.append((story, r.source, r.derived, DROPPED, index, None, [], None, None, _text(source, index)))
-    return rows
-
-
-def _text(document: Any, index: int) -> str | None:
-    return None if document is None else document.sentences[index].text
-
-
-def ledger_schema() -> Any:
-    """The Spark schema of the ledgers table (columns :data:`LEDGER_COLUMNS`)."""
-    types = require_pyspark().types
-    text = types.StringType()
-    return types.StructType([
-        types.StructField("story", text, True), types.StructField("source", text, False),
-        types.StructField("derived", text, False), types.StructField("kind", text, False),
-        types.StructField("index", types.IntegerType(), False), types.StructField("label", text, True),
-        types.StructField("source_indexes", types.ArrayType(types.IntegerType()), False),
-        types.StructField("score", types.DoubleType(), True),
-        types.StructField("verbatim_share", types.DoubleType(), True), types.StructField("text", text, True)])
-
-
-def relation_schema() -> Any:
-    """The Spark schema of the relations table (columns :data:`~provenance.spark.RELATION_COLUMNS`)."""
-    return _relation_schema()
-
-
-def story_schema() -> Any:
-    """The Spark schema of the stories table (columns :data:`~provenance.spark.STORY_COLUMNS`)."""
-    return _story_schema()
-
-
-def table_frames(spark: Any, scan: SparkScan) -> dict[str, Any]:
-    """The scan's three tables as DataFrames in ``spark``, by name (:data:`TABLES`)."""
-    ledgers = ledger_rows(scan.relations, scan.stories, scan.documents)
-    return {"relations": spark.createDataFrame(relation_rows(scan.stories, scan.relations), relation_schema()),
-            "stories": spark.createDataFrame(story_rows(scan.stories), story_schema()),
-            "ledgers": spark.createDataFrame(ledgers, ledger_schema())}
-
-
-def write_tables(spark: Any, scan: SparkScan, directory: str, fmt: str = "parquet",
+def write_tables(tables: SparkTables, directory: str, fmt: str = "parquet",
                  overwrite: bool = False) -> dict[str, str]:
-    """Write the scan's tables to ``directory``/relations, /stories and
-    /ledgers in ``fmt`` (``parquet`` or ``jsonl``: JSON lines part files);
-    the folder written for each table. A folder on this machine that holds
-    files already, or a table folder there already, is refused
+    """Write ``tables``' DataFrames (:meth:`SparkTables.frames`) to
+    ``directory``/relations, /stories and /ledgers in ``fmt`` (``parquet``
+    or ``jsonl``: JSON lines part files); the folder written for each
+    table. A folder on this machine that holds files already is refused
     (:class:`OutputError`) unless ``overwrite``."""
     if fmt not in TABLE_FORMATS:
         raise OutputError(f"no table format {fmt!r} (formats: {', '.join(TABLE_FORMATS)})")
     if not overwrite:
         check_tables_folder(directory)
     written = {}
-    for name, frame in table_frames(spark, scan).items():
+    for name, frame in tables.frames().items():
         where = directory.rstrip("/") + "/" + name
         writer = frame.write.mode("overwrite" if overwrite else "errorifexists")
         try:
@@ -150,5 +76,5 @@ def _first_line(error: BaseException) -> str:
 
 
 __all__ = ["DROPPED", "LEDGER_COLUMNS", "RELATION_COLUMNS", "STORY_COLUMNS", "TABLES", "TABLE_FORMATS",
-           "OutputError", "check_tables_folder", "ledger_rows", "ledger_schema", "relation_schema", "story_schema", "table_frames",
+           "OutputError", "check_tables_folder", "ledger_rows", "ledger_schema", "relation_schema", "story_schema",
            "write_tables"]

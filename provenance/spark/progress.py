@@ -28,7 +28,8 @@ from typing import Any
 #: ``progress``), and what the scan does next.
 NEXT_PHASE = {"reading": "reading, analysing, fingerprinting",
               "read_analyse_fingerprint": "finding candidates", "candidates": "grouping candidates",
-              "components": "judging", "judge": "stories of one article", "alone": "numbering stories"}
+              "component_round": "grouping candidates", "components": "judging and numbering stories",
+              "judge": "collecting the answers", "tables": "writing the tables", "collect": "reporting"}
 
 #: Seconds between two looks at Spark's stages.
 INTERVAL = 0.25

@@ -6,29 +6,38 @@ Where each stage runs:
 * **read, analyse, fingerprint** -- on the executors, a partition at a time
   (``RDD.mapPartitions``), in chunks of ``settings.scan.chunk`` articles
   through :func:`provenance.pipeline.stages.prepare`. Each document's stored
-  form stays on the executors (persisted); the driver gets only its id, its
-  signature rows and its place in the order of likely sources.
-* **candidate search** -- on the driver, over the signature matrices in id
-  order: :func:`provenance.pipeline.stages.search` for each granularity and
+  form stays on the executors (persisted).
+* **candidate search** -- up to ``settings.scan.spark_driver_search``
+  articles, on the driver over the signature matrices in id order
+  (:func:`provenance.pipeline.stages.search` for each granularity and
   :func:`provenance.candidates.search.merge_candidates`, exactly as the
-  local scan (so with the same guards against huge common buckets).
-* **connected groups** -- on the driver (:func:`provenance.stories.connected_roots`).
-* **judging** -- on the executors: each work unit of whole groups joined
-  with its documents (an RDD join by id) and judged by
-  :func:`provenance.pipeline.stages.judge_components`; an article in no
-  candidate pair gets its story of one there too.
-* **numbering the stories** -- on the driver, as the local scan numbers them.
+  local scan), where each distributed job's fixed cost would dominate;
+  beyond that, over DataFrames (:mod:`.candidates`: band keys exploded and
+  grouped, with the same guards against huge common buckets), the pairs
+  never collected.
+* **connected groups** -- on the driver's pairs by
+  :func:`provenance.stories.connected_roots`, or over the pairs' DataFrame by
+  :func:`.components.connected_components` (large-star/small-star rounds).
+* **judging** -- on the executors: each group's pairs cogrouped with its
+  documents (by the group's root), and judged whole by
+  :func:`provenance.pipeline.stages.judge_components`, a partition of
+  groups at a time; an article in no candidate pair gets its story of one.
+* **numbering the stories** -- on the executors, by a sort on what the
+  local scan numbers them by (stories with related articles first, each by
+  its first member) and ``zipWithIndex``.
 
-The articles are taken in id order, which the local scan's answers do not
-depend on, so the answers are the same for any partitioning and any order
-of the rows.
+The judged and numbered stories are a persisted RDD from which the tables
+are made on the executors (:func:`scan_tables`); :func:`scan_spark` collects
+them to the driver instead, for a report. The articles are taken in id
+order, which the local scan's answers do not depend on, so the answers are
+the same for any partitioning and any order of the rows.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,23 +48,29 @@ from ..config import DEFAULT_SETTINGS, Settings
 from ..errors import ConfigError, NoArticlesError
 from ..executors import collect_less, default_jobs, one_blas_thread
 from ..matching.matcher import check_matcher
-from ..model import GRANULARITIES, Article, Progress, Relation, ScanResult, Scores, Story
+from ..model import GRANULARITIES, Article, Progress, Relation, ScanResult, Story
+from ..pipeline.stages import Group, WorkerState, judge_components, prepare, search
 from ..pipeline.store import StoredDocument
-from ..pipeline.stages import Group, WorkerState, component_units, components, judge_components, prepare, search
-from ..stories import choose_source, source_rank
+from ..stories import choose_source, connected_roots, source_rank
 from .candidates import granularity_pairs, signature_dtype
+from .components import connected_components
 from .session import require_pyspark
+from .tables import (
+    LEDGER_COLUMNS,
+    RELATION_COLUMNS,
+    SCHEMAS,
+    STORY_COLUMNS,
+    ledger_rows,
+    relation_row,
+    relation_rows,
+    story_row,
+    story_rows,
+)
 
 #: The columns of the articles DataFrame that are read (by name; ``id`` and
 #: ``text`` required, the rest optional): the fields of an article.
 ARTICLE_COLUMNS = tuple(f.name for f in dataclasses.fields(Article))
 REQUIRED_COLUMNS = ("id", "text")
-
-#: The figures of each relation, as columns of the relations DataFrame.
-SCORE_COLUMNS = tuple(f.name for f in dataclasses.fields(Scores))
-RELATION_COLUMNS = ("story", "source", "derived", "verdict", "credited", "reuses_text", *SCORE_COLUMNS,
-                    "direction_reasons", "verdict_reasons", "credit_evidence")
-STORY_COLUMNS = ("story", "source", "members", "source_reasons")
 
 
 @dataclass(frozen=True)
@@ -69,9 +84,10 @@ class SparkScan:
     articles: int
     candidate_pairs: int
     aligned_pairs: int
-    #: Wall seconds of each phase: ``read_analyse_fingerprint`` (executors,
-    #: until the driver holds the signatures), ``candidates`` (driver),
-    #: ``judge`` (executors) and ``alone`` (executors: the stories of one).
+    #: Wall seconds of each phase: ``read_analyse_fingerprint`` (until the
+    #: articles are analysed and numbered), ``candidates``, ``components``,
+    #: ``judge`` (judged and numbered, stories of one included), and
+    #: ``collect`` (the driver gets the answers).
     seconds: dict[str, float] = dataclasses.field(default_factory=dict, compare=False)
     #: Figures of the candidate search by granularity, as :class:`~provenance.pipeline.ScanStats` has them.
     candidates: dict[str, dict] = dataclasses.field(default_factory=dict, compare=False)
@@ -86,47 +102,100 @@ class SparkScan:
         return ScanResult(self.documents, self.stories, self.relations, tuple(problems), settings)
 
 
+@dataclass(frozen=True)
+class SparkTables:
+    """A Spark scan's answers as DataFrames, made on the executors from the
+    judged stories (persisted: :meth:`unpersist` frees them), and figures."""
+
+    relations: Any
+    stories: Any
+    #: None unless asked for (``scan_tables(ledgers=True)``).
+    ledgers: Any
+    articles: int
+    candidate_pairs: int
+    aligned_pairs: int
+    seconds: dict[str, float]
+    candidates: dict[str, dict]
+    judged: Any = dataclasses.field(repr=False, default=None)
+
+    def frames(self) -> dict[str, Any]:
+        """The tables by name (:data:`~provenance.spark.tables.TABLES`), the ledgers if made."""
+        found = {"relations": self.relations, "stories": self.stories, "ledgers": self.ledgers}
+        return {name: frame for name, frame in found.items() if frame is not None}
+
+    def unpersist(self) -> None:
+        """Free the judged stories the tables are made from (they are then computed again if read)."""
+        if self.judged is not None:
+            self.judged.unpersist()
+
+
 def scan_dataframe(df: Any, settings: Settings = DEFAULT_SETTINGS) -> tuple[Any, Any]:
     """Scan a Spark DataFrame of articles (columns ``id``, ``text`` and any
     of :data:`ARTICLE_COLUMNS`, found by name); the relations and the stories
     as two DataFrames in the same session, columns :data:`RELATION_COLUMNS`
-    and :data:`STORY_COLUMNS`, sorted as the local scan's report lists them.
+    and :data:`STORY_COLUMNS`, in the order the local scan's report lists
+    them. Nothing but figures is collected to the driver.
     """
-    result = scan_spark(df, settings)
-    spark = df.sparkSession
-    return (spark.createDataFrame(relation_rows(result.stories, result.relations), _relation_schema()),
-            spark.createDataFrame(story_rows(result.stories), _story_schema()))
+    tables = scan_tables(df, settings)
+    return tables.relations, tables.stories
+
+
+def scan_tables(df: Any, settings: Settings = DEFAULT_SETTINGS, *, ledgers: bool = False,
+                progress: Progress | None = None) -> SparkTables:
+    """The relations, stories and (with ``ledgers``) ledgers of the articles
+    in ``df`` as DataFrames (:mod:`provenance.spark.tables`), made on the
+    executors; ``progress`` as for :func:`scan_spark`."""
+    require_pyspark()
+    check_matcher(settings.align.matcher)
+    articles = _article_frame(df)
+    with one_blas_thread(), collect_less():
+        judged = _judged(articles, settings, ledgers, progress or _silent)
+    spark = articles.sparkSession
+    numbered = judged.numbered
+    relations = spark.createDataFrame(numbered.flatMap(
+        lambda s: [relation_row(s[0], r) for r in s[1].relations]), SCHEMAS["relations"]())
+    stories = spark.createDataFrame(numbered.map(lambda s: story_row(_story(s))), SCHEMAS["stories"]())
+    ledger = None
+    if ledgers:
+        ledger = spark.createDataFrame(numbered.flatMap(lambda s: [(s[0], *row[1:]) for row in s[2]]),
+                                       SCHEMAS["ledgers"]())
+    return SparkTables(relations, stories, ledger, judged.articles, judged.pairs, judged.aligned,
+                       judged.seconds, judged.figures, numbered)
 
 
 def scan_spark(df: Any, settings: Settings = DEFAULT_SETTINGS, *, documents: bool = False,
                progress: Progress | None = None) -> SparkScan:
     """The stories and relations of the articles in ``df`` (as
-    :func:`scan_dataframe`), on the driver; with ``documents``, every
-    article's stored document too (:meth:`SparkScan.result` makes a report
-    of them). ``progress`` is told each phase as it ends, with the number of
-    articles, candidate pairs or stories it handled."""
+    :func:`scan_dataframe`), collected to the driver; with ``documents``,
+    every article's stored document too (:meth:`SparkScan.result` makes a
+    report of them). ``progress`` is told each phase as it ends, with the
+    number of articles, candidate pairs or stories it handled."""
     require_pyspark()
     check_matcher(settings.align.matcher)
     articles = _article_frame(df)
+    progress = progress or _silent
     with one_blas_thread(), collect_less():
-        return _run(articles, settings, documents, progress or _silent)
+        judged = _judged(articles, settings, False, progress, keep_prepared=documents)
+    try:
+        started = time.perf_counter()
+        found = judged.numbered.map(lambda s: (_story(s), s[1].relations)).collect()
+        stored = None
+        if documents:
+            stored = tuple(sorted(judged.prepared.map(lambda p: p[1]).collect(), key=lambda d: d.id))
+    finally:
+        judged.numbered.unpersist()
+        if judged.prepared is not None:
+            judged.prepared.unpersist()
+    judged.seconds["collect"] = round(time.perf_counter() - started, 3)
+    progress("collect", len(found), len(found))
+    stories = tuple(story for story, _ in found)
+    relations = tuple(relation for _, found_relations in found for relation in found_relations)
+    return SparkScan(stories, relations, judged.articles, judged.pairs, judged.aligned, judged.seconds,
+                     judged.figures, stored)
 
 
-def relation_rows(stories: Iterable[Story], relations: Iterable[Relation]) -> list[tuple]:
-    """One row of :data:`RELATION_COLUMNS` per relation, in the order given;
-    each names the story its derived article is in."""
-    story_of = {member: story.id for story in stories for member in story.members}
-    rows = []
-    for r in relations:
-        scores = [float(getattr(r.scores, name)) for name in SCORE_COLUMNS]
-        rows.append((story_of[r.derived], r.source, r.derived, r.verdict, bool(r.credited), r.reuses_text, *scores,
-                     list(r.direction_reasons), list(r.verdict_reasons), list(r.credit_evidence)))
-    return rows
-
-
-def story_rows(stories: Iterable[Story]) -> list[tuple]:
-    """One row of :data:`STORY_COLUMNS` per story, in the order given."""
-    return [(s.id, s.source, list(s.members), list(s.source_reasons)) for s in stories]
+__all__ = ["ARTICLE_COLUMNS", "LEDGER_COLUMNS", "RELATION_COLUMNS", "STORY_COLUMNS", "SparkScan", "SparkTables",
+           "ledger_rows", "relation_rows", "scan_dataframe", "scan_spark", "scan_tables", "story_rows"]
 
 
 # --- the stages ------------------------------------------------------------------
@@ -181,33 +250,59 @@ def _prepared_chunk(chunk: list[Article], settings: Settings) -> Iterator[tuple]
         yield document.id, document, {g: matrices[g][n] for g in GRANULARITIES}, source_rank(document)
 
 
-def _judged_unit(item: tuple, units: list, state: WorkerState, settings: Settings) -> tuple[int, list[Group], int]:
-    """One work unit of whole groups judged with its documents (joined in by id)."""
-    number, documents = item
-    components = units[number]
-    documents = sorted(documents, key=lambda d: d.id)
+def _judged_groups(items: Iterator[tuple], state: WorkerState, settings: Settings, ledgers: bool
+                   ) -> Iterator[tuple[Group, int, tuple]]:
+    """Each connected group of one partition judged whole with its documents
+    (cogrouped by the group's root): its stories, each as (group, pairs
+    aligned, ledger rows with no story yet)."""
     with one_blas_thread(), collect_less():
-        groups, aligned = judge_components(state, documents, components, settings)
-    return number, groups, aligned
+        for _, (pairs, documents) in items:
+            documents = sorted(documents, key=lambda d: d.id)
+            groups, aligned = judge_components(state, documents, [sorted(pairs)], settings)
+            by_id = {d.id: d for d in documents} if ledgers else None
+            for n, group in enumerate(groups):
+                rows = tuple(ledger_rows(group.relations, (), by_id)) if ledgers else ()
+                yield group, aligned if n == 0 else 0, rows
 
 
-def _alone(document: Any) -> Group:
+def _alone(document: Any) -> tuple[Group, int, tuple]:
     """The story of one article in no candidate pair."""
     source, reasons = choose_source([document.id], {document.id: 0}, {document.id: document})
-    return Group((document.id,), source, reasons, (), ())
+    return Group((document.id,), source, reasons, (), ()), 0, ()
+
+
+def _story(numbered: tuple) -> Story:
+    name, group = numbered[0], numbered[1]
+    return Story(name, group.source, group.others, group.reasons)
 
 
 def _silent(stage: str, done: int, total: int | None) -> None:
     """No progress report."""
 
 
-def _run(articles: Any, settings: Settings, keep_documents: bool, progress: Progress) -> SparkScan:
+@dataclass
+class _Judged:
+    """The numbered stories, an RDD of (story id, group, ledger rows), persisted; and figures."""
+
+    numbered: Any
+    prepared: Any
+    articles: int
+    pairs: int
+    aligned: int
+    seconds: dict[str, float]
+    figures: dict[str, dict]
+
+
+def _judged(articles: Any, settings: Settings, ledgers: bool, progress: Progress,
+            keep_prepared: bool = False) -> _Judged:
     context = articles.sparkSession.sparkContext
+    slices = max(1, context.defaultParallelism * 4)
     # Kept where it was made: the judging joins documents from it, and
     # analysing an article twice would cost as much as the judging.
     prepared = articles.rdd.mapPartitions(lambda rows: _prepared_partition(rows, settings)).persist(_disk_too())
     seconds: dict[str, float] = {}
     clock = [time.perf_counter()]
+    temporary: list[Any] = []
 
     def lap(phase: str, done: int) -> None:
         now = time.perf_counter()
@@ -217,6 +312,7 @@ def _run(articles: Any, settings: Settings, keep_documents: bool, progress: Prog
 
     try:
         numbered = _numbered(prepared).persist()
+        temporary.append(numbered)
         count = numbered.count()
         if not count:
             raise NoArticlesError("no articles to scan")
@@ -224,46 +320,50 @@ def _run(articles: Any, settings: Settings, keep_documents: bool, progress: Prog
         spark = articles.sparkSession
         if count <= settings.scan.spark_driver_search:
             pairs, figures = _driver_pairs(numbered, count, settings)
+            numbered.unpersist()
+            found = len(pairs)
+            lap("candidates", found)
+            roots = connected_roots(pairs)
+            rooted = context.parallelize([(roots[a], (a, b)) for a, b in pairs], slices)
         else:
-            pairs, figures = _distributed_pairs(spark, numbered, count, settings)
-        numbered.unpersist()
-        lap("candidates", len(pairs))
-        units = list(component_units(components(pairs), settings.scan.pair_batch))
-        groups: list[Group] = []
-        aligned = 0
-        if units:
-            slices = max(1, min(len(units), context.defaultParallelism * 4))
-            wanted = context.parallelize([(doc, n) for n, unit in enumerate(units)
-                                          for doc in dict.fromkeys(x for c in unit for p in c for x in p)], slices)
-            # Each unit's documents joined in by id; the units themselves
-            # (pairs of ids: small beside the documents) go to every executor.
-            documents = (wanted.join(prepared.map(lambda p: (p[0], p[1])), slices)
-                         .map(lambda kv: (kv[1][0], kv[1][1])).groupByKey(slices))
-            shared = context.broadcast(units)
-            state = WorkerState(capacity=settings.scan.worker_cache)
-            judged = sorted(documents.map(lambda item: _judged_unit(item, shared.value, state, settings)).collect(),
-                            key=lambda j: j[0])
-            shared.unpersist()
-            for _, found_groups, unit_aligned in judged:
-                groups.extend(found_groups)
-                aligned += unit_aligned
-        lap("judge", len(pairs))
-        paired = context.broadcast(frozenset(x for pair in pairs for x in pair))
-        groups.extend(prepared.filter(lambda p: p[0] not in paired.value).map(lambda p: _alone(p[1])).collect())
-        paired.unpersist()
-        lap("alone", len(groups))
-        stored = None
-        if keep_documents:
-            stored = tuple(sorted(prepared.map(lambda p: p[1]).collect(), key=lambda d: d.id))
-            lap("documents", len(stored))
-    finally:
+            edges, figures = _distributed_pairs(spark, numbered, count, settings)
+            edges = edges.persist(_disk_too())
+            temporary.append(edges)
+            found = edges.count()
+            numbered.unpersist()
+            lap("candidates", found)
+            roots = connected_components(edges, progress=lambda _, done, total: progress("component_round", done,
+                                                                                           total))
+            rooted = (edges.join(roots.withColumnRenamed("id", "a"), "a").rdd
+                      .map(lambda row: (row["root"], (row["a"], row["b"]))))
+        rooted = rooted.persist(_disk_too())
+        temporary.append(rooted)
+        lap("components", found)
+        # Each article with its group's root (None: in no pair), its document joined in by id.
+        members = rooted.flatMap(lambda kv: ((kv[1][0], kv[0]), (kv[1][1], kv[0]))).distinct(slices)
+        placed = prepared.map(lambda p: (p[0], p[1])).leftOuterJoin(members, slices)
+        grouped = placed.filter(lambda kv: kv[1][1] is not None).map(lambda kv: (kv[1][1], kv[1][0]))
+        state = WorkerState(capacity=settings.scan.worker_cache)
+        judged = (rooted.cogroup(grouped, slices)
+                  .mapPartitions(lambda items: _judged_groups(items, state, settings, ledgers)))
+        alone = placed.filter(lambda kv: kv[1][1] is None).map(lambda kv: _alone(kv[1][0]))
+        # Numbered as the local scan numbers them: stories with related
+        # articles, then the articles on their own, each by its first member.
+        ordered = (judged.union(alone).keyBy(lambda j: (not j[0].others, j[0].members[0]))
+                   .sortByKey(numPartitions=slices).values().zipWithIndex())
+        stories = ordered.map(lambda j: (f"story-{j[1] + 1}", j[0][0], j[0][2], j[0][1])).persist(_disk_too())
+        total = stories.count()
+        aligned = stories.map(lambda s: s[3]).sum() if total else 0
+        lap("judge", total)
+    except BaseException:
         prepared.unpersist()
-    # Numbered as the local scan numbers them: stories with related
-    # articles, then the articles on their own, each by its first member.
-    groups.sort(key=lambda group: (not group.others, group.members[0]))
-    stories = tuple(Story(f"story-{n}", g.source, g.others, g.reasons) for n, g in enumerate(groups, 1))
-    relations = tuple(relation for g in groups for relation in g.relations)
-    return SparkScan(stories, relations, count, len(pairs), aligned, seconds, figures, stored)
+        raise
+    finally:
+        for each in temporary:
+            each.unpersist()
+    if not keep_prepared:
+        prepared.unpersist()
+    return _Judged(stories, prepared if keep_prepared else None, count, found, int(aligned), seconds, figures)
 
 
 def _driver_pairs(numbered: Any, count: int, settings: Settings) -> tuple[list[tuple[str, str]], dict]:
@@ -282,9 +382,9 @@ def _driver_pairs(numbered: Any, count: int, settings: Settings) -> tuple[list[t
     return sorted((ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i]) for i, j in keys.tolist()), figures
 
 
-def _distributed_pairs(spark: Any, numbered: Any, count: int, settings: Settings
-                       ) -> tuple[list[tuple[str, str]], dict]:
-    """The candidate pairs (ids, sorted) and figures of the search over DataFrames (:mod:`.candidates`)."""
+def _distributed_pairs(spark: Any, numbered: Any, count: int, settings: Settings) -> tuple[Any, dict]:
+    """The candidate pairs as a DataFrame ``(a, b)`` of ids, ``a < b``, and
+    the figures of the search over DataFrames (:mod:`.candidates`)."""
     figures: dict[str, dict] = {}
     found = None
     for g in GRANULARITIES:
@@ -297,9 +397,8 @@ def _distributed_pairs(spark: Any, numbered: Any, count: int, settings: Settings
     names = spark.createDataFrame(numbered.map(lambda r: (r[1], r[0])), "i long, id string")
     low = names.withColumnRenamed("i", "lo").withColumnRenamed("id", "a")
     high = names.withColumnRenamed("i", "hi").withColumnRenamed("id", "b")
-    pairs = sorted((row[0], row[1]) for row in found.distinct().join(low, "lo").join(high, "hi")
-                   .select("a", "b").collect())
-    return pairs, figures
+    # lo < hi are places in id order, so a < b.
+    return found.distinct().join(low, "lo").join(high, "hi").select("a", "b"), figures
 
 
 def _numbered(prepared: Any) -> Any:
@@ -317,22 +416,3 @@ def _disk_too() -> Any:
     from pyspark import StorageLevel
 
     return StorageLevel.MEMORY_AND_DISK
-
-
-def _relation_schema() -> Any:
-    types = require_pyspark().types
-    text, texts = types.StringType(), types.ArrayType(types.StringType())
-    fields = [types.StructField(name, text, False) for name in ("story", "source", "derived", "verdict")]
-    fields += [types.StructField(name, types.BooleanType(), False) for name in ("credited", "reuses_text")]
-    fields += [types.StructField(name, types.DoubleType(), False) for name in SCORE_COLUMNS]
-    fields += [types.StructField(name, texts, False) for name in ("direction_reasons", "verdict_reasons",
-                                                                   "credit_evidence")]
-    return types.StructType(fields)
-
-
-def _story_schema() -> Any:
-    types = require_pyspark().types
-    text, texts = types.StringType(), types.ArrayType(types.StringType())
-    return types.StructType([types.StructField("story", text, False), types.StructField("source", text, False),
-                             types.StructField("members", texts, False),
-                             types.StructField("source_reasons", texts, False)])

@@ -1,6 +1,6 @@
 """``provenance scan --engine spark``: the same report as the local scan
 (text and JSON, seeds and JSON lines read by Spark), the tables it writes
-with --tables, its usage errors and one-line errors, and its progress line
+with --output DIR, its usage errors and one-line errors, and its progress line
 on a terminal. Spark scans are slow to start, so each is made once a module."""
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def test_tables_are_written_and_read_back_as_the_scans_rows(spark, feed, scanned
     from provenance.spark.output import LEDGER_COLUMNS, ledger_rows
 
     out = tmp_path / "tables"
-    result = run("scan", "--engine", "spark", str(SEEDS), str(feed), "--tables", str(out),
+    result = run("scan", "--engine", "spark", str(SEEDS), str(feed), "--output", str(out),
                  "--table-format", table_format)
     assert result.exit_code == 1 and result.stdout == ""  # the skipped line; no report
     read = spark.read.parquet if table_format == "parquet" else spark.read.json
@@ -103,9 +103,9 @@ def _plain(value):
 
 def test_usage_mistakes_exit_2_before_spark_starts():
     for args, says in ((["--master", "local[2]"], "--master needs --engine spark"),
-                       (["--tables", "out"], "--tables needs --engine spark"),
-                       (["--engine", "spark", "--table-format", "jsonl"], "--table-format needs --tables"),
-                       (["--engine", "spark", "--tables", "out", "--format", "json"], "--format is for a report"),
+                       (["--engine", "local", "--table-format", "jsonl"], "--table-format needs --engine spark"),
+                       (["--engine", "spark", "--table-format", "jsonl"], "--table-format needs --output DIR"),
+                       (["--engine", "spark", "--output", "out", "--format", "json"], "--format is for a report"),
                        (["--engine", "spark", "--jobs", "2"], "--jobs is for the local engine"),
                        (["--engine", "spark", "--master", "localhost:7077"], "is not a Spark master URL")):
         result = run("scan", str(SEEDS), *args)
@@ -114,7 +114,7 @@ def test_usage_mistakes_exit_2_before_spark_starts():
 
 def test_an_output_folder_holding_files_is_refused_before_the_scan(tmp_path):
     (tmp_path / "old.txt").write_text("x")
-    result = run("scan", "--engine", "spark", str(SEEDS), "--tables", str(tmp_path))
+    result = run("scan", "--engine", "spark", str(SEEDS), "--output", str(tmp_path))
     assert result.exit_code == 3
     assert result.stderr == f"error: {tmp_path}: the output folder holds files already; give a new or empty folder\n"
 
