@@ -15,6 +15,7 @@ import inspect
 import os
 import stat
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -52,6 +53,10 @@ STDIN = "-"
 #: How much of a file whose suffix no reader claims the readers' sniff() is shown.
 SNIFF_BYTES = 1 << 20
 
+#: Why a file is not read: too large to read whole, or a tar archive (of many files).
+TOO_LARGE = f"larger than {MAX_FILE_BYTES // 2**20} MiB; split it (JSONL files are read a line at a time)"
+TAR_REFUSED = "a compressed tar archive; unpack it (tar -xf) and give the folder"
+
 __all__ = [
     "JSONL_SUFFIXES",
     "JSON_SUFFIXES",
@@ -65,6 +70,7 @@ __all__ = [
     "normalise_published",
     "read_articles",
     "read_file",
+    "read_file_bytes",
     "unique_ids",
 ]
 
@@ -310,11 +316,11 @@ def read_file(path: Path, report: ErrorHandler, options: ReadOptions = DEFAULT_R
         report(InputError(origin, problem))
         return
     if is_tar(path):
-        report(InputError(origin, "a compressed tar archive; unpack it (tar -xf) and give the folder"))
+        report(InputError(origin, TAR_REFUSED))
         return
     kind = compression_for(path)
     if kind is not None:
-        yield from _read_compressed(path, kind, origin, report, options)
+        yield from _read_compressed(path, path.name, kind, origin, report, options)
         return
     reader = reader_for(path)
     if reader is None:
@@ -330,23 +336,63 @@ def sniffed_reader(data: bytes) -> Reader:
     return next((each for each in sniffers() if each.sniff(data)), TEXT)
 
 
-def _read_compressed(path: Path, kind: str, origin: str, report: ErrorHandler,
+def read_file_bytes(data: bytes, name: str, origin: str, report: ErrorHandler,
+                    options: ReadOptions = DEFAULT_READ_OPTIONS) -> Iterator[Article]:
+    """The articles of a file's bytes, read as :func:`read_file` reads the
+    file called ``name`` (a path or URL: its suffixes choose the reader and
+    the compression), so that files read elsewhere (by Spark's executors)
+    give the very articles, origins and problems a local read gives.
+
+    >>> import gzip
+    >>> [article] = read_file_bytes(gzip.compress(b"Council meets."), "notes.txt.gz", "notes.txt.gz", print)
+    >>> article.id, article.origin, article.origin.whole_file
+    ('notes', 'notes.txt.gz', False)
+    """
+    if len(data) > MAX_FILE_BYTES:
+        report(InputError(origin, TOO_LARGE))
+        return
+    if is_tar(name):
+        report(InputError(origin, TAR_REFUSED))
+        return
+    kind = compression_for(name)
+    if kind is not None:
+        yield from _read_compressed(data, name, kind, origin, report, options)
+        return
+    reader = reader_for(name) or sniffed_reader(data[:SNIFF_BYTES])
+    yield from read_with(reader, data, origin, report, printable(PurePath(name).stem), options)
+
+
+def _read_compressed(source: Path | bytes, name: str, kind: str, origin: str, report: ErrorHandler,
                      options: ReadOptions) -> Iterator[Article]:
-    inner = inner_name(path)
+    """The articles of a compressed file (``source``: the file, or its bytes) called ``name``."""
+    inner = inner_name(name)
     stem = printable(PurePath(inner).stem)
     reader = reader_for(inner)
-    if reader is not None and path.suffix.lower() in getattr(reader, "reads_compressed", ()):
-        yield from read_with(reader, path, origin, report, stem, options)  # it reads the stream itself
+    if reader is not None and PurePath(name).suffix.lower() in getattr(reader, "reads_compressed", ()):
+        # It reads the compressed stream itself, from a file.
+        if isinstance(source, Path):
+            yield from read_with(reader, source, origin, report, stem, options)
+        else:
+            yield from _from_temporary(reader, source, name, origin, report, stem, options)
         return
     try:
-        data = decompress(path, kind)
+        data = decompress(source, kind)
     except DecompressionError as exc:
         report(InputError(origin, str(exc)))
         return
     except OSError as exc:
         report(InputError(origin, unreadable(exc)))
         return
-    yield from _unpacked(read_with(reader or sniffed_reader(data), data, origin, report, stem, options))
+    yield from _unpacked(read_with(reader or sniffed_reader(data[:SNIFF_BYTES]), data, origin, report, stem,
+                                   options))
+
+
+def _from_temporary(reader: Reader, data: bytes, name: str, origin: str, report: ErrorHandler, stem: str,
+                    options: ReadOptions) -> Iterator[Article]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / PurePath(name).name
+        path.write_bytes(data)
+        yield from read_with(reader, path, origin, report, stem, options)
 
 
 def _unpacked(articles: Iterable[Article]) -> Iterator[Article]:
@@ -385,7 +431,7 @@ def _unreadable_kind(path: Path) -> str | None:
     if not stat.S_ISREG(info.st_mode):
         return _not_regular(info.st_mode)
     if info.st_size > MAX_FILE_BYTES:
-        return f"larger than {MAX_FILE_BYTES // 2**20} MiB; split it (JSONL files are read a line at a time)"
+        return TOO_LARGE
     return None
 
 

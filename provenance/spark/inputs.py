@@ -25,20 +25,18 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
-from urllib.parse import unquote
 
 from ..errors import InputError, NoArticlesError
 from ..model import Article
-from ..readers import DEFAULT_READ_OPTIONS, MAX_FILE_BYTES, ErrorHandler, ReadOptions, RepeatedInput, Skipped
+from ..readers import DEFAULT_READ_OPTIONS, ErrorHandler, ReadOptions, RepeatedInput, Skipped
 from ..readers import iter_articles, reader_for
 from ..readers.base import printable
-from ..readers.compressed import DecompressionError, compression_for, decompress, inner_name, is_tar
-from ..readers.inputs import SNIFF_BYTES, STDIN, readable_kinds, read_with, sniffed_reader
+from ..readers.compressed import compression_for, inner_name, is_tar
+from ..readers.inputs import STDIN, readable_kinds, read_file_bytes
 from .scan import ARTICLE_COLUMNS
 from .session import require_pyspark
 
@@ -155,7 +153,8 @@ def _plans(spark: Any, inputs: list[str]) -> Iterator[_Plan]:
         if url:
             yield _listed(spark, item)
         elif read_by_spark(item) and os.path.isfile(item) and not is_tar(item):
-            yield _Plan(files=((Path(item).resolve().as_uri(), printable(item)),))
+            # Spark's form of a path, as it lists files: not a URI (no %-escapes).
+            yield _Plan(files=(("file:" + str(Path(item).resolve()), printable(item)),))
         else:
             # The driver's readers give their own messages for a missing or odd path.
             yield _Plan(driver=item)
@@ -190,7 +189,7 @@ def _claimed(path: str) -> bool:
 def _parsed(spark: Any, files: list[tuple[str, int, str]], options: ReadOptions) -> Any:
     """An RDD of ("a", input, file, seq, Article) and ("p", input, seq, problem), persisted."""
     place = {_same_file(uri): (number, index, origin) for index, (uri, number, origin) in enumerate(files)}
-    rows = spark.read.format("binaryFile").load([uri for uri, _, _ in files]).select("path", "content")
+    rows = spark.read.format("binaryFile").load([_literal(uri) for uri, _, _ in files]).select("path", "content")
     slices = max(1, min(len(files), spark.sparkContext.defaultParallelism * 4))
 
     def parse(row: Any) -> Iterator[tuple]:
@@ -206,51 +205,33 @@ def _parsed(spark: Any, files: list[tuple[str, int, str]], options: ReadOptions)
     return rows.rdd.repartition(slices).flatMap(parse).persist()
 
 
-def _same_file(uri: str) -> str:
-    """A file's URI as Spark names it and as given to it alike (``file:///x`` is ``file:/x``).
+def _same_file(path: str) -> str:
+    """A file's path as Spark names it and as given to it alike (``file:///x`` is ``file:/x``).
 
-    >>> _same_file("file:///tmp/a%20b.jsonl") == _same_file("file:/tmp/a b.jsonl")
+    >>> _same_file("file:///tmp/a b.jsonl") == _same_file("file:/tmp/a b.jsonl")
     True
     """
-    return unquote(re.sub(r"^file:/+", "file:/", uri))
+    return re.sub(r"^file:/+", "file:/", path)
+
+
+def _literal(path: str) -> str:
+    """``path`` with the characters Spark would read as a glob escaped: the file itself, whatever its name.
+
+    >>> _literal("file:/news/day[1].jsonl")
+    'file:/news/day\\\\[1\\\\].jsonl'
+    """
+    return re.sub(r"([\\{}\[\]*?])", r"\\\1", path)
 
 
 def file_articles(data: bytes, name: str, origin: str, report: ErrorHandler,
                   options: ReadOptions = DEFAULT_READ_OPTIONS) -> Iterator[Article]:
-    """The articles of one file's bytes, as :func:`provenance.readers.read_file` reads the file.
+    """The articles of one file's bytes, as :func:`provenance.readers.read_file` reads the file
+    (:func:`provenance.readers.inputs.read_file_bytes`: one function for both, so they cannot differ).
 
     >>> [a.id for a in file_articles(b'{"text": "Council meets."}\\n', "wire.jsonl", "wire.jsonl", print)]
     ['wire.jsonl:1']
     """
-    if len(data) > MAX_FILE_BYTES:
-        report(InputError(origin, f"larger than {MAX_FILE_BYTES // 2**20} MiB; split it "
-                                  "(JSONL files are read a line at a time)"))
-        return
-    kind = compression_for(name)
-    inner = inner_name(name) if kind is not None else PurePath(name).name
-    stem = printable(PurePath(inner).stem)
-    reader = reader_for(inner)
-    if kind is not None and reader is not None and PurePath(name).suffix.lower() in reader.reads_compressed:
-        yield from _from_temporary(reader, data, name, origin, report, stem, options)
-        return
-    if kind is not None:
-        try:
-            data = decompress(data, kind)
-        except DecompressionError as error:
-            report(InputError(origin, str(error)))
-            return
-    if reader is None:
-        reader = sniffed_reader(data[:SNIFF_BYTES])
-    yield from read_with(reader, data, origin, report, stem, options)
-
-
-def _from_temporary(reader: Any, data: bytes, name: str, origin: str, report: ErrorHandler, stem: str,
-                    options: ReadOptions) -> Iterator[Article]:
-    # A reader of compressed files (web archives) reads a file, not bytes.
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / PurePath(name).name
-        path.write_bytes(data)
-        yield from read_with(reader, path, origin, report, stem, options)
+    return read_file_bytes(data, name, origin, report, options)
 
 
 def _driver_articles(item: str, report: ErrorHandler, options: ReadOptions) -> Iterator[Article]:

@@ -7,8 +7,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import sys
-from typing import Any
+import threading
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from ..errors import ConfigError, ProvenanceError
 
@@ -18,6 +21,14 @@ NEEDS_PYSPARK = "the Spark scan needs pyspark: pip install 'provenance-news[spar
 #: ``local[4,2]``, ``spark://host:port``, ``yarn``, ``k8s://...``, ``mesos://...``):
 #: anything else is refused before a JVM is started for it.
 MASTER_URL = re.compile(r"local(\[(\*|\d+)(,\d+)?\])?|spark://\S+|yarn|k8s://\S+|mesos://\S+")
+
+#: The driver's log configuration when provenance starts Spark: errors only
+#: (Spark's default writes its start-up notices and warnings to standard error).
+LOG_CONFIGURATION = Path(__file__).with_name("log4j2.properties")
+
+#: What the JVM itself writes to standard error as it starts, whatever the
+#: log configuration (Spark loads an incubating module): not passed on.
+_JVM_NOTICES = re.compile(rb"WARNING: Using incubator modules: ")
 
 
 class SparkUnavailable(ProvenanceError):
@@ -81,10 +92,55 @@ def start_session(master: str = "local[*]", app_name: str = "provenance", config
         # pyspark starts its workers with PYSPARK_PYTHON (else ``python3``
         # on the path, which may lack provenance); set it only when unset.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    java_options = settings.get("spark.driver.extraJavaOptions", "")
+    if LOG_CONFIGURATION.is_file() and "log4j2.configurationFile" not in java_options:
+        # A URI: Spark splits these options at spaces, and a path may hold some.
+        settings["spark.driver.extraJavaOptions"] = " ".join(
+            filter(None, (java_options, f"-Dlog4j2.configurationFile={LOG_CONFIGURATION.resolve().as_uri()}")))
     for key, value in settings.items():
         builder = builder.config(key, value)
     try:
+        _start_jvm({"spark.master": master, "spark.app.name": app_name, **settings})
         return builder.getOrCreate()
     except Exception as error:  # pyspark raises its own and py4j's kinds, by version
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise SparkUnavailable(f"could not start Spark on {master}: {first}") from None
+
+
+def _start_jvm(settings: dict[str, str]) -> None:
+    """Start Spark's JVM, when none is running, with its standard error
+    passed on without the notices it prints as it starts (see :data:`_JVM_NOTICES`).
+
+    Only where pyspark would start one itself: a JVM already there (a
+    session stopped and started again, ``PYSPARK_GATEWAY_PORT`` set by
+    ``spark-submit``) is left for pyspark to use."""
+    from pyspark import SparkConf
+    from pyspark.context import SparkContext
+    from pyspark.java_gateway import launch_gateway
+
+    if "PYSPARK_GATEWAY_PORT" in os.environ or vars(SparkContext).get("_gateway", True) is not None:
+        return
+    conf = SparkConf(loadDefaults=False)
+    for key, value in settings.items():
+        conf.set(key, value)
+    gateway = launch_gateway(conf, popen_kwargs={"stderr": subprocess.PIPE})
+    threading.Thread(target=_pass_on, args=(gateway.proc.stderr,), name="spark-stderr", daemon=True).start()
+    with SparkContext._lock:
+        SparkContext._gateway, SparkContext._jvm = gateway, gateway.jvm
+
+
+def _pass_on(stream: BinaryIO) -> None:
+    """The JVM's standard error to this process's, line by line, less its start-up notices."""
+    with stream:
+        for line in iter(stream.readline, b""):
+            if _JVM_NOTICES.match(line):
+                continue
+            try:
+                out = sys.stderr
+                if hasattr(out, "buffer"):
+                    out.buffer.write(line)
+                else:
+                    out.write(line.decode("utf-8", "replace"))
+                out.flush()
+            except (OSError, ValueError):  # standard error closed: nothing left to tell
+                pass
