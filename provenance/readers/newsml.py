@@ -64,6 +64,11 @@ NOT_ARTICLES = {
 # Documents are fed to the parser this much at a time, so that the items of
 # a long news message are handled (and freed) as they end.
 _CHUNK = 1 << 20
+# The end tag of a message's item (newsItem, packageItem, ...): documents are fed
+# to the parser in pieces that end just after one, so that every item which ends
+# before a syntax error has been delivered before it (lxml 6.2 closes the open
+# elements with end events of its own after an error; those are never read).
+_ITEM_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?[A-Za-z]*Item\s*>")
 # Standard input is recognised by a root element within this much of its start.
 _SNIFF_LIMIT = 1 << 20
 
@@ -224,14 +229,17 @@ class _Document:
                                                     f"byte 0x{self.data[exc.start]:02x} at offset {exc.start}"))
                 return
         try:
-            for start in range(0, max(len(self.data), 1), _CHUNK):
-                pull.feed(self.data[start:start + _CHUNK])
+            for piece in _pieces(self.data):
+                pull.feed(piece)
                 yield from self._events(pull.read_events())
                 if self.stopped:
                     return
             pull.close()
         except etree.XMLSyntaxError as exc:
-            yield from self._events(pull.read_events())  # the items that ended before the error
+            # Only the root's start can be among these and still be the document's
+            # own: an end read now may be one the parser made up for an open element.
+            yield from self._events((event, element) for event, element in pull.read_events()
+                                    if event == "start")
             if not self.stopped:
                 self._malformed(exc)
             return
@@ -304,6 +312,18 @@ class _Document:
                                encoding=self.encoding)
         if article is not None:
             yield article
+
+
+def _pieces(data: bytes) -> Iterator[bytes]:
+    """*data* in pieces of at most _CHUNK bytes, each item's end tag ending one."""
+    start = 0
+    for end in [match.end() for match in _ITEM_END.finditer(data)] + [len(data)]:
+        while end - start > _CHUNK:
+            yield data[start:start + _CHUNK]
+            start += _CHUNK
+        if end > start or not data:
+            yield data[start:end]
+            start = end
 
 
 def _is_message_item(element: Any, root: Any) -> bool:
