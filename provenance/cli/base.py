@@ -113,9 +113,13 @@ def _matcher_option(function):
                         metavar="NAME", help="Sentence matcher: tfidf, or one a plug-in registers.")(function)
 
 
+#: A report file's type: not a folder; - is standard output. Not
+#: writable=True: an unwritable report is _emit's one line and exit 3 from every command.
+REPORT_FILE = click.Path(dir_okay=False, allow_dash=True, path_type=Path)
+
+
 def _output_option(function):
-    # Not writable=True: an unwritable report is _emit's one line and exit 3 from every command.
-    return click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    return click.option("-o", "--output", type=REPORT_FILE,
                         help="Write the report to this file instead of standard output (-).")(function)
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import click
 
 from ..errors import ProvenanceError
-from .base import EXIT_INPUT, STDOUT_NAMES, _emit, _fail, _is_quiet, _warn
+from .base import EXIT_INPUT, REPORT_FILE, STDOUT_NAMES, _emit, _fail, _is_quiet, _warn
 
 #: The engine of today's scan, and Spark's.
 ENGINES = ("local", "spark")
@@ -60,9 +60,10 @@ def engine_usage(ctx: click.Context, engine: str, master: str | None, output: st
         for name, flag in (("master", "--master"), ("table_format", "--table-format")):
             if name in given:
                 raise click.UsageError(f"{flag} needs --engine spark", ctx)
-        if output is not None and output not in STDOUT_NAMES and Path(output).is_dir():
-            raise click.BadParameter(f"{output!r} is a directory; the report is a file", ctx, param_hint="'--output'")
-        return None if output is None else Path(output)
+        if output is None:
+            return None
+        # The other commands' report file, checked as they check it (the option is a string for Spark's URLs).
+        return REPORT_FILE.convert(output, next(p for p in ctx.command.params if p.name == "output"), ctx)
     if "jobs" in given:
         raise click.UsageError("--jobs is for the local engine; Spark's parallelism is the master's "
                                "(--master 'local[N]')", ctx)

@@ -315,20 +315,7 @@ def read_file(path: Path, report: ErrorHandler, options: ReadOptions = DEFAULT_R
     if problem:
         report(InputError(origin, problem))
         return
-    if is_tar(path):
-        report(InputError(origin, TAR_REFUSED))
-        return
-    kind = compression_for(path)
-    if kind is not None:
-        yield from _read_compressed(path, path.name, kind, origin, report, options)
-        return
-    reader = reader_for(path)
-    if reader is None:
-        head = read_head(path, origin, report, SNIFF_BYTES)
-        if head is None:
-            return
-        reader = sniffed_reader(head)
-    yield from read_with(reader, path, origin, report, printable(path.stem), options)
+    yield from _read_source(path, path, origin, report, options)
 
 
 def sniffed_reader(data: bytes) -> Reader:
@@ -351,15 +338,27 @@ def read_file_bytes(data: bytes, name: str, origin: str, report: ErrorHandler,
     if len(data) > MAX_FILE_BYTES:
         report(InputError(origin, TOO_LARGE))
         return
+    yield from _read_source(data, name, origin, report, options)
+
+
+def _read_source(source: Path | bytes, name: str | Path, origin: str, report: ErrorHandler,
+                 options: ReadOptions) -> Iterator[Article]:
+    """A file (``source``: the file, or its bytes) called ``name``, read by
+    the reader its suffixes choose, or by the one that sniffs its head."""
     if is_tar(name):
         report(InputError(origin, TAR_REFUSED))
         return
     kind = compression_for(name)
     if kind is not None:
-        yield from _read_compressed(data, name, kind, origin, report, options)
+        yield from _read_compressed(source, str(name), kind, origin, report, options)
         return
-    reader = reader_for(name) or sniffed_reader(data[:SNIFF_BYTES])
-    yield from read_with(reader, data, origin, report, printable(PurePath(name).stem), options)
+    reader = reader_for(name)
+    if reader is None:
+        head = source[:SNIFF_BYTES] if isinstance(source, bytes) else read_head(source, origin, report, SNIFF_BYTES)
+        if head is None:
+            return
+        reader = sniffed_reader(head)
+    yield from read_with(reader, source, origin, report, printable(PurePath(name).stem), options)
 
 
 def _read_compressed(source: Path | bytes, name: str, kind: str, origin: str, report: ErrorHandler,

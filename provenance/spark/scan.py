@@ -145,12 +145,8 @@ def scan_tables(df: Any, settings: Settings = DEFAULT_SETTINGS, *, ledgers: bool
     """The relations, stories and (with ``ledgers``) ledgers of the articles
     in ``df`` as DataFrames (:mod:`provenance.spark.tables`), made on the
     executors; ``progress`` as for :func:`scan_spark`."""
-    require_pyspark()
-    check_matcher(settings.align.matcher)
-    articles = _article_frame(df)
-    with one_blas_thread(), collect_less():
-        judged = _judged(articles, settings, ledgers, progress or _silent)
-    spark = articles.sparkSession
+    judged = _judged(df, settings, ledgers, progress or _silent)
+    spark = df.sparkSession
     numbered = judged.numbered
     relations = spark.createDataFrame(numbered.flatMap(
         lambda s: [relation_row(s[0], r) for r in s[1].relations]), SCHEMAS["relations"]())
@@ -159,8 +155,7 @@ def scan_tables(df: Any, settings: Settings = DEFAULT_SETTINGS, *, ledgers: bool
     if ledgers:
         ledger = spark.createDataFrame(numbered.flatMap(lambda s: [(s[0], *row[1:]) for row in s[2]]),
                                        SCHEMAS["ledgers"]())
-    return SparkTables(relations, stories, ledger, judged.articles, judged.pairs, judged.aligned,
-                       judged.seconds, judged.figures, numbered)
+    return SparkTables(relations, stories, ledger, **judged.figures(), judged=numbered)
 
 
 def scan_spark(df: Any, settings: Settings = DEFAULT_SETTINGS, *, documents: bool = False,
@@ -170,12 +165,8 @@ def scan_spark(df: Any, settings: Settings = DEFAULT_SETTINGS, *, documents: boo
     every article's stored document too (:meth:`SparkScan.result` makes a
     report of them). ``progress`` is told each phase as it ends, with the
     number of articles, candidate pairs or stories it handled."""
-    require_pyspark()
-    check_matcher(settings.align.matcher)
-    articles = _article_frame(df)
     progress = progress or _silent
-    with one_blas_thread(), collect_less():
-        judged = _judged(articles, settings, False, progress, keep_prepared=documents)
+    judged = _judged(df, settings, False, progress, keep_prepared=documents)
     try:
         started = time.perf_counter()
         found = judged.numbered.map(lambda s: (_story(s), s[1].relations)).collect()
@@ -190,8 +181,7 @@ def scan_spark(df: Any, settings: Settings = DEFAULT_SETTINGS, *, documents: boo
     progress("collect", len(found), len(found))
     stories = tuple(story for story, _ in found)
     relations = tuple(relation for _, found_relations in found for relation in found_relations)
-    return SparkScan(stories, relations, judged.articles, judged.pairs, judged.aligned, judged.seconds,
-                     judged.figures, stored)
+    return SparkScan(stories, relations, **judged.figures(), documents=stored)
 
 
 __all__ = ["ARTICLE_COLUMNS", "LEDGER_COLUMNS", "RELATION_COLUMNS", "STORY_COLUMNS", "SparkScan", "SparkTables",
@@ -280,21 +270,38 @@ def _silent(stage: str, done: int, total: int | None) -> None:
     """No progress report."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Judged:
-    """The numbered stories, an RDD of (story id, group, ledger rows), persisted; and figures."""
+    """The numbered stories, an RDD of (story id, group, ledger rows, pairs
+    aligned), persisted; the prepared articles if kept; and the figures
+    :class:`SparkScan` and :class:`SparkTables` report, by their names."""
 
     numbered: Any
     prepared: Any
     articles: int
-    pairs: int
-    aligned: int
+    candidate_pairs: int
+    aligned_pairs: int
     seconds: dict[str, float]
-    figures: dict[str, dict]
+    candidates: dict[str, dict]
+
+    def figures(self) -> dict[str, Any]:
+        """The figures, by the names both result classes give them."""
+        return {name: getattr(self, name) for name in
+                ("articles", "candidate_pairs", "aligned_pairs", "seconds", "candidates")}
 
 
-def _judged(articles: Any, settings: Settings, ledgers: bool, progress: Progress,
+def _judged(df: Any, settings: Settings, ledgers: bool, progress: Progress,
             keep_prepared: bool = False) -> _Judged:
+    """The articles of ``df`` checked, read, searched, grouped, judged and numbered."""
+    require_pyspark()
+    check_matcher(settings.align.matcher)
+    articles = _article_frame(df)
+    with one_blas_thread(), collect_less():
+        return _judged_articles(articles, settings, ledgers, progress, keep_prepared)
+
+
+def _judged_articles(articles: Any, settings: Settings, ledgers: bool, progress: Progress,
+                     keep_prepared: bool) -> _Judged:
     context = articles.sparkSession.sparkContext
     slices = max(1, context.defaultParallelism * 4)
     # Kept where it was made: the judging joins documents from it, and
