@@ -11,7 +11,8 @@ import pytest
 from provenance import Article, Settings, read_articles, scan
 from provenance.errors import ConfigError, NoArticlesError
 from provenance.pipeline import scan_articles
-from provenance.spark import RELATION_COLUMNS, STORY_COLUMNS, relation_rows, scan_dataframe, scan_spark, story_rows
+from provenance.spark import (LEDGER_COLUMNS, RELATION_COLUMNS, STORY_COLUMNS, ledger_rows, relation_rows,
+                              scan_dataframe, scan_spark, scan_tables, story_rows)
 from tests.helpers import SEEDS
 
 FIELDS = [f.name for f in dataclasses.fields(Article)]
@@ -86,6 +87,25 @@ def test_feed_of_2000_same_as_local_scan(spark, feed, partitions):
     assert len(local.relations) > 300  # the feed has stories to find
     assert found.stories == local.stories
     assert found.relations == local.relations
+
+
+@pytest.mark.slow
+def test_feed_of_2000_distributed_search_and_tables_same_as_local_scan(spark, feed):
+    """The path of scans beyond the driver's search (pairs and groups as
+    DataFrames, connected components, judging by group on the executors)
+    forced on the feed, its tables, ledgers included, made on the executors."""
+    articles, local = feed
+    tables = scan_tables(frame(spark, articles, 4), Settings(spark_driver_search=0), ledgers=True)
+    try:
+        assert tables.articles == 2000 and set(tables.candidates) == {"words", "content"}
+        assert tuple(tables.ledgers.columns) == LEDGER_COLUMNS
+        assert [tuple(row) for row in tables.stories.collect()] == story_rows(local.stories)
+        assert [tuple(row) for row in tables.relations.collect()] == relation_rows(local.stories, local.relations)
+        expected = ledger_rows(local.relations, local.stories, local.documents)
+        assert len(expected) > 3000
+        assert [tuple(row) for row in tables.ledgers.collect()] == expected
+    finally:
+        tables.unpersist()
 
 
 def test_missing_column_is_named(spark):
