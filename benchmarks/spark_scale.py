@@ -1,8 +1,8 @@
 """The Spark scan at scale, beside the local scan: one seeded synthetic
 corpus per size, scanned both ways in one run, on this machine.
 
-    python benchmarks/spark_scale.py [--sizes 20000 100000] [--cores N] [--driver-memory 4g]
-        [--conf KEY=VALUE ...] [--json FILE]
+    python benchmarks/spark_scale.py [--sizes 20000 100000] [--ways local spark tables] [--cores N]
+        [--driver-memory 4g] [--conf KEY=VALUE ...] [--json FILE]
 
 The corpus is :func:`benchmarks.speed.build_corpus`'s (the one
 ``speed.py --docs N`` measures, cached as JSONL under ``--cache``). Each scan
@@ -16,6 +16,12 @@ one scan's memory is not counted in the other's:
   driver is the executor too, so this is the JVM's whole heap), then
   ``scan_spark(spark.read.schema(...).json(corpus.jsonl))``. The schema is
   given, as a production job would, so no job infers it.
+* **tables**: the same session, then ``scan_tables`` of that DataFrame,
+  ledgers included, written with ``write_tables`` as Parquet to a scratch
+  folder: the ``scan --engine spark --output DIR`` path, on which nothing
+  but figures reaches the driver. Its ``write`` phase is the writers' time.
+  ``--ways`` picks the ways run (``local`` always: the others are compared
+  with it).
 
 Figures (printed, and written to ``--json``), per size:
 
@@ -39,7 +45,9 @@ Figures (printed, and written to ``--json``), per size:
   in total and per phase.
 * ``candidate_pairs``, ``aligned_pairs`` of each way, and ``same_answers``:
   whether the Spark scan's stories and relations (the objects, ledgers
-  included) equal the local scan's.
+  included) equal the local scan's; for ``tables``, whether the relations,
+  stories and ledgers read back from the Parquet files equal the local
+  scan's rows (:func:`provenance.spark.relation_rows` and the others).
 * ``spark_version``, ``java_version``, ``driver_memory``, ``jvm_max_heap_mb``,
   ``cores``, the commit and the load average before each scan.
 """
@@ -76,6 +84,8 @@ STAGE_FIELDS = ("stageId", "attemptId", "name", "status", "numTasks", "submissio
                 "executorRunTime", "executorCpuTime", "inputBytes", "outputBytes", "shuffleReadBytes",
                 "shuffleWriteBytes", "memoryBytesSpilled", "diskBytesSpilled", "peakExecutionMemory")
 BEFORE_PHASES, AFTER_PHASES = "input_checks", "after_phases"
+#: The Spark ways, in the order they run.
+SPARK_WAYS = ("spark", "tables")
 MB = 1024 * 1024
 
 
@@ -127,23 +137,29 @@ def run_one(way: str, corpus: Path, workdir: Path, args: argparse.Namespace) -> 
     return figures
 
 
-def same_answers(workdir: Path) -> bool:
-    """Whether the two scans' stories and relations are equal, object for object."""
+def same_answers(workdir: Path, way: str) -> bool:
+    """Whether ``way``'s answers equal the local scan's: the stories and
+    relations, object for object (``spark``), or the tables' rows (``tables``)."""
+    name = "rows.pickle" if way == "tables" else "answers.pickle"
     answers = []
-    for way in ("local", "spark"):
-        with (workdir / way / "answers.pickle").open("rb") as stream:
+    for each in ("local", way):
+        with (workdir / each / name).open("rb") as stream:
             answers.append(pickle.load(stream))
     return answers[0] == answers[1]
 
 
 def measure_size(docs: int, args: argparse.Namespace) -> dict:
     corpus, _ = build_corpus(docs, args.seed, args.cache)
+    row: dict = {"docs": docs}
     with tempfile.TemporaryDirectory(prefix="provenance-spark-scale-") as work:
         workdir = Path(work)
-        local = run_one("local", corpus, workdir, args)
-        spark = run_one("spark", corpus, workdir, args)
-        same = same_answers(workdir)
-    return {"docs": docs, "local": local, "spark": spark, "same_answers": same}
+        row["local"] = run_one("local", corpus, workdir, args)
+        for way in [w for w in SPARK_WAYS if w in args.ways]:
+            row[way] = run_one(way, corpus, workdir, args)
+            row[way]["same_answers"] = same_answers(workdir, way)
+    if "spark" in row:  # as earlier runs wrote it
+        row["same_answers"] = row["spark"]["same_answers"]
+    return row
 
 
 # --- the children: one scan each ------------------------------------------------------
@@ -158,13 +174,16 @@ def scan_local(corpus: Path, out: Path, cores: int) -> None:
                   on_error=lambda problem: print(f"warning: skipped {problem}", file=sys.stderr))
     seconds = time.perf_counter() - started
     write_answers(out, result.stories, result.relations)
+    write_rows(out, local_rows(result))
     write_figures(out, {"scan_s": round(seconds, 1), "phases_s": stats.seconds, "articles": stats.articles,
                         "candidate_pairs": stats.candidate_pairs, "aligned_pairs": stats.aligned_pairs,
                         "stories": len(result.stories), "relations": len(result.relations)})
 
 
-def scan_on_spark(corpus: Path, out: Path, cores: int, driver_memory: str, conf: list[str]) -> None:
-    from provenance.spark import scan_spark, start_session
+def scan_on_spark(corpus: Path, out: Path, cores: int, driver_memory: str, conf: list[str],
+                  tables: bool = False) -> None:
+    from provenance.spark import scan_spark, scan_tables, start_session
+    from provenance.spark.output import write_tables
 
     started = time.perf_counter()
     spark = start_session(f"local[{cores}]", "provenance-spark-scale", {
@@ -178,23 +197,56 @@ def scan_on_spark(corpus: Path, out: Path, cores: int, driver_memory: str, conf:
         ended: dict[str, float] = {}
         called = time.time()
         started = time.perf_counter()
-        found = scan_spark(df, progress=lambda phase, *_: ended.setdefault(phase, time.time()))
+        progress = lambda phase, *_: ended.setdefault(phase, time.time())  # noqa: E731
+        if tables:
+            found = scan_tables(df, ledgers=True, progress=progress)
+            written = time.perf_counter()
+            write_tables(found, str(out / "tables"), "parquet")
+            found.seconds["write"] = round(time.perf_counter() - written, 3)
+            progress("write")
+            found.unpersist()
+        else:
+            found = scan_spark(df, progress=progress)
         seconds = time.perf_counter() - started
         stages = stage_rows(spark, phase_bounds(found.seconds, called, ended))
         jvm = spark.sparkContext._jvm
         figures = {
             "scan_s": round(seconds, 1), "session_s": round(session_s, 1), "phases_s": dict(found.seconds),
             "articles": found.articles, "candidate_pairs": found.candidate_pairs,
-            "aligned_pairs": found.aligned_pairs, "stories": len(found.stories),
-            "relations": len(found.relations), "candidates": found.candidates,
+            "aligned_pairs": found.aligned_pairs, "candidates": found.candidates,
             "spark_version": spark.version, "java_version": jvm.java.lang.System.getProperty("java.version"),
             "driver_memory": driver_memory, "conf": spark_conf(conf),
             "jvm_max_heap_mb": round(jvm.java.lang.Runtime.getRuntime().maxMemory() / MB),
             "stages": stages, "shuffle": shuffle_totals(stages)}
+        if tables:
+            rows = table_rows(spark, out / "tables")
+            figures.update(stories=len(rows[1]), relations=len(rows[0]), ledger_rows=len(rows[2]))
+            write_rows(out, rows)
+        else:
+            figures.update(stories=len(found.stories), relations=len(found.relations))
+            write_answers(out, found.stories, found.relations)
     finally:
         spark.stop()
-    write_answers(out, found.stories, found.relations)
     write_figures(out, figures)
+
+
+def local_rows(result) -> tuple[list, list, list]:
+    """The local scan's relations, stories and ledgers as the tables' rows, sorted."""
+    from provenance.spark import ledger_rows, relation_rows, story_rows
+
+    return (sorted(relation_rows(result.stories, result.relations)), sorted(story_rows(result.stories)),
+            sorted(ledger_rows(result.relations, result.stories, result.documents), key=repr))
+
+
+def table_rows(spark, folder: Path) -> tuple[list, list, list]:
+    """The relations, stories and ledgers read back from the Parquet files, as rows, sorted."""
+    from provenance.spark import LEDGER_COLUMNS, RELATION_COLUMNS, STORY_COLUMNS
+
+    def rows(name: str, columns: tuple[str, ...]) -> list[tuple]:
+        return [tuple(row[c] for c in columns) for row in spark.read.parquet(str(folder / name)).collect()]
+
+    return (sorted(rows("relations", RELATION_COLUMNS)), sorted(rows("stories", STORY_COLUMNS)),
+            sorted(rows("ledgers", LEDGER_COLUMNS), key=repr))
 
 
 def spark_conf(settings: list[str]) -> dict[str, str]:
@@ -301,6 +353,11 @@ def write_answers(out: Path, stories: tuple, relations: tuple) -> None:
         pickle.dump((tuple(stories), tuple(relations)), stream, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def write_rows(out: Path, rows: tuple) -> None:
+    with (out / "rows.pickle").open("wb") as stream:
+        pickle.dump(rows, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def write_figures(out: Path, figures: dict) -> None:
     (out / "figures.json").write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
 
@@ -309,17 +366,25 @@ def write_figures(out: Path, figures: dict) -> None:
 
 
 def print_size(row: dict) -> None:
-    local, spark = row["local"], row["spark"]
-    print(f"\n{row['docs']:,} articles: same answers {row['same_answers']}; candidate pairs local "
-          f"{local['candidate_pairs']:,} / spark {spark['candidate_pairs']:,}, aligned {local['aligned_pairs']:,} "
-          f"/ {spark['aligned_pairs']:,}")
+    ways = [w for w in SPARK_WAYS if w in row]
+    same = ", ".join(f"{w} {row[w]['same_answers']}" for w in ways)
+    pairs = " / ".join(f"{w} {row[w]['candidate_pairs']:,}" for w in ("local", *ways))
+    aligned = " / ".join(f"{row[w]['aligned_pairs']:,}" for w in ("local", *ways))
+    print(f"\n{row['docs']:,} articles: same answers as local: {same or '-'}; candidate pairs {pairs}, "
+          f"aligned {aligned}")
     print(f"  {'':8} {'scan s':>8} {'process s':>10} {'peak MB':>9}  {'load before':16} phases (s)")
-    for way, figures in (("local", local), ("spark", spark)):
+    for way in ("local", *ways):
+        figures = row[way]
         phases = ", ".join(f"{k} {v:.1f}" for k, v in figures["phases_s"].items())
         load = " ".join(f"{x:.2f}" for x in figures["load_before"])
         print(f"  {way:8} {figures['scan_s']:8.1f} {figures['process_s']:10.1f} {figures['peak_rss_mb']:9.0f}  "
               f"{load:16} {phases}")
-    print(f"  spark {spark['spark_version']}, java {spark['java_version']}, driver memory "
+    for way in ways:
+        print_stages(way, row[way])
+
+
+def print_stages(way: str, spark: dict) -> None:
+    print(f"  {way}: spark {spark['spark_version']}, java {spark['java_version']}, driver memory "
           f"{spark['driver_memory']} (max heap {spark['jvm_max_heap_mb']} MB), session start {spark['session_s']} s")
     print(f"  {'stage':>5} {'phase':24} {'tasks':>6} {'run s':>7} {'in MB':>8} {'shuf R MB':>9} {'shuf W MB':>9} "
           f"{'tasks min/med/max s':>20}  name (skipped stages left out)")
@@ -350,19 +415,22 @@ def main(argv: list[str] | None = None) -> dict | None:
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between memory samples")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "provenance-speed",
                         help="folder for the generated corpora (shared with speed.py, reused between runs)")
+    parser.add_argument("--ways", nargs="+", choices=("local", *SPARK_WAYS), default=["local", *SPARK_WAYS],
+                        help="the scans run (local always): spark collects the answers, tables writes them")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     # One scan, in the child process the parent starts.
-    parser.add_argument("--one", choices=("local", "spark"), help=argparse.SUPPRESS)
+    parser.add_argument("--one", choices=("local", *SPARK_WAYS), help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one == "local":
         return scan_local(args.input, args.out, args.cores)
-    if args.one == "spark":
-        return scan_on_spark(args.input, args.out, args.cores, args.driver_memory, args.conf)
+    if args.one in SPARK_WAYS:
+        return scan_on_spark(args.input, args.out, args.cores, args.driver_memory, args.conf,
+                             tables=args.one == "tables")
     spark_conf(args.conf)  # refused before any corpus is built
     figures: dict = {"commit": git_commit(), "cores": args.cores, "seed": args.seed,
-                     "driver_memory": args.driver_memory, "conf": spark_conf(args.conf),
+                     "driver_memory": args.driver_memory, "conf": spark_conf(args.conf), "ways": args.ways,
                      "sample_interval_s": args.interval,
                      "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                                  "platform": platform.platform()},
