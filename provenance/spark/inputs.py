@@ -54,12 +54,19 @@ class SparkInputs:
 
     frame: Any
     problems: tuple[InputError, ...]
-    #: The articles' ids in the order the local scan reads them (its reports list the articles so).
-    ids: tuple[str, ...] = ()
+    #: ``frame`` with each article's place in the inputs (``_input``, ``_file``, ``_seq``).
+    placed: Any = None
+
+    def ids(self) -> tuple[str, ...]:
+        """The articles' ids in the order the local scan reads them (its reports list the articles so),
+        collected to the driver: for a report, never on the tables' path, where they would be all of it."""
+        if self.placed is None:
+            return ()
+        return tuple(row.id for row in self.placed.orderBy("_input", "_file", "_seq").select("id").collect())
 
     def in_input_order(self, documents: Iterable[Any]) -> tuple[Any, ...]:
         """``documents`` (anything with an ``id``) in the order the inputs hold their articles."""
-        place = {key: n for n, key in enumerate(self.ids)}
+        place = {key: n for n, key in enumerate(self.ids())}
         return tuple(sorted(documents, key=lambda d: place.get(d.id, len(place))))
 
 
@@ -127,8 +134,7 @@ def articles_frame(spark: Any, inputs: Iterable[str], *, options: ReadOptions = 
         raise NoArticlesError("no articles found in the inputs" + detail + f"; give files of the kinds read "
                               f"({readable_kinds()}), folders of them, or - for standard input")
     frame = _unique(frame, sql.functions)
-    ids = tuple(row.id for row in frame.orderBy("_input", "_file", "_seq").select("id").collect())
-    return SparkInputs(frame.select(*ARTICLE_COLUMNS), tuple(problems), ids)
+    return SparkInputs(frame.select(*ARTICLE_COLUMNS), tuple(problems), frame)
 
 
 @dataclass(frozen=True)

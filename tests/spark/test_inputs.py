@@ -97,7 +97,7 @@ def test_spark_reads_local_files_whatever_their_names(spark, tmp_path, name):
     read = articles_frame(spark, [str(path)])
     assert read.problems == ()
     assert sorted((r.id, r.origin, r.text) for r in read.frame.collect()) == sorted(local)
-    assert read.ids == tuple(i for i, _, _ in local) and len(local) == 2
+    assert read.ids() == tuple(i for i, _, _ in local) and len(local) == 2
 
 
 #: What Spark and its JVM write to standard error as they start, with their default log configuration.
