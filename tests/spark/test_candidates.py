@@ -71,3 +71,21 @@ def test_every_layout(spark, signed, knobs, expect):
     assert expect(figures), figures
     assert found == local
     assert found_figures == figures
+
+
+def test_a_shingles_frequency_is_summed_once_not_once_per_cell(spark, signed):
+    """In the plan Spark runs, the sum of a shingle's cells comes before the
+    explode that sends it to each cell; placed after it, the sum is made
+    again for every cell, quadratic in a common shingle's cells."""
+    from provenance.spark.candidates import _frequencies
+
+    settings = Settings()
+    _, matrices = prepare(signed[:50], settings)
+    matrix = matrices["words"]
+    table = spark.createDataFrame([(i, i, bytearray(matrix[i].tobytes())) for i in range(len(matrix))],
+                                  "i long, rank long, sig binary")
+    plan = _frequencies(table, len(matrix), "words", settings)._jdf.queryExecution().optimizedPlan().toString()
+    lines = plan.splitlines()
+    generate = next(n for n, line in enumerate(lines) if "Generate explode" in line)
+    summed = [n for n, line in enumerate(lines) if "aggregate(" in line and "lambda" in line]
+    assert summed and all(n > generate for n in summed), plan  # below the explode: computed before it
