@@ -258,14 +258,38 @@ def _schema(types: Any) -> Any:
 
 
 def _unique(frame: Any, functions: Any) -> Any:
-    """``frame`` with repeated ids made unique as the local scan makes them (in input order)."""
+    """``frame`` with repeated ids made unique as the local scan makes them (in input order).
+
+    :func:`~provenance.readers.unique_ids` walks every article; only those
+    it can rename or whose id it can meet again matter: the repeated ids,
+    and articles whose id is one it gives (``a@feed.jsonl:3``), which are
+    added and the walk done again until it gives no id another article
+    holds. Only their places and ids come to the driver, never their text."""
+    keys = ["_input", "_file", "_seq"]
     repeated = frame.groupBy("id").count().filter(functions.col("count") > 1).select("id")
-    clashes = frame.join(repeated, "id").orderBy("_input", "_file", "_seq").collect()
-    if not clashes:
-        return frame
+    involved = frame.join(repeated, "id").select("id", "origin", *keys)
+    while True:
+        clashes = involved.orderBy(*keys).collect()
+        if not clashes:
+            return frame
+        renamed = _renamed(clashes)
+        given = sorted(set(renamed.values()) - {row.id for row in clashes})
+        spark = frame.sparkSession
+        more = frame.join(spark.createDataFrame([(value,) for value in given], "id string"), "id") if given else None
+        if more is None or not more.limit(1).collect():
+            break
+        involved = involved.union(more.select("id", "origin", *keys)).distinct()
+    names = spark.createDataFrame([(*key, value) for key, value in renamed.items()],
+                                  "_input int, _file int, _seq int, _renamed string")
+    joined = frame.join(names, keys, "left")
+    return joined.withColumn("id", functions.coalesce(functions.col("_renamed"), functions.col("id"))).drop("_renamed")
+
+
+def _renamed(rows: list[Any]) -> dict[tuple[int, int, int], str]:
+    """The new id of each row (in input order) that :func:`~provenance.readers.unique_ids` renames, by its place."""
     seen: set[str] = set()
     renamed: dict[tuple[int, int, int], str] = {}
-    for row in clashes:
+    for row in rows:
         new_id = row.id
         if new_id in seen:
             base = new_id = f"{row.id}@{row.origin}"
@@ -275,11 +299,7 @@ def _unique(frame: Any, functions: Any) -> Any:
                 new_id = f"{base}#{counter}"
             renamed[(row._input, row._file, row._seq)] = new_id
         seen.add(new_id)
-    spark = frame.sparkSession
-    names = spark.createDataFrame([(*key, value) for key, value in renamed.items()],
-                                  "_input int, _file int, _seq int, _renamed string")
-    joined = frame.join(names, ["_input", "_file", "_seq"], "left")
-    return joined.withColumn("id", functions.coalesce(functions.col("_renamed"), functions.col("id")))
+    return renamed
 
 
 def _first_line(error: BaseException) -> str:

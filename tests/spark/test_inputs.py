@@ -100,6 +100,24 @@ def test_spark_reads_local_files_whatever_their_names(spark, tmp_path, name):
     assert read.ids() == tuple(i for i, _, _ in local) and len(local) == 2
 
 
+@pytest.mark.parametrize("taken_first", [True, False])
+def test_repeated_ids_are_renamed_as_the_local_read_renames_them(spark, tmp_path, taken_first):
+    """A repeated id gets ``@origin``; when another article already holds (or
+    later holds) that very id, the local read's counter or second rename
+    follows, and Spark's read gives the same ids."""
+    repeats = tmp_path / "b.jsonl"
+    repeats.write_text('{"id": "x", "text": "One."}\n{"id": "x", "text": "Two."}\n', encoding="utf-8")
+    taken = tmp_path / "a.jsonl"
+    taken.write_text(json.dumps({"id": f"x@{repeats}:2", "text": "Three."}) + "\n", encoding="utf-8")
+    inputs = [str(taken), str(repeats)] if taken_first else [str(repeats), str(taken)]
+    local = [(a.id, a.text) for a in read_articles(inputs)]
+    assert len({i for i, _ in local}) == 3
+    assert any(i.endswith("#2") for i, _ in local) == taken_first  # the counter, or a second rename
+    read = articles_frame(spark, inputs)
+    assert sorted((r.id, r.text) for r in read.frame.collect()) == sorted(local)
+    assert read.ids() == tuple(i for i, _ in local)
+
+
 #: What Spark and its JVM write to standard error as they start, with their default log configuration.
 JVM_LINES = re.compile(r"log4j|NativeCodeLoader|WARN|Setting default log level|setLogLevel|"
                        r"WARNING: Using incubator modules|SPARK_LOCAL_IP")
