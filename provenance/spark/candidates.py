@@ -115,8 +115,12 @@ def granularity_pairs(table: Any, n: int, granularity: str, settings: Settings) 
         if usable is not None:
             near.unpersist()
         passed = _passing(surfaced, table, n, threshold, settings, granularity).persist()
-        surfaced.unpersist()
         kept, left_out, kept_count = _cap_near_duplicates(passed, table, settings)
+        # Only now: a persist is lazy, and freed before the cap's count has
+        # made ``passed``, the surfaced pairs (their keys freed too) would be
+        # made again from the table (measured at 100,000 articles: the
+        # self-joins of the runs twice, 160 s of task time).
+        surfaced.unpersist()
         figures = {
             "bands": bands,
             "band_rows": rows,
