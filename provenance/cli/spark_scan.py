@@ -82,13 +82,15 @@ def engine_usage(ctx: click.Context, engine: str, master: str | None, output: st
 def spark_scan(run: SparkRun, inputs: tuple[str, ...], *, settings: Any, strict: bool, read_options: Any,
                render: Any) -> tuple:
     """Scan ``inputs`` on Spark; write the tables, or print ``render(result)``; the problems met."""
-    from ..spark.output import OutputError, check_tables_folder, write_tables
+    from ..spark.output import OutputError, check_tables_folder, check_tables_target, write_tables
     from ..spark.session import SparkUnavailable
 
     try:
         if run.tables is not None:
             check_tables_folder(run.tables)
         with _session(run.master) as spark:
+            if run.tables is not None:
+                check_tables_target(spark, run.tables)
             from ..spark import scan_spark, scan_tables
             from ..spark.inputs import articles_frame
             from ..spark.progress import spark_progress

@@ -63,6 +63,47 @@ def check_tables_folder(directory: str) -> None:
         raise OutputError(f"{directory}: the output folder holds files already; give a new or empty folder")
 
 
+#: URL schemes Spark reads but cannot write (Hadoop's HTTP filesystems are read-only).
+READ_ONLY_SCHEMES = ("http", "https")
+
+
+def check_tables_target(spark: object, directory: str) -> None:
+    """:class:`OutputError` when ``directory`` is a URL the tables cannot be
+    written to: a read-only or unknown scheme, a file, or a folder holding
+    files, asked of the filesystem through the session's Hadoop
+    configuration before the scan (paths on this machine:
+    :func:`check_tables_folder`)."""
+    if _local_folder(directory) is not None:
+        return
+    scheme = directory.split("://", 1)[0].lower()
+    if scheme in READ_ONLY_SCHEMES:
+        raise OutputError(f"{directory}: Spark cannot write to {scheme}:// (it reads it only); "
+                          "give a folder on a filesystem it writes to (hdfs://, s3a://, file://, ...)")
+    jvm = getattr(spark, "_jvm", None)
+    if jvm is None:  # Spark Connect: the writers say
+        return
+    try:
+        path = jvm.org.apache.hadoop.fs.Path(directory)
+        filesystem = path.getFileSystem(spark._jsc.hadoopConfiguration())
+        if not filesystem.exists(path):
+            return
+        is_folder = filesystem.getFileStatus(path).isDirectory()
+        holds = is_folder and len(filesystem.listStatus(path)) > 0
+    except Exception as error:  # the JVM's errors: no filesystem for the scheme, no access
+        raise OutputError(f"{directory}: cannot write tables there: {_jvm_message(error)}") from None
+    if not is_folder:
+        raise OutputError(f"{directory}: not a folder")
+    if holds:
+        raise OutputError(f"{directory}: the output folder holds files already; give a new or empty folder")
+
+
+def _jvm_message(error: BaseException) -> str:
+    """A JVM error's own message (``java.io.IOException: ...``'s text), on one line."""
+    java = getattr(error, "java_exception", None)
+    text = str(java.getMessage()) if java is not None and java.getMessage() is not None else _first_line(error)
+    return text.strip().splitlines()[0] if text.strip() else type(error).__name__
+
+
 def _local_folder(directory: str) -> str | None:
     """The folder on this machine ``directory`` names (a plain path or ``file:``), else None."""
     if directory.startswith("file:"):
@@ -76,5 +117,5 @@ def _first_line(error: BaseException) -> str:
 
 
 __all__ = ["DROPPED", "LEDGER_COLUMNS", "RELATION_COLUMNS", "STORY_COLUMNS", "TABLES", "TABLE_FORMATS",
-           "OutputError", "check_tables_folder", "ledger_rows", "ledger_schema", "relation_schema", "story_schema",
+           "OutputError", "READ_ONLY_SCHEMES", "check_tables_folder", "check_tables_target", "ledger_rows", "ledger_schema", "relation_schema", "story_schema",
            "write_tables"]

@@ -119,6 +119,19 @@ def test_an_output_folder_holding_files_is_refused_before_the_scan(tmp_path):
     assert result.stderr == f"error: {tmp_path}: the output folder holds files already; give a new or empty folder\n"
 
 
+def test_an_output_url_spark_cannot_write_is_refused_before_the_inputs_are_read(spark, tmp_path):
+    """A read-only scheme, a scheme no filesystem serves: one line, exit 3,
+    before the inputs (here missing) are read, let alone scanned."""
+    missing = str(tmp_path / "missing.jsonl")
+    for url, says in (("http://example.com/out", "error: http://example.com/out: Spark cannot write to http:// "
+                                                 "(it reads it only)"),
+                      ("nosuch://bucket/out", "error: nosuch://bucket/out: cannot write tables there: ")):
+        result = run("scan", "--engine", "spark", missing, "--output", url)
+        assert result.exit_code == 3, result.output
+        assert result.stderr.startswith(says) and result.stderr.count("\n") == 1, result.stderr
+        assert "missing.jsonl" not in result.stderr
+
+
 def test_unreadable_inputs_are_one_line_and_exit_1(spark, tmp_path):
     notext = tmp_path / "notext.jsonl"
     notext.write_text('{"id": "a", "body": "Words."}\n')
