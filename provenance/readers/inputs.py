@@ -100,10 +100,13 @@ def iter_articles(
     on_error: ErrorHandler | None = None,
     stdin: BinaryIO | None = None,
     options: ReadOptions = DEFAULT_READ_OPTIONS,
+    unique: bool = True,
 ) -> Iterator[Article]:
     """:func:`read_articles` one article at a time: JSONL files are read a
     line at a time, so a scan holds no more text than it is working on.
-    Raises :class:`NoArticlesError` at the end when nothing was found."""
+    Raises :class:`NoArticlesError` at the end when nothing was found.
+    ``unique=False`` leaves repeated ids as they are, for a caller that
+    makes them unique over more inputs than these (:func:`unique_ids`)."""
 
     problems: list[InputError] = []
 
@@ -115,7 +118,8 @@ def iter_articles(
             on_error(problem)
 
     count = 0
-    for article in unique_ids(_iter_inputs(inputs, report, stdin, options)):
+    read = _iter_inputs(inputs, report, stdin, options)
+    for article in unique_ids(read) if unique else read:
         count += 1
         yield article
     if not count:

@@ -242,7 +242,8 @@ def file_articles(data: bytes, name: str, origin: str, report: ErrorHandler,
 
 def _driver_articles(item: str, report: ErrorHandler, options: ReadOptions) -> Iterator[Article]:
     try:
-        yield from iter_articles([item], on_error=report, options=options)
+        # Ids made unique once, over every input, by _unique: as the local read makes them.
+        yield from iter_articles([item], on_error=report, options=options, unique=False)
     except NoArticlesError:
         pass  # the input's problems are reported; whether any input held an article is asked at the end
 
@@ -268,13 +269,13 @@ def _unique(frame: Any, functions: Any) -> Any:
     keys = ["_input", "_file", "_seq"]
     repeated = frame.groupBy("id").count().filter(functions.col("count") > 1).select("id")
     involved = frame.join(repeated, "id").select("id", "origin", *keys)
+    spark = frame.sparkSession
     while True:
         clashes = involved.orderBy(*keys).collect()
         if not clashes:
             return frame
         renamed = _renamed(clashes)
         given = sorted(set(renamed.values()) - {row.id for row in clashes})
-        spark = frame.sparkSession
         more = frame.join(spark.createDataFrame([(value,) for value in given], "id string"), "id") if given else None
         if more is None or not more.limit(1).collect():
             break

@@ -118,6 +118,24 @@ def test_repeated_ids_are_renamed_as_the_local_read_renames_them(spark, tmp_path
     assert read.ids() == tuple(i for i, _ in local)
 
 
+def test_ids_repeated_in_an_input_read_on_the_driver_are_renamed_once(spark, tmp_path):
+    """A folder (read on the driver) holding two ``x`` articles (``sub/x.txt``
+    is read first), after an input that holds the name the second would get: renamed once over every
+    input, as locally (``...#2``), not first within the folder and then again."""
+    folder = tmp_path / "briefs"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "x.txt").write_text("One.\n", encoding="utf-8")
+    (folder / "sub" / "x.txt").write_text("Two.\n", encoding="utf-8")
+    taken = tmp_path / "a.jsonl"
+    taken.write_text(json.dumps({"id": f"x@{folder / 'x.txt'}", "text": "Three."}) + "\n", encoding="utf-8")
+    inputs = [str(taken), str(folder)]
+    local = [(a.id, a.text) for a in read_articles(inputs)]
+    assert any(i.endswith("#2") for i, _ in local) and len({i for i, _ in local}) == 3
+    read = articles_frame(spark, inputs)
+    assert sorted((r.id, r.text) for r in read.frame.collect()) == sorted(local)
+    assert read.ids() == tuple(i for i, _ in local)
+
+
 #: What Spark and its JVM write to standard error as they start, with their default log configuration.
 JVM_LINES = re.compile(r"log4j|NativeCodeLoader|WARN|Setting default log level|setLogLevel|"
                        r"WARNING: Using incubator modules|SPARK_LOCAL_IP")
