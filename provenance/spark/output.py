@@ -71,11 +71,10 @@ def check_tables_target(spark: object, directory: str) -> None:
     """:class:`OutputError` when ``directory`` is a URL the tables cannot be
     written to: a read-only or unknown scheme, a file, or a folder holding
     files, asked of the filesystem through the session's Hadoop
-    configuration before the scan (paths on this machine:
-    :func:`check_tables_folder`)."""
-    if _local_folder(directory) is not None:
-        return
-    scheme = directory.split("://", 1)[0].lower()
+    configuration before the scan. A path with no scheme is where Spark
+    writes it, on the cluster's default filesystem (HDFS on most clusters);
+    one on this machine was checked by :func:`check_tables_folder`."""
+    scheme = directory.split("://", 1)[0].lower() if "://" in directory else None
     if scheme in READ_ONLY_SCHEMES:
         raise OutputError(f"{directory}: Spark cannot write to {scheme}:// (it reads it only); "
                           "give a folder on a filesystem it writes to (hdfs://, s3a://, file://, ...)")
@@ -85,6 +84,8 @@ def check_tables_target(spark: object, directory: str) -> None:
     try:
         path = jvm.org.apache.hadoop.fs.Path(directory)
         filesystem = path.getFileSystem(spark._jsc.hadoopConfiguration())
+        if _local_folder(directory) is not None and str(filesystem.getScheme()) == "file":
+            return
         if not filesystem.exists(path):
             return
         is_folder = filesystem.getFileStatus(path).isDirectory()
@@ -117,5 +118,5 @@ def _first_line(error: BaseException) -> str:
 
 
 __all__ = ["DROPPED", "LEDGER_COLUMNS", "RELATION_COLUMNS", "STORY_COLUMNS", "TABLES", "TABLE_FORMATS",
-           "OutputError", "READ_ONLY_SCHEMES", "check_tables_folder", "check_tables_target", "ledger_rows", "ledger_schema", "relation_schema", "story_schema",
-           "write_tables"]
+           "OutputError", "READ_ONLY_SCHEMES", "check_tables_folder", "check_tables_target", "ledger_rows",
+           "ledger_schema", "relation_schema", "story_schema", "write_tables"]
