@@ -72,6 +72,7 @@ __all__ = [
     "read_file",
     "read_file_bytes",
     "unique_ids",
+    "unique_name",
 ]
 
 
@@ -459,15 +460,28 @@ def _read_stream(data: bytes, origin: str, report: ErrorHandler, options: ReadOp
 
 def unique_ids(articles: Iterable[Article]) -> Iterator[Article]:
     """The articles with every id unique: a repeated id gets ``@origin``
-    appended (and a counter, should that too be taken)."""
+    appended (and a counter, should that too be taken): :func:`unique_name`."""
     seen: set[str] = set()
     for article in articles:
-        if article.id in seen:
-            base = f"{article.id}@{article.origin}"
-            new_id, counter = base, 1
-            while new_id in seen:
-                counter += 1
-                new_id = f"{base}#{counter}"
-            article = Article(**{**article.__dict__, "id": new_id})
-        seen.add(article.id)
-        yield article
+        name = unique_name(article.id, article.origin, seen)
+        yield article if name == article.id else Article(**{**article.__dict__, "id": name})
+
+
+def unique_name(given: str, origin: object, seen: set[str]) -> str:
+    """The id an article keeps, or is given when ``seen`` (the ids before
+    it, to which it is added) holds it: ``id@origin``, then ``id@origin#2``
+    and on while that too is taken. The Spark scan names its articles so.
+
+    >>> seen = set()
+    >>> [unique_name(i, o, seen) for i, o in [("a", "f:1"), ("a", "f:2"), ("a@f:2", "g:1")]]
+    ['a', 'a@f:2', 'a@f:2@g:1']
+    """
+    name = given
+    if name in seen:
+        base = name = f"{given}@{origin}"
+        counter = 1
+        while name in seen:
+            counter += 1
+            name = f"{base}#{counter}"
+    seen.add(name)
+    return name

@@ -36,7 +36,7 @@ from ..readers import DEFAULT_READ_OPTIONS, ErrorHandler, ReadOptions, RepeatedI
 from ..readers import iter_articles, reader_for
 from ..readers.base import printable
 from ..readers.compressed import compression_for, inner_name, is_tar
-from ..readers.inputs import STDIN, readable_kinds, read_file_bytes
+from ..readers.inputs import STDIN, readable_kinds, read_file_bytes, unique_name
 from .scan import ARTICLE_COLUMNS
 from .session import require_pyspark
 
@@ -289,18 +289,8 @@ def _unique(frame: Any, functions: Any) -> Any:
 def _renamed(rows: list[Any]) -> dict[tuple[int, int, int], str]:
     """The new id of each row (in input order) that :func:`~provenance.readers.unique_ids` renames, by its place."""
     seen: set[str] = set()
-    renamed: dict[tuple[int, int, int], str] = {}
-    for row in rows:
-        new_id = row.id
-        if new_id in seen:
-            base = new_id = f"{row.id}@{row.origin}"
-            counter = 1
-            while new_id in seen:
-                counter += 1
-                new_id = f"{base}#{counter}"
-            renamed[(row._input, row._file, row._seq)] = new_id
-        seen.add(new_id)
-    return renamed
+    named = ((row, unique_name(row.id, row.origin, seen)) for row in rows)
+    return {(row._input, row._file, row._seq): name for row, name in named if name != row.id}
 
 
 def _first_line(error: BaseException) -> str:

@@ -57,10 +57,8 @@ def check_tables_folder(directory: str) -> None:
     local = _local_folder(directory)
     if local is None or not os.path.exists(local):
         return
-    if not os.path.isdir(local):
-        raise OutputError(f"{directory}: not a folder")
-    if os.listdir(local):
-        raise OutputError(f"{directory}: the output folder holds files already; give a new or empty folder")
+    is_folder = os.path.isdir(local)
+    _refuse_found(directory, is_folder, is_folder and bool(os.listdir(local)))
 
 
 #: URL schemes Spark reads but cannot write (Hadoop's HTTP filesystems are read-only).
@@ -92,9 +90,14 @@ def check_tables_target(spark: object, directory: str) -> None:
         holds = is_folder and len(filesystem.listStatus(path)) > 0
     except Exception as error:  # the JVM's errors: no filesystem for the scheme, no access
         raise OutputError(f"{directory}: cannot write tables there: {_jvm_message(error)}") from None
+    _refuse_found(directory, is_folder, holds)
+
+
+def _refuse_found(directory: str, is_folder: bool, holds_files: bool) -> None:
+    """:class:`OutputError` for an output found to be a file, or a folder holding files."""
     if not is_folder:
         raise OutputError(f"{directory}: not a folder")
-    if holds:
+    if holds_files:
         raise OutputError(f"{directory}: the output folder holds files already; give a new or empty folder")
 
 
