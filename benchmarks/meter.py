@@ -359,7 +359,7 @@ def run(root: Path, domain: str, settings: Settings, *, mode: str = "concat", ta
         "domain": domain,
         "commit": git_commit(),
         "source_mode": mode,
-        "settings": {k: v for k, v in settings.to_dict().items() if v != Settings().to_dict()[k]},
+        "settings": {k: v for k, v in settings.to_dict().items() if v != Settings().to_dict().get(k)},
         "n_docs": len(judged),
         "n_docs_by_class": {c: sum(1 for i in judged if i.news.label == c) for c in CLASSES},
     }
@@ -417,6 +417,9 @@ def parse_overrides(items: Sequence[str]) -> dict:
     changes = {}
     for item in items:
         name, sep, value = item.partition("=")
+        if sep and name == "matcher":  # a name (the settings' dict leaves the matcher out)
+            changes[name] = value
+            continue
         if not sep or name not in defaults:
             raise SystemExit(f"--set expects NAME=VALUE with a Settings field name, got {item!r}")
         kind = type(defaults[name])

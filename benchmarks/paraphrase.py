@@ -1,6 +1,6 @@
 """The sentence matcher on the Microsoft Research Paraphrase corpus.
 
-    python benchmarks/paraphrase.py [--root ../shared/datasets/msr-paraphrase] [--json FILE]
+    python benchmarks/paraphrase.py [--root ../shared/datasets/msr-paraphrase] [--json FILE] [--matcher NAME]
 
 Each pair is put through the package as two one-sentence articles: the first
 string is the source, the second the derived text, and the aligner labels the
@@ -131,6 +131,7 @@ def run(root: Path, settings: Settings | None = None) -> dict:
         "n_train": len(splits["train"]),
         "n_test": len(splits["test"]),
         "test_positive_share": round(sum(p.label for p in splits["test"]) / len(splits["test"]), 4),
+        "matcher": settings.align.matcher if isinstance(settings.align.matcher, str) else "custom",
         "shipped_threshold": settings.rewrite_threshold,
         "test_at_shipped": evaluate(scored["test"], settings.rewrite_threshold),
         "train_at_shipped": evaluate(scored["train"], settings.rewrite_threshold),
@@ -146,14 +147,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="MSR paraphrase folder (default: %(default)s)")
     parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
+    parser.add_argument("--matcher", default=Settings().align.matcher, help="sentence matcher (default: %(default)s)")
     args = parser.parse_args(argv)
     if not all((args.root / f).is_file() for f in SPLITS.values()):
         parser.error(f"no MSR paraphrase train/test files under {args.root}")
-    result = run(args.root)
+    result = run(args.root, Settings(matcher=args.matcher))
     base = result["test_at_shipped"]
     chosen = result["test_at_chosen"]
     print(f"MSR paraphrase, test split ({result['n_test']} pairs, {result['test_positive_share']:.0%} paraphrases); "
-          f"commit {result['commit'][:12]}")
+          f"matcher {result['matcher']}; commit {result['commit'][:12]}")
     print(f"  shipped rewrite_threshold {base['threshold']:.2f}: accuracy {base['accuracy']:.3f}  F1 {base['f1']:.3f}"
           f"  (precision {base['precision']:.3f}, recall {base['recall']:.3f})")
     print(f"  threshold chosen on train {chosen['threshold']:.2f}: accuracy {chosen['accuracy']:.3f}  F1 {chosen['f1']:.3f}"

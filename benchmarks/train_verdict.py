@@ -2,6 +2,7 @@
 
     python benchmarks/train_verdict.py [--root ../shared/datasets/meter] [--domain courts]
         [--out provenance/data/verdict_model.json] [--cache FILE] [--report FILE] [--processes 2]
+        [--matcher NAME]
 
 Every labelled newspaper article is judged by the package against its story's
 PA copy (all files joined, as ``benchmarks/meter.py`` does), and the figures
@@ -12,7 +13,8 @@ own ``Scores``, so training and use compute them the same way. Then:
 * 5 folds of whole days (``benchmarks.meter.day_folds``): on four folds a
   multinomial logistic regression (balanced classes, C=1) is fitted and the
   ledger bars that may raise its verdict (``rewrite_min_matched``,
-  ``partial_min_matched``; ``partial_min_sentences`` stays 2) are chosen by
+  ``partial_min_matched``, which counts the source's own prose only, not
+  shared quotations; ``partial_min_sentences`` stays 2) are chosen by
   three-class macro-F1 on a grid, no higher than the seeds allow; the fifth
   fold is scored with the model alone and with the bars;
 * the model fitted on all articles is written as JSON (``--out``) with its
@@ -53,10 +55,10 @@ from benchmarks.meter import (  # noqa: E402
     story_source,
 )
 from benchmarks.meter_corpus import CLASSES, NON, PARTIALLY, WHOLLY, load_corpus  # noqa: E402
-from provenance import Settings, analyse, scan  # noqa: E402
+from provenance import Settings, analyse, read_articles, scan  # noqa: E402
 from provenance.model import ADDED
 from provenance.judge.pair import judge_pair
-from provenance.judge.decide import model_inputs
+from provenance.judge.decide import has_evidence, model_inputs
 from provenance.judge.verdict_model import INDEPENDENT, MODEL_FORMAT, PARTIAL, WHOLE, VerdictModel
 
 REPO = Path(__file__).resolve().parent.parent
@@ -86,7 +88,8 @@ SENTENCE_GRID = (2,)
 _STATE: dict = {}
 
 
-def _init(root: str, domain: str) -> None:
+def _init(root: str, domain: str, matcher: str) -> None:
+    _STATE["settings"] = Settings(verdict_method="rules", matcher=matcher)
     corpus = load_corpus(root, domain)
     _STATE["sources"] = {story: analyse(story_source(texts)) for story, texts in corpus.pa_by_story().items()}
     _STATE["news"] = [n for n in corpus.newspapers if n.label is not None]
@@ -100,19 +103,22 @@ def _judge_one(index: int) -> dict:
     if source is None:  # no PA copy: judged against nothing
         words = sum(len(s.tokens) for s in document.sentences)
         row.update({f: 0.0 for f in FEATURES}, log_words=float(np.log1p(words)), matched=0.0,
-                   matched_sentences=0)
+                   matched_sentences=0, own=0.0, own_sentences=0, evidence=False)
         return row
     # The features do not depend on the verdict method; "rules" needs no model.
-    relation = judge_pair(source, document, Settings(verdict_method="rules"), source_id=source.id)
-    words = sum(r.words for r in relation.ledger.sentences)
+    relation = judge_pair(source, document, _STATE["settings"], source_id=source.id)
+    ledger = relation.ledger
+    words = sum(r.words for r in ledger.sentences)
     row.update(model_inputs(relation.scores, words))
-    row.update(matched=relation.ledger.matched_share, matched_sentences=relation.ledger.matched_sentences)
+    row.update(matched=ledger.matched_share, matched_sentences=ledger.matched_sentences,
+               own=ledger.own_prose_share, own_sentences=ledger.own_prose_sentences,
+               evidence=has_evidence(ledger, relation.scores))
     return row
 
 
-def judge_all(root: Path, domain: str, processes: int) -> list[dict]:
+def judge_all(root: Path, domain: str, processes: int, matcher: str) -> list[dict]:
     count = sum(1 for n in load_corpus(root, domain).newspapers if n.label is not None)
-    with Pool(processes, initializer=_init, initargs=(str(root), domain)) as pool:
+    with Pool(processes, initializer=_init, initargs=(str(root), domain, matcher)) as pool:
         return pool.map(_judge_one, range(count), chunksize=16)
 
 
@@ -148,13 +154,17 @@ _RANK = {INDEPENDENT: 0, PARTIAL: 1, WHOLE: 2}
 
 def with_bars(rows: Sequence[dict], levels: Sequence[str], bars: tuple[float, float, int]) -> list[str]:
     """The model's levels raised by the ledger's bars, as judge.decide does,
-    in METER's classes."""
+    in METER's classes: whole reuse on every matched sentence, partial on the
+    source's own prose, and no reuse without own prose to show."""
     rewrite_at, partial_at, sentences = bars
     out = []
     for r, level in zip(rows, levels):
+        if not r["evidence"]:
+            out.append(TO_METER[INDEPENDENT])
+            continue
         if r["matched"] >= rewrite_at:
             aligned = WHOLE
-        elif r["matched"] >= partial_at and r["matched_sentences"] >= sentences:
+        elif r["own"] >= partial_at and r["own_sentences"] >= sentences:
             aligned = PARTIAL
         else:
             aligned = INDEPENDENT
@@ -173,18 +183,22 @@ def choose_bars(rows: Sequence[dict], levels: Sequence[str], caps: tuple[float, 
     return max(candidates, key=lambda bars: (round(macro_f1(gold, with_bars(rows, levels, bars), CLASSES), 6), bars))
 
 
-def seed_caps(seeds: Path = REPO / "seeds") -> dict:
+def seed_caps(seeds: Path = REPO / "seeds", matcher: str = "tfidf") -> dict:
     """The highest bars that keep the seeds' verdicts, with a margin for the
     paraphrase: 001 stays whole reuse without its weakest matched sentence."""
-    result = scan([seeds], settings=Settings(verdict_method="rules"))
+    result = scan([seeds], settings=Settings(verdict_method="rules", matcher=matcher))
     by = {r.derived[:3]: r for r in result.relations}
+    by_id = {a.id[:3]: analyse(a) for a in read_articles([seeds])}
     rows = by["001"].ledger.sentences
     total = sum(r.words for r in rows)
     matched = [r for r in rows if r.label != ADDED]
     weakest = min(matched, key=lambda r: (r.score, r.index))
     rewrite_cap = (sum(r.words for r in matched) - weakest.words) / total
-    partial_cap = min(by[k].ledger.matched_share for k in ("003", "004"))
-    sentences_cap = min(by[k].ledger.matched_sentences for k in ("003", "004"))
+    # Judged against the wire (a story's other members are not asked).
+    against = {k: judge_pair(by_id["002"], by_id[k], Settings(verdict_method="rules", matcher=matcher),
+                             source_id=by_id["002"].id).ledger for k in ("003", "004")}
+    partial_cap = min(ledger.own_prose_share for ledger in against.values())
+    sentences_cap = min(ledger.own_prose_sentences for ledger in against.values())
     return {"rewrite_min_matched": rewrite_cap, "partial_min_matched": partial_cap,
             "partial_min_sentences": sentences_cap,
             "001_matched": by["001"].ledger.matched_share}
@@ -200,6 +214,38 @@ def scores_of(gold: Sequence[str], predicted: Sequence[str]) -> dict:
 def spread(values: Sequence[float]) -> dict:
     return {"mean": round(float(np.mean(values)), 4), "min": round(float(np.min(values)), 4),
             "max": round(float(np.max(values)), 4), "sd": round(float(np.std(values)), 4)}
+
+
+def fixed_bars_cv(rows: list[dict], bars: tuple[float, float, int], k: int = 5) -> dict:
+    """Three-class and binary macro-F1 over the folds with the model fitted
+    on four folds and the ledger's bars fixed at ``bars``."""
+    sizes = Counter(r["day"] for r in rows)
+    folds = day_folds(sizes, sizes, k)
+    runs = []
+    for fold in range(k):
+        train = [r for r in rows if folds[r["day"]] != fold]
+        test = [r for r in rows if folds[r["day"]] == fold]
+        levels = model_levels(fit(train), test)
+        runs.append(scores_of([r["label"] for r in test], with_bars(test, levels, bars)))
+    return {m: spread([f[m] for f in runs]) for m in ("three_class", "binary")}
+
+
+def lowest_rewrite_bar(rows: list[dict], bars: tuple[float, float, int]) -> tuple[float, list[dict]]:
+    """The lowest rewrite bar whose cross-validated three-class figure is
+    within one fold standard deviation of the chosen bars' (the partial bars
+    kept): METER's wholly derived articles are copies, so courts cannot say
+    how much of a paraphrase must match for it to be a rewrite; among bars
+    it cannot tell apart, the one that asks least of a paraphrase. Returns
+    it and the curve."""
+    best = fixed_bars_cv(rows, bars)["three_class"]
+    curve = []
+    for bar in REWRITE_GRID:
+        if bar <= bars[1] or bar > bars[0]:
+            continue
+        figures = fixed_bars_cv(rows, (float(bar), bars[1], bars[2]))
+        curve.append({"rewrite_min_matched": float(bar), **figures})
+    within = [c["rewrite_min_matched"] for c in curve if c["three_class"]["mean"] >= best["mean"] - best["sd"]]
+    return min(within), curve
 
 
 def cross_validate(rows: list[dict], caps: tuple[float, float, int], k: int = 5) -> dict:
@@ -235,6 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, help="JSON of judged articles: read if present, else written")
     parser.add_argument("--report", type=Path, help="write the cross-validation figures here as JSON")
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--matcher", default=Settings().align.matcher, help="sentence matcher (default: %(default)s)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     if args.cache and args.cache.is_file():
@@ -242,17 +289,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         if not args.root.is_dir():
             parser.error(f"no METER corpus at {args.root}")
-        rows = judge_all(args.root, args.domain, args.processes)
+        rows = judge_all(args.root, args.domain, args.processes, args.matcher)
         if args.cache:
             args.cache.write_text(json.dumps(rows), encoding="utf-8")
     print(f"{len(rows)} articles judged ({time.perf_counter() - started:.0f}s)", file=sys.stderr)
-    seeds = seed_caps()
+    seeds = seed_caps(matcher=args.matcher)
     caps = (seeds["rewrite_min_matched"], seeds["partial_min_matched"], seeds["partial_min_sentences"])
     cv = cross_validate(rows, caps)
     model = fit(rows)
     bars = choose_bars(rows, model_levels(model, rows), caps)
-    recommended = {"rewrite_min_matched": float(bars[0]), "partial_min_matched": float(bars[1]),
+    lowest, curve = lowest_rewrite_bar(rows, bars)
+    recommended = {"rewrite_min_matched": lowest, "partial_min_matched": float(bars[1]),
                    "partial_min_sentences": int(bars[2])}
+    cv["rewrite_bar_curve"] = curve
+    cv["shipped_bars"] = {**recommended, **fixed_bars_cv(rows, (lowest, bars[1], bars[2]))}
     counts = Counter(r["label"] for r in rows)
     about = {
         "note": ("multinomial logistic regression: class = argmax(coef . z + intercept), "
@@ -263,9 +313,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "source": "each story's PA copy, all files joined", "commit": git_commit(),
             "script": "benchmarks/train_verdict.py", "C": C, "class_weight": "balanced",
             "alignment_settings": {k: v for k, v in Settings().to_dict().items()
-                                   if k in ("rewrite_threshold", "gap_threshold", "min_verbatim_words")},
+                                   if k in ("rewrite_threshold", "gap_threshold", "min_verbatim_words")}
+                                  | {"matcher": args.matcher},
         },
-        "cross_validation": {k: v for k, v in cv.items() if k != "per_fold"},
+        "cross_validation": {k: v for k, v in cv.items() if k not in ("per_fold", "rewrite_bar_curve")},
         "ledger_bars": {"chosen_on_all": recommended, "seed_caps": {k: round(v, 4) for k, v in seeds.items()}},
     }
     model = fit(rows, about)
@@ -278,8 +329,16 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"  binary {figures['binary']['mean']:.3f} "
               f"({figures['binary']['min']:.3f}-{figures['binary']['max']:.3f}, sd {figures['binary']['sd']:.3f})")
     print("bars chosen per fold:", cv["bars_chosen_per_fold"])
+    for point in curve:
+        print(f"  rewrite bar {point['rewrite_min_matched']:.3f}: three-class {point['three_class']['mean']:.3f}"
+              f" (sd {point['three_class']['sd']:.3f})  binary {point['binary']['mean']:.3f}")
+    shipped = cv["shipped_bars"]
+    print(f"shipped bars (lowest rewrite bar within one sd): three-class {shipped['three_class']['mean']:.3f} "
+          f"({shipped['three_class']['min']:.3f}-{shipped['three_class']['max']:.3f}, sd {shipped['three_class']['sd']:.3f})"
+          f"  binary {shipped['binary']['mean']:.3f} ({shipped['binary']['min']:.3f}-{shipped['binary']['max']:.3f},"
+          f" sd {shipped['binary']['sd']:.3f})")
     print("seed caps:", {k: round(v, 4) for k, v in seeds.items()})
-    print("bars chosen on all articles (set these in provenance/config.py):", recommended)
+    print("bars to ship (set these in provenance/config/sections.py):", recommended)
     if args.report:
         args.report.write_text(json.dumps({"commit": git_commit(), **cv, "recommended": recommended,
                                            "seed_caps": seeds}, indent=1) + "\n", encoding="utf-8")

@@ -18,7 +18,7 @@ PACKAGE = ROOT / "provenance"
 #: only from parts before it (and from itself).
 LAYERS = [
     "version", "errors", "config", "plugins", "engine", "executors", "arrays", "outlets", "dates",
-    "model",
+    "origin", "model",
     "readers", "analysis", "fingerprint", "candidates", "matching", "align", "judge", "stories",
     "codec", "index", "pipeline", "spark", "gate", "report",
     "cli", "__init__", "__main__",

@@ -15,6 +15,7 @@ from ..engine import kernels
 from ..matching.matcher import SentenceMatch, SentenceMatcher, make_matcher
 from ..matching.tfidf import DocumentFeatures, Vectoriser
 from ..model import ADDED, REWRITE, VERBATIM, Document, Ledger, SentenceAlignment, Span
+from .quoting import label_quoted, quoted_tokens, twin_matches, twins
 from .runs import CopiedRuns
 
 
@@ -45,7 +46,10 @@ def align(source: Document, derived: Document, settings: Settings = DEFAULT_SETT
     mine, theirs = vectoriser.features_of(derived), vectoriser.features_of(source)
     n = knobs.min_verbatim_words
     match_n = max(n, knobs.match_run)
-    best = _best_groups(similarity, vectors, knobs)
+    lexical = getattr(vectors, "lexical", None)
+    best = _best_groups(similarity if lexical is None else lexical, vectors, knobs)
+    if lexical is not None:
+        best = _raised_matches(best, vectors, knobs)
     groups = [group for group, _ in best]
     copied = CopiedRuns(theirs, mine, groups, n)
     evidence = copied if match_n == n else CopiedRuns(theirs, mine, groups, match_n)
@@ -54,7 +58,14 @@ def align(source: Document, derived: Document, settings: Settings = DEFAULT_SETT
         _labelled(i, copied.words(i), group, score, copied.spans(i), copied.share(i), evidence.share(i), settings)
         for i, (group, score) in enumerate(best)
     ]
-    rows = _fill_gaps(rows, similarity, theirs, mine, settings)
+    rows = _fill_gaps(rows, similarity, theirs, mine, settings, lexical)
+    if lexical is not None:
+        # The first pass's matches are anchors too: a sentence between one and
+        # a main match is then in a gap with an anchor on each side.
+        rows = _fill_gaps(rows, similarity, theirs, mine, settings, lexical)
+    rows = _match_twins(rows, similarity, theirs, mine, settings)
+    if knobs.label_quotations:
+        rows = label_quoted(rows, mine, theirs, quoted_tokens(derived, mine), quoted_tokens(source, theirs))
     used = {j for row in rows for j in row.source_indexes}
     dropped = tuple(j for j in range(source.sentence_count) if j not in used)
     return Ledger(source.id, derived.id, tuple(rows), dropped, source.sentence_count)
@@ -128,15 +139,74 @@ def _best_groups(similarity: np.ndarray, vectors: SentenceMatch,
     return out
 
 
+def _raised_matches(best: list[tuple[tuple[int, ...], float]], vectors: SentenceMatch,
+                    knobs: AlignSettings) -> list[tuple[tuple[int, ...], float]]:
+    """The words' groups (``best``), except where a matcher's raising scores
+    (``vectors.meaning``, merged in their own space and put on the ledger's
+    scale) give a sentence a better group."""
+    meaning = getattr(vectors, "meaning", None)
+    if meaning is None:
+        return best
+    scale = getattr(vectors, "meaning_scale", 1.0)
+    gram = getattr(vectors, "meaning_gram", None)
+    out = list(best)
+    scores = np.fromiter((s for _, s in best), dtype=float, count=len(best))
+    for i in np.flatnonzero(meaning.max(axis=1) * scale > scores + 1e-9).tolist():
+        group, score = _passage_group(i, meaning, gram, knobs)
+        if group and score * scale > scores[i] + 1e-9:
+            out[i] = (group, min(score * scale, 1.0))
+    return out
+
+
+def _passage_group(i: int, similarity: np.ndarray, gram: np.ndarray | None,
+                   knobs: AlignSettings) -> tuple[tuple[int, ...], float]:
+    """Derived sentence ``i``'s best source sentence, grown into a passage of
+    neighbouring sentences while each one added raises the merged cosine by
+    ``merge_gain`` (at most ``max_merge``). Meaning is near for every
+    sentence of one story, so a merge on it must keep to one passage of the
+    source: what a sentence that condenses several draws on."""
+    row = similarity[i]
+    n_derived, n_source = similarity.shape
+    top = row.max()
+    if top <= 0.0:
+        return (), 0.0
+    ties = np.flatnonzero(row >= top - 1e-9)
+    expected = i * (n_source - 1) / max(n_derived - 1, 1)
+    first = last = int(ties[np.argmin(np.abs(ties - expected))])
+    score = float(row[first])
+    if gram is None:
+        return (first,), score
+    product, square = score, float(gram[first, first])
+    while last - first + 1 < knobs.max_merge:
+        best = None
+        for j in (first - 1, last + 1):
+            if 0 <= j < n_source and row[j] >= knobs.merge_floor:
+                p = product + float(row[j])
+                q = square + 2.0 * float(gram[first : last + 1, j].sum()) + float(gram[j, j])
+                merged = p / math.sqrt(q) if q > 0 else 0.0
+                if merged >= score + knobs.merge_gain and (best is None or merged > best[0]):
+                    best = (merged, j, p, q)
+        if best is None:
+            break
+        score, j, product, square = best
+        first, last = min(first, j), max(last, j)
+    return tuple(range(first, last + 1)), score
+
+
 def _fill_gaps(
     rows: list[SentenceAlignment],
     similarity: np.ndarray,
     source: DocumentFeatures,
     derived: DocumentFeatures,
     settings: Settings,
+    lexical: np.ndarray | None = None,
 ) -> list[SentenceAlignment]:
     """Match added sentences that sit where the anchors around them say their
-    source should be, at the lower gap threshold."""
+    source should be, at the lower gap threshold. A matcher's raised scores
+    count only in a gap with an anchor on each side (the order of the text
+    around it vouches for the place); before the first anchor or after the
+    last, where a writer's own sentences usually sit, the words' own
+    (``lexical``) scores decide."""
     anchors = [(r.index, min(r.source_indexes), max(r.source_indexes)) for r in rows if r.label != ADDED]
     if not anchors:
         return rows
@@ -167,8 +237,9 @@ def _fill_gaps(
         window = _window(expected, low, high, band)
         if not window:
             continue
-        j = max(window, key=lambda k: (similarity[i, k], -k))
-        score = float(similarity[i, j])
+        scores = similarity if lexical is None or (before and after) else lexical
+        j = max(window, key=lambda k: (scores[i, k], -k))
+        score = float(scores[i, j])
         if score >= settings.align.gap_threshold:
             found[i] = (j, score)
     if not found:
@@ -180,6 +251,27 @@ def _fill_gaps(
         share = copied.share(i)
         label = VERBATIM if share >= settings.align.verbatim_share else REWRITE
         filled[i] = SentenceAlignment(i, label, (j,), round(score, 4), copied.spans(i), round(share, 4),
+                                      rows[i].words)
+    return filled
+
+
+def _match_twins(rows: list[SentenceAlignment], similarity: np.ndarray, source: DocumentFeatures,
+                 derived: DocumentFeatures, settings: Settings) -> list[SentenceAlignment]:
+    """An added sentence whose near-identical twin in the same text is
+    matched takes the twin's source sentences (labelled by its own copied
+    words): a paragraph printed twice gets the same labels."""
+    if all(row.label == ADDED for row in rows) or all(row.label != ADDED for row in rows):
+        return rows
+    found = twin_matches(rows, similarity, twins(derived, settings.align))
+    if not found:
+        return rows
+    groups = [found[i][0] if i in found else () for i in range(len(rows))]
+    copied = CopiedRuns(source, derived, groups, settings.align.min_verbatim_words)
+    filled = list(rows)
+    for i, (group, score) in found.items():
+        share = copied.share(i)
+        label = VERBATIM if share >= settings.align.verbatim_share else REWRITE
+        filled[i] = SentenceAlignment(i, label, group, round(score, 4), copied.spans(i), round(share, 4),
                                       rows[i].words)
     return filled
 

@@ -97,7 +97,7 @@ def _matcher_settings(ctx: click.Context, param: click.Parameter, value: str):
     from ..errors import ConfigError
     from ..matching.matcher import check_matcher
 
-    if value == "tfidf":
+    if value == DEFAULT_SETTINGS.align.matcher:
         return DEFAULT_SETTINGS
     try:
         check_matcher(value)
@@ -109,8 +109,12 @@ def _matcher_settings(ctx: click.Context, param: click.Parameter, value: str):
 
 
 def _matcher_option(function):
-    return click.option("--matcher", "settings", default="tfidf", show_default=True, callback=_matcher_settings,
-                        metavar="NAME", help="Sentence matcher: tfidf, or one a plug-in registers.")(function)
+    from ..config import DEFAULT_SETTINGS
+
+    return click.option("--matcher", "settings", default=DEFAULT_SETTINGS.align.matcher, show_default=True,
+                        callback=_matcher_settings, metavar="NAME",
+                        help="Sentence matcher: meaning (words, and a sentence embedding where the words leave "
+                             "a sentence unmatched), tfidf (words alone), or one a plug-in registers.")(function)
 
 
 #: A report file's type: not a folder; - is standard output. Not

@@ -289,8 +289,8 @@ def _name(source: Document) -> str:
 
 def _describe(relation: Relation, source: Document) -> str:
     """What the article took and whether it says so, in the words of the scan:
-    "copy of X (Reuters, 2024-11-11): 85% copied word for word, 93% of its
-    words from the source; not credited". "Copied" is the share of its words
+    "copy of X (Reuters, 2024-11-11): 85% copied word for word, 82% of its
+    words from the source, 6 shared quotations; not credited". "Copied" is the share of its words
     in passages of three or more words copied from the source
     (``run_coverage_3``), the figure the scan reports under that name."""
     scores = relation.scores
@@ -300,5 +300,7 @@ def _describe(relation: Relation, source: Document) -> str:
         credit = f"credited: {evidence}" if evidence else "credited"
     else:
         credit = "not credited"
+    quoted = relation.ledger.quoted_sentences
+    shared = f", {quoted} shared quotation{'s' if quoted != 1 else ''}" if quoted else ""
     return (f"{noun} of {_name(source)}: {scores.run_coverage_3:.0%} copied word for word, "
-            f"{scores.matched:.0%} of its words from the source; {credit}")
+            f"{scores.own_prose:.0%} of its words from the source{shared}; {credit}")

@@ -9,6 +9,8 @@ from ..config import DEFAULT_SETTINGS, Settings
 from ..model import (
     ADDED,
     COPY,
+    OWN_PROSE,
+    QUOTED,
     INDEPENDENT,
     PARTIAL,
     REWRITE_VERDICT,
@@ -105,16 +107,19 @@ def decide(
 
 
 def matched_words(ledger: Ledger) -> int:
-    """Words of the derived text in sentences the ledger matched (verbatim or rewrite)."""
-    return sum(row.words for row in ledger.sentences if row.label != ADDED)
+    """Words of the derived text in sentences that reuse the source's own
+    prose (verbatim or rewrite; a shared quotation is not such reuse)."""
+    return sum(row.words for row in ledger.sentences if row.label in OWN_PROSE)
 
 
 def has_evidence(ledger: Ledger, scores: Scores) -> bool:
     """Whether a pair shows anything taken: the least a verdict of reuse needs.
 
     Two things, both of which a report can point at: at least one sentence
-    of the derived text matched to the source (``matched_words`` above 0:
-    the sentences a report marks as taken), and at least one of its words
+    of the derived text that reuses the source's own prose
+    (``matched_words`` above 0: verbatim or rewrite, the sentences a report
+    marks as taken; quotations both texts share are evidence of the same
+    story, not of reuse), and at least one of its words
     found in the source (``run_coverage_1`` above 0). A length prior or a
     scatter of common words is no evidence; one matched sentence is the
     least there is to show, and the model may then weigh how much more.
@@ -127,16 +132,23 @@ def has_evidence(ledger: Ledger, scores: Scores) -> bool:
 
 def _no_evidence_reason(ledger: Ledger) -> str:
     """Why a call of reuse was set aside (see :func:`has_evidence`)."""
-    missing = ("none of its sentences matches the source" if matched_words(ledger) == 0
-               else "none of its words occurs in the source")
+    if matched_words(ledger) == 0:
+        quoted = sum(1 for row in ledger.sentences if row.label == QUOTED)
+        missing = (f"it shares {quoted} quotation{'s' if quoted != 1 else ''} with the source but none of the "
+                   "source's own prose" if quoted else "none of its sentences matches the source")
+    else:
+        missing = "none of its words occurs in the source"
     return f"set aside: {missing}, and a verdict of reuse needs matched words"
 
 
 def _alignment_level(ledger: Ledger, settings: Settings) -> str:
-    matched = ledger.matched_share
-    if matched >= settings.verdict.rewrite_min_matched:
+    """Whole reuse counts every matched sentence (a text that takes the
+    source's quotations with the rest of it is whole reuse); partial reuse
+    counts only the source's own prose (verbatim and rewrite sentences)."""
+    if ledger.matched_share >= settings.verdict.rewrite_min_matched:
         return WHOLE
-    if matched >= settings.verdict.partial_min_matched and ledger.matched_sentences >= settings.verdict.partial_min_sentences:
+    if (ledger.own_prose_share >= settings.verdict.partial_min_matched
+            and ledger.own_prose_sentences >= settings.verdict.partial_min_sentences):
         return MODEL_PARTIAL
     return MODEL_INDEPENDENT
 
@@ -168,9 +180,9 @@ def _alignment_reason(level: str, ledger: Ledger, settings: Settings) -> str:
     if level == WHOLE:
         return (f"sentence alignment raises it to whole reuse: {matched:.0%} of its words in matched "
                 f"sentences (bar {settings.verdict.rewrite_min_matched:.0%})")
-    return (f"sentence alignment raises it to partial reuse: {ledger.matched_sentences} matched sentences "
-            f"with {matched:.0%} of its words (bars {settings.verdict.partial_min_sentences} and "
-            f"{settings.verdict.partial_min_matched:.0%})")
+    return (f"sentence alignment raises it to partial reuse: {ledger.own_prose_sentences} sentences taken from "
+            f"the source's own prose with {ledger.own_prose_share:.0%} of its words (bars "
+            f"{settings.verdict.partial_min_sentences} and {settings.verdict.partial_min_matched:.0%})")
 
 
 def _rule_reasons(decided: str, ledger: Ledger, settings: Settings) -> tuple[str, ...]:
@@ -189,6 +201,7 @@ def verdict(ledger: Ledger, settings: Settings = DEFAULT_SETTINGS) -> str:
         return COPY
     if matched >= settings.verdict.rewrite_min_matched:
         return REWRITE_VERDICT
-    if matched >= settings.verdict.partial_min_matched and ledger.matched_sentences >= settings.verdict.partial_min_sentences:
+    if (ledger.own_prose_share >= settings.verdict.partial_min_matched
+            and ledger.own_prose_sentences >= settings.verdict.partial_min_sentences):
         return PARTIAL
     return INDEPENDENT

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..align.ledger import align
 from ..config import DEFAULT_SETTINGS, Settings
-from ..model import ADDED, REWRITE, VERBATIM, Document, Relation, Scores
+from ..model import ADDED, QUOTED, REWRITE, VERBATIM, Document, Relation, Scores
 from .coverage import RUN_LENGTHS, run_coverage
 from .credit import credit_evidence
 from .decide import decide
@@ -56,6 +56,7 @@ def judge_oriented(
         run_coverage_1=round(coverage[1], 4),
         run_coverage_3=round(coverage[3], 4),
         run_coverage_8=round(coverage[8], 4),
+        quoted=round(ledger.share(QUOTED), 4),
     )
     evidence = credit_evidence(source, derived, ledger)
     decided, why, prediction = decide(ledger, scores, settings)

@@ -48,11 +48,24 @@ class SentenceMatch(Protocol):
 
 @dataclass(frozen=True)
 class Match:
-    """A :class:`SentenceMatch` for matchers to return."""
+    """A :class:`SentenceMatch` for matchers to return. A matcher that
+    raises some scores above what the words give (the ``meaning`` matcher)
+    also returns the words' own scores as ``lexical`` (``gram`` holds their
+    vectors' products), and the raising scores as ``meaning``, with the
+    products of the source rows in that space (``meaning_gram``) and the
+    factor that puts a ``meaning`` score on the ledger's scale
+    (``meaning_scale``): the ledger finds each sentence's best group of
+    source sentences in each space, merging in one space at a time, and
+    keeps the higher; ``similarity`` is the higher of the two scores cell
+    by cell (what gaps are filled on)."""
 
     similarity: np.ndarray
     gram: np.ndarray | None = None
     compiled: bool = False
+    lexical: np.ndarray | None = None
+    meaning: np.ndarray | None = None
+    meaning_gram: np.ndarray | None = None
+    meaning_scale: float = 1.0
 
 
 class SentenceMatcher(ABC):
@@ -87,8 +100,17 @@ class TfidfMatcher(SentenceMatcher):
 
 MatcherFactory = Callable[[Vectoriser], SentenceMatcher]
 
+
+def _meaning(vocabulary: Vectoriser) -> SentenceMatcher:
+    """The meaning-aware matcher (imported when asked for: it loads a model)."""
+    from .meaning import MeaningMatcher
+
+    return MeaningMatcher(vocabulary)
+
+
 #: The sentence matchers by name.
-MATCHERS: Registry[MatcherFactory] = Registry(ENTRY_POINT_GROUP, "a sentence matcher", {"tfidf": TfidfMatcher})
+MATCHERS: Registry[MatcherFactory] = Registry(ENTRY_POINT_GROUP, "a sentence matcher",
+                                              {"tfidf": TfidfMatcher, "meaning": _meaning})
 
 
 def register_matcher(name: str, factory: MatcherFactory, *, replace: bool = False) -> None:

@@ -198,6 +198,9 @@ class DocumentFeatures:
     #: Each token's (start, end) in its sentence's text.
     spans: np.ndarray
     vectoriser: Vectoriser = field(repr=False, compare=False)
+    #: What later stages work out once per document and keep with its
+    #: features (the ledger's quotation marks and twin sentences).
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def offsets(self) -> np.ndarray:

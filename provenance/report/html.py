@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from ..model import Document, Relation, ScanResult
 
 VERDICTS = ("copy", "rewrite", "partial", "independent")
-LABELS = ("verbatim", "rewrite", "added")
+LABELS = ("verbatim", "rewrite", "quoted", "added")
 #: Ledgers start open only while all of them together stay this short: a
 #: closed <details> is parsed but not laid out, which keeps big reports fast.
 OPEN_LEDGER_ROWS = 600

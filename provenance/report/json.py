@@ -103,6 +103,7 @@ def relation_entry(relation: Relation, source: Document, derived: Document) -> d
             "run_coverage_1": scores.run_coverage_1,
             "run_coverage_3": scores.run_coverage_3,
             "run_coverage_8": scores.run_coverage_8,
+            "quoted": scores.quoted,
         },
         "verdict_reasons": list(relation.verdict_reasons),
         "verdict_model": _prediction_entry(relation),

@@ -23,7 +23,8 @@ import difflib
 import re
 import textwrap
 
-from ..model import ADDED, COPY, INDEPENDENT, PARTIAL, REWRITE_VERDICT, VERBATIM, Document, Relation, ScanResult
+from ..model import (ADDED, COPY, INDEPENDENT, PARTIAL, QUOTED, REWRITE_VERDICT, VERBATIM, Document, Relation,
+                     ScanResult)
 from . import clip
 from .regions import is_evidence
 from .wording import plain_credit, plain_direction, plain_story_reason, plain_verdict_reason
@@ -117,7 +118,8 @@ def _summary(relations: list[Relation], documents: dict[str, Document]) -> list[
              for row in rows]
     legend = ["copied: the share of its words in passages of 3 or more words copied word for word from the source.",
               "Below, [n] numbers sentences from 0: = taken word for word, ~ rewritten, <- the source's, "
-              "+ its own."]
+              "+ its own,",
+              "\" a quotation both carry (the same speaker's words: evidence of the same story, not of reuse)."]
     return [_wrapped("", head), "", *table, "", *legend]
 
 
@@ -131,8 +133,11 @@ def _relation_lines(
     source = documents[relation.source]
     scores = relation.scores
     credit = (", credited" if relation.credited else ", NOT credited") if relation.reuses_text else ""
+    own = relation.ledger.own_prose_share
+    quoted = relation.ledger.quoted_sentences
     summary = (f"{relation.verdict}{credit}; {scores.run_coverage_3:.0%} copied word for word, "
-               f"{scores.matched:.0%} of its words from the source")
+               f"{own:.0%} of its words from the source"
+               + (f", {quoted} shared quotation{'s' if quoted != 1 else ''}" if quoted else ""))
     # The editor's order: the verdict and the credit, what it took and
     # added, then why this source is the source.
     lines = [
@@ -144,10 +149,11 @@ def _relation_lines(
             lines.append(_wrapped(f"{indent}  model: ", "; ".join(relation.verdict_reasons)))
         lines.append(_wrapped(f"{indent}  sentences: ", (
             f"{scores.verbatim:.0%} of its words in sentences labelled verbatim, {scores.rewrite:.0%} rewrite, "
-            f"{scores.added:.0%} added; uses {scores.source_used:.0%} of the source's sentences")))
+            f"{scores.quoted:.0%} quoted, {scores.added:.0%} added; uses {scores.source_used:.0%} of the source's sentences")))
     if relation.reuses_text:
         lines.append(_wrapped(f"{indent}  credit: ", plain_credit(relation, source, derived)))
     lines += _took_lines(relation, source, derived, show_all=show_all, explain=explain, indent=indent)
+    lines += _took_lines(relation, source, derived, show_all=show_all, explain=explain, indent=indent, quoted=True)
     lines += _added_lines(relation, derived, show_all=show_all, explain=explain, indent=indent)
     lines += _dropped_lines(relation, source, show_all=show_all, indent=indent)
     lines.append(_wrapped(f"{indent}  direction: ", "; ".join(
@@ -156,15 +162,23 @@ def _relation_lines(
 
 
 def _took_lines(relation: Relation, source: Document, derived: Document, *, show_all: bool, explain: bool,
-                indent: str) -> list[str]:
-    passages = _passages(relation, derived)
+                indent: str, quoted: bool = False) -> list[str]:
+    """The passages taken from the source's own prose, or (``quoted``) the
+    quotations both texts carry."""
+    passages = _passages(relation, derived, quoted)
     if not passages:
         return []
-    lines = [f"{indent}  took from the source ({relation.scores.matched:.0%} of its words), longest first:"]
+    if quoted:
+        share = relation.ledger.share(QUOTED)
+        lines = [_wrapped(f"{indent}  ", f"quotations it shares with the source ({share:.0%} of its words; the "
+                                      "same speaker's words, evidence of the same story, not of reuse):")]
+    else:
+        lines = [f"{indent}  took from the source ({relation.ledger.own_prose_share:.0%} of its words), "
+                 "longest first:"]
     shown = passages if show_all else passages[:TAKEN_CAP]
     for rows, text in shown:
         first, last = rows[0].index, rows[-1].index
-        mark = "=" if all(row.label == VERBATIM for row in rows) else "~"
+        mark = '"' if quoted else "=" if all(row.label == VERBATIM for row in rows) else "~"
         number = f"[{first}]" if first == last else f"[{first}-{last}]"
         origins = rows[0].source_indexes
         # Source sentences apart in the source are shown apart.
@@ -185,7 +199,8 @@ def _took_lines(relation: Relation, source: Document, derived: Document, *, show
             else:
                 lines.append(_block(f"{indent}      {arrow} ", f"the same words but {changes}", indent))
     if len(passages) > len(shown):
-        lines.append(f"{indent}    and {len(passages) - len(shown)} more passage(s) taken (--show-all)")
+        what = "quotation(s) shared" if quoted else "passage(s) taken"
+        lines.append(f"{indent}    and {len(passages) - len(shown)} more {what} (--show-all)")
     return lines
 
 
@@ -219,14 +234,15 @@ def _dropped_lines(relation: Relation, source: Document, *, show_all: bool, inde
     return lines
 
 
-def _passages(relation: Relation, derived: Document) -> list[tuple[tuple, str]]:
-    """The derived sentences taken from the source, consecutive ones taken
+def _passages(relation: Relation, derived: Document, quoted: bool = False) -> list[tuple[tuple, str]]:
+    """The derived sentences taken from the source's own prose (or, when
+    ``quoted``, those sharing a quotation with it), consecutive ones taken
     from the same source sentences joined into one passage: (rows, text),
     passages that are evidence of copying first (``regions.is_evidence``),
     each longest first, then in the article's order."""
     groups: list[list] = []
     for row in relation.ledger.sentences:
-        if row.label == ADDED:
+        if row.label == ADDED or (row.label == QUOTED) != quoted:
             continue
         previous = groups[-1][-1] if groups else None
         if previous is not None and previous.index + 1 == row.index and previous.source_indexes == row.source_indexes:

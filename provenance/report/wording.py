@@ -29,15 +29,22 @@ def plain_verdict_reason(relation: Relation) -> str:
     copied = (f"{scores.run_coverage_3:.0%} of its words sit in passages of 3 or more words copied word for "
               "word from the source")
     total = len(ledger.sentences)
-    taken = ledger.matched_sentences
-    share = f"{taken} of its {total} sentences ({scores.matched:.0%} of its words)"
+    taken = ledger.own_prose_sentences
+    share = f"{taken} of its {total} sentences ({ledger.own_prose_share:.0%} of its words)"
+    quoted = ledger.quoted_sentences
+    shared = (f"; {quoted} more share{'s' if quoted == 1 else ''} a quotation with it, which is evidence of the "
+              "same story, not of reuse" if quoted else "")
     if relation.verdict == COPY:
         return copied
     if relation.verdict == REWRITE_VERDICT:
         return (f"{share} are taken from the source, but only {scores.run_coverage_3:.0%} of its words sit in "
-                f"passages of 3 or more words copied word for word: it tells the source's story in other words")
+                f"passages of 3 or more words copied word for word: it tells the source's story in other words"
+                + shared)
     if relation.verdict == PARTIAL:
-        return f"{share} are taken from the source, the rest is its own; {copied}"
+        return f"{share} are taken from the source's own prose, the rest is its own; {copied}{shared}"
+    if quoted:
+        return (f"it is on the same story and shares {quoted} quotation{'s' if quoted != 1 else ''} with the "
+                f"source, but only {share} resemble the source's own prose")
     return f"it is on the same story, but only {share} resemble the source's"
 
 

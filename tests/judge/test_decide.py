@@ -10,7 +10,7 @@ from provenance.errors import ConfigError
 from provenance.judge.decide import decide, has_evidence, matched_words
 from provenance.judge.pair import judge_pair
 from provenance.judge.verdict_model import MODEL_CLASSES, VerdictModel, builtin_model
-from provenance.model import COPY, INDEPENDENT, PARTIAL, REWRITE_VERDICT
+from provenance.model import ADDED, COPY, INDEPENDENT, PARTIAL, REWRITE_VERDICT
 from provenance.report import json as json_report
 from provenance.report import text as text_report
 from tests.helpers import CENTRAL_BANK as WIRE
@@ -39,8 +39,15 @@ def test_ledger_raises_a_verdict_the_copying_does_not_show(make_document, seed_d
     # without the ledger's evidence it stands.
     never = VerdictModel.from_dict(tiny_model(intercept=[9.0, 0.0, 0.0]))
     assert decide(relation.ledger, relation.scores, model=never)[0] == REWRITE_VERDICT
+    # Every one of its sentences is matched; without its weakest match, bars
+    # it cannot reach leave it independent.
+    rows = relation.ledger.sentences
+    weakest = min(rows, key=lambda row: row.score)
+    fewer = dataclasses.replace(relation.ledger, sentences=tuple(
+        dataclasses.replace(row, label=ADDED, source_indexes=(), verbatim_spans=(), verbatim_share=0.0)
+        if row is weakest else row for row in rows))
     strict = Settings(rewrite_min_matched=1.0, partial_min_matched=1.0)
-    assert decide(relation.ledger, relation.scores, strict, model=never)[0] == INDEPENDENT
+    assert decide(fewer, relation.scores, strict, model=never)[0] == INDEPENDENT
 
 
 def test_ledger_partial_bars(make_document):
@@ -120,7 +127,8 @@ def assert_backed(verdict, reasons, prediction, ledger, scores, settings=Setting
             assert f": {ledger.matched_share:.0%} of its words in matched sentences" in reason
             assert ledger.matched_share >= settings.verdict.rewrite_min_matched
         if reason.startswith("sentence alignment raises it to partial reuse"):
-            assert f": {ledger.matched_sentences} matched sentences with {ledger.matched_share:.0%}" in reason
+            assert (f": {ledger.own_prose_sentences} sentences taken from the source's own prose with "
+                    f"{ledger.own_prose_share:.0%}") in reason
         if reason.startswith(("a copy:", "a rewrite:")):
             assert verdict == (COPY if reason.startswith("a copy:") else REWRITE_VERDICT)
             assert reason.split(":")[1].strip().startswith(f"{scores.run_coverage_3:.0%} ")

@@ -92,7 +92,10 @@ def test_independent_articles_say_nothing_about_credit(feed_scan):
     independent = [r for r in feed_scan.relations if r.verdict == INDEPENDENT]
     assert independent, "the feed should hold an independent article"
     for section in _sections(report, [r.derived for r in independent]):
-        assert "credit" not in section.lower() and "verdict: independent;" in section
+        # No credit line and no credit in the verdict; a direction reason may
+        # still say that the article credits an agency (why the other is the source).
+        verdict = next(line for line in section.splitlines() if "verdict:" in line)
+        assert "credit:" not in section and "credit" not in verdict and "verdict: independent;" in section
 
 
 def _sections(report: str, ids: list[str]) -> list[str]:
@@ -114,7 +117,7 @@ def test_each_article_shows_what_it_took_beside_the_source_sentences(seed_scan):
     first = took.splitlines()[1]
     assert first.lstrip().startswith("~ [16-17] ")
     assert " ".join(source.sentence_text(19).split()[:8]) in " ".join(took.split())
-    assert rewrite.index("took from the source") < rewrite.index("added (") < rewrite.index("direction:")
+    assert rewrite.index("took from the source") < rewrite.index("\n    added") < rewrite.index("direction:")
     # Longest first: the passages' word counts never grow.
     relation = seed_scan.relation(seed_id("001"))
     shown = [int(n) for n in re.findall(r"^\s+[=~] \[(\d+)", took, re.M)]
@@ -142,7 +145,7 @@ def test_the_lists_are_capped_and_say_how_many_more(seed_scan):
         if relation.ledger.dropped:
             assert f"dropped from the source: {len(relation.ledger.dropped)} of its " in section
             assert "(--show-all lists them)" in section and not re.search(r"^\s+- \[", section, re.M)
-    assert "and 21 more sentence(s) added (--show-all)" in report  # 004 adds 26 sentences
+    assert "and 15 more sentence(s) added (--show-all)" in report  # 004 adds 20 sentences
 
 
 def test_show_all_lists_every_sentence_once_and_what_was_dropped(seed_scan):
@@ -151,7 +154,7 @@ def test_show_all_lists_every_sentence_once_and_what_was_dropped(seed_scan):
     for relation in _derived(seed_scan):
         (section,) = _sections(report, [relation.derived])
         listed = []
-        for first, last in re.findall(r"^\s+[=~+] \[(\d+)(?:-(\d+))?\]", section, re.M):
+        for first, last in re.findall(r"^\s+[=~+\"] \[(\d+)(?:-(\d+))?\]", section, re.M):
             listed += range(int(first), int(last or first) + 1)
         assert sorted(listed) == [row.index for row in relation.ledger.sentences]
         dropped = [int(j) for j in re.findall(r"^\s+- \[(\d+)\]", section, re.M)]
@@ -193,7 +196,8 @@ def test_plain_reasons_a_reader_can_check(seed_scan):
     copy, rewrite, credited, partial = _sections(report, [seed_id(k) for k in ("000", "001", "003", "004")])
     assert ("because: 85% of its words sit in passages of 3 or more words copied word for word from the"
             in copy)
-    assert "15 of its 18 sentences (85% of its words) are taken from the source" in " ".join(rewrite.split())
+    assert "13 of its 18 sentences (75% of its words) are taken from the source" in " ".join(rewrite.split())
+    assert "5 more share a quotation with it" in " ".join(rewrite.split())
     # The direction says whose figure each is.
     direction = " ".join(copy.split("direction:", 1)[1].split())
     assert direction.startswith("the source came out a day earlier (2024-11-11)")
