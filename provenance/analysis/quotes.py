@@ -63,7 +63,7 @@ _DOUBLE_PAIRS = {'"': '"', "“": "”\"", "„": "“”\"", "«": "»", "»": 
 _SINGLE_OPEN = "'‘‚"
 _SINGLE_CLOSE = "'’"
 _LETTER_OR_DIGIT = re.compile(r"\w")
-_MARKS = re.compile("[\"“„«»‹›'‘‚’]")
+_MARKS = re.compile("[\"“”„«»‹›'‘‚’]")
 #: Any quotation mark (a text without one holds no quotation).
 MARKS = _MARKS
 

@@ -50,7 +50,7 @@ def test_reasons_give_the_scans_copied_figure_and_say_plainly_whether_it_is_cred
     # of words in copied runs of any length (38% for this rewrite).
     scores = outcomes["001"].relation.scores
     assert (round(scores.run_coverage_3, 2), round(scores.copied_words, 2)) == (0.30, 0.38)
-    assert outcomes["001"].reason.startswith(f"rewrite of {source}: 30% copied word for word, 75% of its words")
+    assert outcomes["001"].reason.startswith(f"rewrite of {source}: 30% copied word for word, 90% of its words")
     assert outcomes["001"].reason.endswith("; not credited")
     # 003 credits Reuters in its Source: line; the line is the evidence.
     assert "; credited: Source: vnexpress.net" in outcomes["003"].reason

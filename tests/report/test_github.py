@@ -17,7 +17,7 @@ def test_annotations_sit_on_the_longest_copied_passage(within_seeds):
     # "the direct involvement of NATO countries, ...".
     assert rewrite.startswith(f"::error file=seeds/{seed_id('001')}.txt,line=8,col=76,endLine=8,endColumn=181,")
     assert "title=provenance%3A rewrite%2C not credited::" in rewrite
-    assert "30%25 copied word for word, 75%25 of its words from the source, 5 shared quotations; not credited" in rewrite
+    assert "30%25 copied word for word, 90%25 of its words from the source, 2 shared quotations; not credited" in rewrite
     # A passage over several lines (000 is hard-wrapped) has no columns: GitHub
     # takes them on one line only.
     copy = next(line for line in lines if line.startswith(f"::error file=seeds/{seed_id('000')}.txt"))

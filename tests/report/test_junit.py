@@ -29,7 +29,7 @@ def test_a_failure_lists_its_evidence_longest_first(within_seeds, junit_schema):
     failure = next(case.find("failure") for case in ET.fromstring(text).iter("testcase")
                    if case.get("name") == seed_id("001"))
     assert failure.get("message").endswith(
-        "30% copied word for word, 75% of its words from the source, 5 shared quotations; not credited")
+        "30% copied word for word, 90% of its words from the source, 2 shared quotations; not credited")
     reason, *spans = failure.text.splitlines()
     assert reason == failure.get("message") and spans
     passages = [line.split(": ", 2)[2] for line in spans]
