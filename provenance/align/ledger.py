@@ -15,7 +15,7 @@ from ..engine import kernels
 from ..matching.matcher import SentenceMatch, SentenceMatcher, make_matcher
 from ..matching.tfidf import DocumentFeatures, Vectoriser
 from ..model import ADDED, REWRITE, VERBATIM, Document, Ledger, SentenceAlignment, Span
-from .quoting import label_quoted, quoted_tokens, twin_matches, twins
+from .quoting import label_quoted, quotations_carried, quoted_tokens, twin_matches, twins
 from .runs import CopiedRuns
 
 
@@ -64,9 +64,13 @@ def align(source: Document, derived: Document, settings: Settings = DEFAULT_SETT
         # a main match is then in a gap with an anchor on each side.
         rows = _fill_gaps(rows, similarity, theirs, mine, settings, lexical)
     rows = _match_twins(rows, similarity, theirs, mine, settings)
-    if knobs.label_quotations:
-        rows = label_quoted(rows, mine, theirs, quoted_tokens(derived, mine), quoted_tokens(source, theirs))
     used = {j for row in rows for j in row.source_indexes}
+    if knobs.label_quotations:
+        mine_quoted, theirs_quoted = quoted_tokens(derived, mine), quoted_tokens(source, theirs)
+        rows = label_quoted(rows, mine, theirs, mine_quoted, theirs_quoted)
+        # A source sentence whose quotation the derived text carries is not dropped.
+        used |= quotations_carried(mine, theirs, mine_quoted, theirs_quoted,
+                                   [j for j in range(source.sentence_count) if j not in used])
     dropped = tuple(j for j in range(source.sentence_count) if j not in used)
     return Ledger(source.id, derived.id, tuple(rows), dropped, source.sentence_count)
 

@@ -91,6 +91,41 @@ def label_quoted(rows: list[SentenceAlignment], mine: DocumentFeatures, theirs: 
     return out
 
 
+def _runs(tokens: np.ndarray, quoted: np.ndarray, rows: np.ndarray) -> list[tuple[int, ...]]:
+    """The runs of consecutive quoted tokens (within one sentence each)."""
+    runs, current, row = [], [], -1
+    for token, inside, at in zip(tokens.tolist(), quoted.tolist(), rows.tolist()):
+        if inside and (not current or at == row):
+            current.append(token)
+        else:
+            if current:
+                runs.append(tuple(current))
+            current = [token] if inside else []
+        row = at
+    if current:
+        runs.append(tuple(current))
+    return runs
+
+
+def quotations_carried(mine: DocumentFeatures, theirs: DocumentFeatures, mine_quoted: np.ndarray,
+                       theirs_quoted: np.ndarray, candidates: list[int]) -> set[int]:
+    """Of the source sentences ``candidates`` (left unmatched), those whose
+    quoted words -- every run of three or more -- the derived text quotes in
+    the same order (a quotation taken into a sentence matched elsewhere:
+    "..., Peskov said, “Nothing can be ruled out.”")."""
+    if not candidates or not mine_quoted.any() or not theirs_quoted.any():
+        return set()
+    # Token ids joined with a separator: a run is carried when its text lies inside one of ours.
+    ours = "|" + "||".join("|".join(map(str, run)) for run in _runs(mine.tokens, mine_quoted, mine.token_rows)) + "|"
+    carried = set()
+    for j in candidates:
+        at = _tokens_of(theirs, (j,))
+        runs = [run for run in _runs(theirs.tokens[at], theirs_quoted[at], theirs.token_rows[at]) if len(run) >= 3]
+        if runs and all("|" + "|".join(map(str, run)) + "|" in ours for run in runs):
+            carried.add(j)
+    return carried
+
+
 def twins(features: DocumentFeatures, knobs: AlignSettings) -> list[tuple[int, int]]:
     """Pairs (i, k), i < k, of the text's sentences that are near-identical:
     at least ``twin_min_words`` distinct content words each, and a Dice

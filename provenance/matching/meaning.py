@@ -70,8 +70,10 @@ class StaticEmbedder:
     fraction of the cost (``tests/matching/test_meaning.py`` checks).
     """
 
-    #: Words whose token ids are kept (about 100 bytes each).
+    #: Words whose token ids are kept (about 100 bytes each), and sentences
+    #: whose rows are (1 KB each).
     WORDS = 500_000
+    SENTENCES = 50_000
 
     def __init__(self, folder: Path):
         # The words asked at a time are a document's new ones, a few dozen:
@@ -88,6 +90,7 @@ class StaticEmbedder:
         self.tokenizer.no_truncation()
         # Two spaces in a row: the second is a piece of its own.
         self._words: dict[str, tuple[int, ...]] = {}
+        self._sentences: dict[str, np.ndarray] = {}
 
     def token_ids(self, text: str) -> list[int]:
         """The text's token ids, as the tokenizer gives them for the whole text."""
@@ -111,7 +114,23 @@ class StaticEmbedder:
         return [[i for w in words for i in known[w]] for words in split]
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """One unit row per text (zeros for a text with no tokens)."""
+        """One unit row per text (zeros for a text with no tokens). Rows of
+        texts seen lately are kept (up to :attr:`SENTENCES`): in a feed the
+        wire's sentences recur in every copy of it."""
+        kept = self._sentences
+        out = np.empty((len(texts), self.table.shape[1]), dtype=np.float32)
+        new = [k for k, text in enumerate(texts) if text not in kept]
+        if new:
+            rows = self._embed([texts[k] for k in new])
+            if len(kept) + len(new) > self.SENTENCES:
+                kept.clear()
+            for k, row in zip(new, rows):
+                kept[texts[k]] = row
+        for k, text in enumerate(texts):
+            out[k] = kept[text]
+        return out
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
         from scipy import sparse  # (scikit-learn's dependency)
 
         ids = self._ids(texts)

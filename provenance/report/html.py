@@ -225,6 +225,9 @@ def _relation_view(
 ) -> RelationView:
     verdict = _known(relation["verdict"], VERDICTS)
     scores = {k: float(v) for k, v in relation["scores"].items() if isinstance(v, (int, float))}
+    # What the article took of the source's own prose, and the quotations both carry.
+    scores["own_prose"] = max(0.0, scores.get("matched", 0.0) - scores.get("quoted", 0.0))
+    scores["quoted_sentences"] = float(sum(1 for s in relation["sentences"] if s.get("label") == "quoted"))
     copied = relation.get("copied", scores.get("run_coverage_3", scores.get("copied_words", 0.0)))
     told = relation.get("explanation") or {}
     return RelationView(
@@ -234,7 +237,7 @@ def _relation_view(
         direction_reasons=tuple(told.get("direction") or relation["direction"]["reasons"]),
         verdict_told=str(told.get("verdict", "")), credit_told=str(told.get("credit", "")),
         verdict_reasons=tuple(relation.get("verdict_reasons", ())),
-        scores=scores, copied=float(copied), bar=_bar(float(copied), scores.get("matched", 0.0)),
+        scores=scores, copied=float(copied), bar=_bar(float(copied), scores["own_prose"], scores.get("quoted", 0.0)),
         rows=_rows(relation, dom_id), derived_count=len(relation["sentences"]),
         source_count=len(relation["source_sentences"]), dropped=len(relation["dropped"]), open=open_,
     )
@@ -252,14 +255,17 @@ def _rows(relation: Mapping[str, Any], dom_id: str) -> tuple[Row, ...]:
         for j in view.links.split():
             users.setdefault(int(j), []).append(view.index)
     source: dict[int, SentenceView] = {}
+    dropped = {int(d["index"]) for d in relation.get("dropped", ())}
     for sentence in relation["source_sentences"]:
         index, used_by = int(sentence["index"]), users.get(int(sentence["index"]), [])
-        note = f"used in sentence{'s' if len(used_by) > 1 else ''} {_numbers(used_by)}" if used_by \
-            else "dropped: not used"
+        # Matched by no sentence but not dropped: its quotation is carried in another sentence.
+        label = "rewrite" if used_by else "dropped" if index in dropped else "quoted"
+        note = (f"used in sentence{'s' if len(used_by) > 1 else ''} {_numbers(used_by)}" if used_by
+                else "dropped: not used" if label == "dropped" else "quoted: its quotation is carried in the article")
         source[index] = SentenceView(
-            dom_id=f"{dom_id}-s{index}", index=index, label="rewrite" if used_by else "dropped",
+            dom_id=f"{dom_id}-s{index}", index=index, label=label,
             pieces=((sentence["text"], False),), links=" ".join(map(str, used_by)), note=note)
-    pending = sorted(j for j, view in source.items() if view.label == "dropped")
+    pending = sorted(j for j, view in source.items() if not view.links)
     shown: set[int] = set()
     rows: list[Row] = []
     for view in derived:
@@ -324,12 +330,15 @@ def _pieces(text: str, spans: Iterable[Sequence[int]]) -> tuple[tuple[str, bool]
     return tuple(pieces)
 
 
-def _bar(copied: float, matched: float) -> tuple[tuple[str, float, float], ...]:
-    """Copied word for word, then the rest of its words from the source, then added."""
+def _bar(copied: float, own: float, quoted: float = 0.0) -> tuple[tuple[str, float, float], ...]:
+    """Copied word for word, then the rest of its words from the source's own
+    prose, then quotations both carry, then added."""
     copied = max(0.0, min(1.0, copied))
-    matched = max(copied, min(1.0, matched))
+    own = max(copied, min(1.0, own))
+    quoted = max(0.0, min(1.0 - own, quoted))
     parts, x = [], 0.0
-    for label, share in (("verbatim", copied), ("rewrite", matched - copied), ("added", 1.0 - matched)):
+    for label, share in (("verbatim", copied), ("rewrite", own - copied), ("quoted", quoted),
+                         ("added", 1.0 - own - quoted)):
         width = round(share * 100, 1)
         if width > 0:
             parts.append((label, round(x, 1), width))

@@ -87,3 +87,14 @@ def test_an_added_twin_takes_its_twins_match(make_document):
     assert on.sentences[0].label != ADDED and on.sentences[2].label != ADDED
     assert on.sentences[0].source_indexes == on.sentences[2].source_indexes == (1,)
     assert on.sentences[1].label == ADDED
+
+
+def test_a_source_sentence_whose_quotation_is_carried_is_not_dropped(seed_documents):
+    # 001's [13] ends with Peskov's "Nothing can be ruled out", the wire's [16],
+    # within a sentence matched to the wire's [15].
+    wire = seed_documents["002"]
+    assert "Nothing can be ruled out" in wire.sentence_text(16)
+    ledger = align(wire, seed_documents["001"])
+    assert 16 not in {j for row in ledger.sentences for j in row.source_indexes}
+    assert 16 not in ledger.dropped
+    assert 16 in align(wire, seed_documents["001"], Settings(label_quotations=False)).dropped
