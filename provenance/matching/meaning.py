@@ -119,15 +119,20 @@ class StaticEmbedder:
         wire's sentences recur in every copy of it."""
         kept = self._sentences
         out = np.empty((len(texts), self.table.shape[1]), dtype=np.float32)
-        new = [k for k, text in enumerate(texts) if text not in kept]
+        new = []
+        for k, text in enumerate(texts):
+            row = kept.get(text)
+            if row is None:
+                new.append(k)
+            else:
+                out[k] = row
         if new:
             rows = self._embed([texts[k] for k in new])
+            out[new] = rows
             if len(kept) + len(new) > self.SENTENCES:
-                kept.clear()
+                kept.clear()  # (the rows asked for are in ``out`` already)
             for k, row in zip(new, rows):
                 kept[texts[k]] = row
-        for k, text in enumerate(texts):
-            out[k] = kept[text]
         return out
 
     def _embed(self, texts: list[str]) -> np.ndarray:

@@ -44,6 +44,17 @@ def test_embeddings_are_wordllamas_own():
     assert not embedder().embed([""]).any()  # a text with no tokens: a zero row, no division by zero
 
 
+def test_rows_kept_per_text_are_the_same_when_the_store_fills(monkeypatch):
+    model = embedder()
+    monkeypatch.setattr(model, "SENTENCES", 3)
+    model._sentences.clear()
+    fresh = model._embed(TEXTS)
+    for start in range(len(TEXTS)):  # the store fills and starts afresh within one call, and across calls
+        batch = TEXTS[start:] + TEXTS[:start]
+        assert np.array_equal(model.embed(batch), np.concatenate([fresh[start:], fresh[:start]]))
+    assert len(model._sentences) <= 3 + len(TEXTS)
+
+
 def test_the_matcher_is_registered_and_the_default():
     assert "meaning" in matcher_names() and Settings().align.matcher == "meaning"
     assert isinstance(make_matcher("meaning", Vectoriser()), MeaningMatcher)
