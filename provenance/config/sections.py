@@ -205,7 +205,7 @@ class AlignSettings(_Section):
     # unmatched, provenance.matching.meaning) against "tfidf" alone: MSR test
     # accuracy 0.718 against 0.704; the seeds' paraphrases matched (001's
     # eighteen sentences, 003's lead); METER courts token macro-F1 0.626
-    # against 0.635, about 1.3 times the 20,000-article scan's time
+    # against 0.635, 1.19 times the 20,000-article scan's time before it
     # (benchmarks/README.md, "The meaning-aware ledger").
     matcher: str | Callable[..., Any] = "meaning"
     # A derived sentence whose best match scores below this is "added".
