@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InputError
-from ..model import ADDED, VERBATIM, Article, Document, Origin, Relation
+from ..model import ADDED, QUOTED, VERBATIM, Article, Document, Origin, Relation
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _WORD = re.compile(r"\S+")
@@ -167,14 +167,15 @@ def problem_file(problem: InputError) -> str | None:
 def locate(article: Article, document: Document, relation: Relation | None) -> Location:
     """The file location of ``article`` and, for a plain-text file, the regions
     of its text reused from ``relation``'s source: word-for-word copied spans,
-    or for matched sentences without any, the whole sentence."""
+    or for matched sentences without any, the whole sentence (not the
+    quotations both texts carry: they are no evidence of reuse)."""
     path, line, is_text = source_file(article)
     if not is_text or relation is None:
         return Location(path, line)
     finder = _Finder(article.text)
     regions = []
     for row in relation.ledger.sentences:
-        if row.label == ADDED:
+        if row.label in (ADDED, QUOTED):  # a shared quotation is no evidence of reuse
             continue
         sentence = document.sentences[row.index]
         spans = row.verbatim_spans or ((0, len(sentence.text)),)

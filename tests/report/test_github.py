@@ -13,9 +13,10 @@ def test_seeds_github_golden(within_seeds):
 def test_annotations_sit_on_the_longest_copied_passage(within_seeds):
     lines = github.render(within_seeds).splitlines()
     rewrite = next(line for line in lines if line.startswith(f"::error file=seeds/{seed_id('001')}.txt"))
-    # Not on "Dmitry Peskov" (line 1, column 1): on the 17-word passage
-    # "the direct involvement of NATO countries, ...".
-    assert rewrite.startswith(f"::error file=seeds/{seed_id('001')}.txt,line=8,col=76,endLine=8,endColumn=181,")
+    # Not on "Dmitry Peskov" (line 1, column 1), nor on Putin's words that both
+    # texts quote ("the direct involvement of NATO countries, ...", line 8): on
+    # the longest passage of the source's own prose it copies.
+    assert rewrite.startswith(f"::error file=seeds/{seed_id('001')}.txt,line=12,col=33,endLine=12,endColumn=81,")
     assert "title=provenance%3A rewrite%2C not credited::" in rewrite
     assert "30%25 copied word for word, 90%25 of its words from the source, 2 shared quotations; not credited" in rewrite
     # A passage over several lines (000 is hard-wrapped) has no columns: GitHub
