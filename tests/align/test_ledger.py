@@ -8,9 +8,10 @@ from provenance import Article, analyse
 from provenance import engine as engine_module
 from provenance.align import ledger as ledger_module
 from provenance.align.ledger import align
-from provenance.config import DEFAULT_SETTINGS
+from provenance.config import DEFAULT_SETTINGS, Settings
 from provenance.fingerprint.minhash import signature
 from provenance.matching import tfidf as tfidf_module
+from provenance.matching.matcher import Match, SentenceMatcher
 from provenance.matching.tfidf import Vectoriser
 from provenance.model import ADDED, REWRITE, VERBATIM
 from tests.helpers import CENTRAL_BANK as SOURCE
@@ -259,3 +260,42 @@ def test_the_gap_window_is_the_band_of_the_whole_range(ja, span, ib_gap, shift, 
                                 (ja + (ib_gap + shift), ja, jb), (jb - (ib_gap + shift), 0, jb)):
         whole = [j for j in range(low, high + 1) if abs(j - expected) <= band]
         assert ledger_module._window(expected, low, high, band) == whole, (expected, low, high)
+
+
+class _RaisingMatcher(SentenceMatcher):
+    """TF-IDF, with derived sentence 1's scores against source sentences 1-3
+    raised to 0.30: under the rewrite bar, over the gap bar (as a
+    meaning-aware matcher raises them)."""
+
+    def __init__(self, vocabulary):
+        self.vectoriser = vocabulary
+
+    def match(self, derived, source):
+        words = self.vectoriser.pair(derived, source)
+        meaning = np.zeros_like(words.similarity)
+        meaning[1, 1:4] = 0.30
+        return Match(np.maximum(words.similarity, meaning), words.gram, lexical=words.similarity, meaning=meaning)
+
+
+WIRE_FIVE = ("The harbour authority closed the northern pier on Monday after a crane collapsed. "
+             "Engineers from the port spent the night checking every mooring along the quay. "
+             "A ferry carrying four hundred passengers was diverted to the southern terminal. "
+             "Fishermen said the closure would cost them a week of landings at the busiest time. "
+             "The authority expects to reopen the pier before the end of the month.")
+OWN = "Our reporter watched gulls circle the empty car park while a band played nearby."
+
+
+def test_raised_scores_fill_a_slot_but_not_skipped_source_text(make_document):
+    wire = make_document(WIRE_FIVE, "wire")
+    sentences = [s.text for s in wire.sentences]
+    raising = Settings(matcher=_RaisingMatcher)
+    # One derived sentence between copies of the wire's [0] and [2]: the
+    # slot of [1], which the raised score fills.
+    slot = make_document(" ".join([sentences[0], OWN, sentences[2]]), "slot")
+    assert labels(align(wire, slot, raising))[1] == (REWRITE, (1,))
+    # Between copies of [0] and [4] the writer skipped three sentences:
+    # there the words decide, and they share nothing.
+    skipped = make_document(" ".join([sentences[0], OWN, sentences[4]]), "skipped")
+    assert labels(align(wire, skipped, raising))[1] == (ADDED, ())
+    # The words alone fill neither.
+    assert labels(align(wire, slot, Settings(matcher="tfidf")))[1] == (ADDED, ())
