@@ -21,7 +21,10 @@ the same story (content-word Jaccard >= ``story_similarity``, the scan's own
 bar for "same story"; or, for a short text and a long one, the smaller's
 content words lie in the larger's: containment >= ``content_containment``,
 the scan's own candidate rule for them), and at most ``max_candidates`` of
-those, most similar first.
+those, most similar first. With ``within``, an article whose source is
+another input that itself reuses a third is aligned with that third one too
+(:func:`_upstream`), and the strongest relation is chosen in the order a
+scan ranks an article's sources (:func:`~provenance.stories.source_strength`).
 """
 
 from __future__ import annotations
@@ -55,8 +58,9 @@ from ..model import (
     Relation,
     Signature,
 )
+from ..stories import source_strength
 from ..readers import DEFAULT_READ_OPTIONS, ErrorHandler, ReadOptions, Skipped, read_articles
-from .policy import _VERDICT_RANK, DEFAULT_POLICY, Policy
+from .policy import DEFAULT_POLICY, Policy
 from .result import (
     ALLOWED,
     FAIL,
@@ -169,7 +173,7 @@ def check_articles(
     sources = _IndexSources(index, settings) if index is not None else None
     floors = {WORDS: settings.candidates.word_lsh_threshold, CONTENT: settings.stories.story_similarity,
               CONTAINMENT: settings.candidates.content_containment}
-    outcomes = []
+    outcomes, aligned = [], []
     # Alignment multiplies matrices of a few dozen rows: see one_blas_thread.
     with one_blas_thread():
         for article, document, sig in zip(articles, documents, signatures):
@@ -179,13 +183,46 @@ def check_articles(
             if peers is not None:
                 candidates += peers.candidates(sig, floors, max_candidates)
             candidates.sort(key=lambda item: (-item[0].estimate, item[0].found_in != FROM_INDEX, item[0].source))
-            outcomes.append(_judge(article, document, candidates[:max_candidates], peers, policy, settings))
+            aligned.append(candidates[:max_candidates])
+            outcomes.append(_judge(article, document, aligned[-1], peers, policy, settings))
             if progress is not None:
                 progress("checking", len(outcomes), len(articles))
+        if peers is not None:
+            outcomes = _upstream(outcomes, aligned, signatures, peers, floors, policy, settings)
     summary = None
     if index is not None:
         summary = IndexSummary(getattr(index, "location", "<memory>"), index.backend, len(index))
     return CheckResult(tuple(outcomes), policy, summary, within, settings)
+
+
+def _upstream(outcomes: list[ArticleCheck], aligned: list[list[tuple[Candidate, Document]]],
+              signatures: list[Signature], peers: _Peers, floors: dict[str, float], policy: Policy,
+              settings: Settings) -> list[ArticleCheck]:
+    """A second look with ``within``: an article whose source is another
+    input that itself reuses a third (a paper's rewrite of a paper's copy of
+    the wire) is aligned with that third one too, if it is among the
+    article's candidates at all, however low it ranks: what a paper shares
+    with a copy of the wire is likelier the wire's, as a scan, which judges
+    every candidate pair, finds. The strongest relation is then chosen as
+    before (:func:`_strength`)."""
+    by_id = {outcome.document.id: outcome for outcome in outcomes}
+    out = []
+    for outcome, candidates, sig in zip(outcomes, aligned, signatures):
+        upstream = by_id.get(outcome.source.id) if (
+            outcome.source is not None and outcome.source_found_in == FROM_INPUT) else None
+        origin = upstream.source if (
+            upstream is not None and upstream.source_found_in == FROM_INPUT and upstream.relation is not None
+            and upstream.relation.verdict != INDEPENDENT) else None
+        if origin is None or origin.id == outcome.document.id or any(c.source == origin.id for c, _ in candidates):
+            out.append(outcome)
+            continue
+        estimate = dict(peers.index.best(sig, None, floors)).get(origin.id)
+        if estimate is None:
+            out.append(outcome)
+            continue
+        more = [*candidates, (Candidate(origin.id, FROM_INPUT, estimate), peers.by_id[origin.id])]
+        out.append(_judge(outcome.article, outcome.document, more, peers, policy, settings))
+    return out
 
 
 class _IndexSources:
@@ -274,12 +311,13 @@ def _judge(article: Article, document: Document, candidates: list[tuple[Candidat
 
 
 def _strength(relation: Relation, candidate: Candidate, source: Document) -> tuple:
-    """Sort key, strongest relation first: verdict, then how much of the
-    article comes from the source, then how much is copied word for word,
-    then similarity."""
-    scores = relation.scores
-    return (-_VERDICT_RANK[relation.verdict], -scores.matched, -scores.run_coverage_3, -candidate.estimate,
-            candidate.found_in != FROM_INDEX, candidate.source)
+    """Sort key, strongest relation first: the scan's order of an article's
+    sources (:func:`~provenance.stories.source_strength`: not withdrawn,
+    reuse, wire copy, the verdict, how much of the article comes from the
+    source, how much is copied word for word), then similarity, so that
+    ``check`` names the source ``scan`` would."""
+    return (source_strength(relation, source), -candidate.estimate, candidate.found_in != FROM_INDEX,
+            candidate.source)
 
 
 def _name(source: Document) -> str:

@@ -79,6 +79,20 @@ def test_within_finds_the_source_among_the_inputs():
     assert outcomes["002"].status == PASS and outcomes["002"].relation is None
 
 
+def test_within_names_the_source_the_scan_names():
+    # 003 (undated, crediting Reuters) shares more words with 004 than with
+    # the wire, and both relations are partial reuse: the wire is the source
+    # a scan names, by the same order of an article's sources.
+    from provenance import scan
+
+    scanned = {r.derived: r.source for r in scan([SEEDS]).relations}
+    outcomes = _by_prefix(check([SEEDS], within=True))
+    assert outcomes["003"].source.id == seed_id("002")
+    for prefix, outcome in outcomes.items():
+        if outcome.relation is not None and outcome.relation.verdict != "independent":
+            assert outcome.source.id == scanned[outcome.document.id], prefix
+
+
 def test_an_article_already_in_the_index_is_not_its_own_source(wire_index):
     result = check(_others("002"), index=str(wire_index))
     assert result.articles[0].status == PASS and result.articles[0].reason == "no source found"
