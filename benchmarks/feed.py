@@ -39,6 +39,11 @@ Only the JSON reports are read (``docs/json-schema.md``,
 * ``verdict_disagreement``: the share of (article, source) pairs named by the
   scan or the check whose verdicts (scan's, check's where each named the pair,
   and compare's) are not all the same.
+* ``wire_versions``: the scan's relations in which a wire text reuses
+  another (one agency's takes, updates and corrections of a story), with
+  how many are reported as the same outlet's update
+  (``wire_versions_update``) and how many as not credited
+  (``wire_versions_uncredited``).
 * ``zero_evidence_verdicts``: relations with a reuse verdict whose ledger
   matches no sentence (0% of the words in matched sentences).
 """
@@ -353,6 +358,17 @@ def zero_evidence(calls: Iterable[tuple[str, Call]]) -> dict:
             "reuse_copied_zero": sum(1 for _, c in calls if c.reuses and not c.copied)}
 
 
+def wire_versions(relations: Iterable[Mapping], wire: Iterable[str]) -> dict:
+    """Of a scan's relations between two wire texts with a reuse verdict
+    (one agency's takes, updates and corrections of a story): how many, how
+    many are reported as the same outlet's update, and how many as not
+    credited."""
+    wire = set(wire)
+    found = [r for r in relations if r["source"] in wire and r["derived"] in wire and r["verdict"] in REUSE]
+    return {"wire_versions": len(found), "wire_versions_update": sum(1 for r in found if r.get("update")),
+            "wire_versions_uncredited": sum(1 for r in found if not r["credited"])}
+
+
 def named_pairs(*ways: Mapping[str, Call], articles: Iterable[str]) -> list[tuple[str, str]]:
     """Every (article, source) pair one of ``ways`` named for one of ``articles``."""
     wanted = set(articles)
@@ -480,7 +496,8 @@ def run(root: Path, domain: str, *, dates: str = "corpus", merge_days: int = 2, 
         "scan": {"clusters": len(set(clusters.values())),
                  "largest_cluster": max(Counter(clusters.values()).values(), default=0),
                  **cluster_figures(clusters, gold.story), **cluster_figures(clusters, gold.merged, "_merged"),
-                 **call_figures(scan, gold), **zero_evidence(scan.items()), "problems": len(scan_report["problems"])},
+                 **call_figures(scan, gold), **zero_evidence(scan.items()),
+                 **wire_versions(scan_report["relations"], gold.wire), "problems": len(scan_report["problems"])},
         "check": {"summary": check_report["summary"], **call_figures(check, gold), **zero_evidence(check.items())},
         "compare": zero_evidence((article, c) for (article, _), c in compared.items()),
         **disagreement(pairs, {k: c.verdict for k, c in compared.items()}, scan, check),
@@ -556,6 +573,10 @@ def summary(result: dict) -> str:
     for name, way in (("scan", scan), ("check", check)):
         lines.append(f"{name} verdicts per class: " + "; ".join(
             f"{c} " + ", ".join(f"{k} {v}" for k, v in way["verdicts"][c].items()) for c in CLASSES))
+    scanned = result["scan"]
+    lines.append(f"wire texts reusing another wire text (takes, updates): {scanned['wire_versions']}, "
+                 f"{scanned['wire_versions_update']} reported as the same outlet's update, "
+                 f"{scanned['wire_versions_uncredited']} as not credited")
     lines.append(f"compare: {result['compare']['zero_evidence_verdicts']} zero-evidence verdicts; the command "
                  f"on {result['compare_cli_pairs']} of the pairs: {len(result['compare_cli_mismatches'])} differ "
                  "from the API")

@@ -39,6 +39,19 @@ def canonical_outlet(name: str) -> str:
     return ALIAS_TO_WIRE.get(name.strip().casefold(), name.strip())
 
 
+def same_outlet(first: str | None, second: str | None) -> bool:
+    """Whether two outlet names name one outlet (an agency under any of its
+    names, any other name ignoring case and surrounding space); never for a
+    missing name.
+
+    >>> same_outlet("PA", "Press Association"), same_outlet("The Times", "the times "), same_outlet(None, None)
+    (True, True, False)
+    """
+    if not first or not second or not first.strip() or not second.strip():
+        return False
+    return canonical_outlet(first).casefold() == canonical_outlet(second).casefold()
+
+
 def is_wire(outlet: str | None) -> bool:
     return outlet is not None and outlet.strip().casefold() in ALIAS_TO_WIRE
 

@@ -333,7 +333,9 @@ def _describe(relation: Relation, source: Document) -> str:
     (``run_coverage_3``), the figure the scan reports under that name."""
     scores = relation.scores
     noun = {COPY: "copy", REWRITE_VERDICT: "rewrite", PARTIAL: "partial reuse"}.get(relation.verdict, relation.verdict)
-    if relation.credited:
+    if relation.update:
+        credit = "an update by the same outlet: no credit needed"
+    elif relation.credited:
         evidence = " ".join(relation.credit_evidence[0].split()) if relation.credit_evidence else ""
         credit = f"credited: {evidence}" if evidence else "credited"
     else:

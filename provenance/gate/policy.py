@@ -68,7 +68,9 @@ class Policy:
         return "uncredited" in self.fail_on
 
     def violates(self, relation: Relation) -> bool:
-        if relation.verdict not in self.verdicts:
+        """Whether ``relation`` fails: a verdict named, not credited when
+        only uncredited ones fail; never the same outlet's own update."""
+        if relation.update or relation.verdict not in self.verdicts:
             return False
         return not (self.uncredited_only and relation.credited)
 

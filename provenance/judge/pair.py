@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..align.ledger import align
 from ..config import DEFAULT_SETTINGS, Settings
 from ..model import ADDED, QUOTED, REWRITE, VERBATIM, Document, Relation, Scores
+from ..outlets import same_outlet
 from .coverage import RUN_LENGTHS, run_coverage
 from .credit import credit_evidence
 from .decide import decide
@@ -59,6 +60,11 @@ def judge_oriented(
         quoted=round(ledger.share(QUOTED), 4),
     )
     evidence = credit_evidence(source, derived, ledger)
+    # A wire's later take, or a paper's own story run again, is its own text;
+    # only outlets the input names count (a dateline sniffed for one is what
+    # a copy of the wire carries too).
+    update = (same_outlet(source.outlet, derived.outlet)
+              and "outlet" not in source.sniffed and "outlet" not in derived.sniffed)
     decided, why, prediction = decide(ledger, scores, settings)
     return Relation(
         source=source.id,
@@ -66,9 +72,10 @@ def judge_oriented(
         verdict=decided,
         scores=scores,
         direction_reasons=reasons,
-        credited=bool(evidence),
+        credited=bool(evidence) or update,
         credit_evidence=evidence,
         ledger=ledger,
         verdict_reasons=why,
         verdict_model=prediction,
+        update=update,
     )

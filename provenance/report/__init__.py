@@ -29,7 +29,7 @@ from .registry import (
 
 #: Version of the JSON schema (docs/json-schema.md). Bump the major part on
 #: any change that can break a consumer, the minor part on additions.
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 
 def clip(text: str | None, width: int) -> str:

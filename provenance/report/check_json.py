@@ -18,7 +18,7 @@ from .regions import locate
 #: Version of the check output schema; MAJOR.MINOR as in docs/json-schema.md
 #: (1.2 added each article's ``copied`` and each region's ``words`` and ``evidence``;
 #: 1.3 added ``skipped``).
-CHECK_SCHEMA_VERSION = "1.3"
+CHECK_SCHEMA_VERSION = "1.4"
 
 
 def document(result: CheckResult) -> dict[str, Any]:
@@ -65,6 +65,7 @@ def article_entry(outcome: ArticleCheck) -> dict[str, Any]:
         # for word: the scan's "copied", the figure the reason gives.
         "copied": relation.scores.run_coverage_3 if relation else None,
         "credited": relation.credited if relation else None,
+        "update": relation.update if relation else None,
         "credit_evidence": list(relation.credit_evidence) if relation else [],
         "source": None if source is None else {
             "id": relation.source if relation else source.id,

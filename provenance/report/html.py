@@ -126,6 +126,8 @@ class RelationView:
     source_count: int
     dropped: int
     open: bool
+    #: The same outlet's later take (schema 1.4; False for older documents).
+    update: bool = False
 
     @property
     def flagged(self) -> bool:
@@ -234,6 +236,7 @@ def _relation_view(
         dom_id=dom_id, source=source, derived=derived, verdict=verdict,
         verdict_rank=VERDICTS.index(verdict) if verdict in VERDICTS else len(VERDICTS),
         credited=bool(relation["credited"]), credit_evidence=tuple(relation["credit_evidence"]),
+        update=bool(relation.get("update", False)),
         direction_reasons=tuple(told.get("direction") or relation["direction"]["reasons"]),
         verdict_told=str(told.get("verdict", "")), credit_told=str(told.get("credit", "")),
         verdict_reasons=tuple(relation.get("verdict_reasons", ())),

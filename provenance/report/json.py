@@ -83,6 +83,8 @@ def relation_entry(relation: Relation, source: Document, derived: Document) -> d
         "direction": {"reasons": list(relation.direction_reasons)},
         "credited": relation.credited,
         "credit_evidence": list(relation.credit_evidence),
+        # The same outlet's later take, update or correction (credited: its own text).
+        "update": relation.update,
         # What every report shows a person: the reasons above in plain words
         # (provenance.report.wording), the same in text, JSON and HTML.
         "explanation": {

@@ -92,8 +92,10 @@ def _summary(relations: list[Relation], documents: dict[str, Document]) -> list[
     counts = {verdict: sum(1 for r in derived_ones if r.verdict == verdict)
               for verdict in (COPY, REWRITE_VERDICT, PARTIAL)}
     uncredited = sum(1 for r in derived_ones if not r.credited)
+    updates = sum(1 for r in derived_ones if r.update)
     head = (f"{len(derived_ones)} derived article(s): "
             + ", ".join(f"{n} {verdict}" for verdict, n in counts.items() if n)
+            + (f"; {updates} an update by the same outlet" if updates else "")
             + f"; {uncredited} not credited.")
     unrelated = len(relations) - len(derived_ones)
     if unrelated:
@@ -107,7 +109,7 @@ def _summary(relations: list[Relation], documents: dict[str, Document]) -> list[
             clip(derived.outlet, 20) or "-",
             derived.published or "-",
             relation.verdict,
-            "yes" if relation.credited else "no",
+            "update" if relation.update else "yes" if relation.credited else "no",
             f"{relation.scores.run_coverage_3:.0%}",
             relation.source,
         ))
@@ -132,7 +134,8 @@ def _relation_lines(
     derived = documents[relation.derived]
     source = documents[relation.source]
     scores = relation.scores
-    credit = (", credited" if relation.credited else ", NOT credited") if relation.reuses_text else ""
+    credit = ((", an update by the same outlet" if relation.update else ", credited" if relation.credited
+               else ", NOT credited") if relation.reuses_text else "")
     own = relation.ledger.own_prose_share
     quoted = relation.ledger.quoted_sentences
     summary = (f"{relation.verdict}{credit}; {scores.run_coverage_3:.0%} copied word for word, "

@@ -128,6 +128,9 @@ def _earlier(early: str, late: str) -> str:
 def plain_credit(relation: Relation, source: DocumentView, derived: DocumentView) -> str:
     """Credited and the evidence; or not credited, and where the article
     names the source without that counting as credit."""
+    if relation.update:
+        outlet = f" ({source.outlet})" if source.outlet else ""
+        return f"no credit needed: both are the same outlet's{outlet}, this a later take, update or correction"
     if relation.credited:
         return "credited in its own words: " + " | ".join(clip(e, 90) for e in relation.credit_evidence)
     names = credit_names(source)

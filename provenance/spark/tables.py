@@ -24,7 +24,7 @@ from .session import require_pyspark
 
 #: The figures of each relation, as columns of the relations table.
 SCORE_COLUMNS = tuple(f.name for f in dataclasses.fields(Scores))
-RELATION_COLUMNS = ("story", "source", "derived", "verdict", "credited", "reuses_text", *SCORE_COLUMNS,
+RELATION_COLUMNS = ("story", "source", "derived", "verdict", "credited", "update", "reuses_text", *SCORE_COLUMNS,
                     "direction_reasons", "verdict_reasons", "credit_evidence")
 STORY_COLUMNS = ("story", "source", "members", "source_reasons")
 #: One row per derived sentence and per dropped source sentence of each relation's ledger.
@@ -48,7 +48,7 @@ def relation_rows(stories: Iterable[Story], relations: Iterable[Relation]) -> li
 def relation_row(story: str | None, r: Relation) -> tuple:
     """The row of :data:`RELATION_COLUMNS` of one relation, in ``story``."""
     scores = [float(getattr(r.scores, name)) for name in SCORE_COLUMNS]
-    return (story, r.source, r.derived, r.verdict, bool(r.credited), r.reuses_text, *scores,
+    return (story, r.source, r.derived, r.verdict, bool(r.credited), bool(r.update), r.reuses_text, *scores,
             list(r.direction_reasons), list(r.verdict_reasons), list(r.credit_evidence))
 
 
@@ -93,7 +93,7 @@ def relation_schema() -> Any:
     types = require_pyspark().types
     text, texts = types.StringType(), types.ArrayType(types.StringType())
     fields = [types.StructField(name, text, False) for name in ("story", "source", "derived", "verdict")]
-    fields += [types.StructField(name, types.BooleanType(), False) for name in ("credited", "reuses_text")]
+    fields += [types.StructField(name, types.BooleanType(), False) for name in ("credited", "update", "reuses_text")]
     fields += [types.StructField(name, types.DoubleType(), False) for name in SCORE_COLUMNS]
     fields += [types.StructField(name, texts, False) for name in ("direction_reasons", "verdict_reasons",
                                                                    "credit_evidence")]

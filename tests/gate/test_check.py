@@ -176,3 +176,20 @@ def test_index_and_within_together_pick_the_strongest_source(wire_index):
     assert {c.found_in for c in outcomes["000"].candidates} == {FROM_INDEX, FROM_INPUT}
     assert outcomes["002"].status == PASS  # not its own source, and the source of the others
     assert result.within and result.index.articles == 1
+
+
+def test_an_update_by_the_same_outlet_never_fails():
+    wire = read_articles(_others("002"))[0]
+    first = dataclasses.replace(wire, id="take-1", outlet="Reuters", published="2024-11-11")
+    later = dataclasses.replace(wire, id="take-2", outlet="Reuters", published="2024-11-12",
+                                text=wire.text + "\n\nThe Kremlin gave no further details on Tuesday.")
+    # Every copy fails, credited or not, except the outlet's own.
+    every = Policy(fail_on=("copy", "rewrite", "partial"))
+    result = check_articles([first, later], within=True, policy=every)
+    outcome = {o.document.id: o for o in result.articles}["take-2"]
+    assert outcome.status == PASS and outcome.relation.update and outcome.relation.verdict == "copy"
+    assert "an update by the same outlet" in outcome.reason
+    # The same text from another outlet fails.
+    paper = dataclasses.replace(later, id="paper", outlet="Daily Ledger")
+    failed = {o.document.id: o for o in check_articles([first, paper], within=True, policy=every).articles}["paper"]
+    assert failed.status == FAIL and not failed.relation.update

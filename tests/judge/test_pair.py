@@ -117,3 +117,28 @@ def test_judging_is_independent_of_argument_order(first, second):
     a, b = doc(first, "a"), doc(second, "b")
     one, two = judge_pair(a, b), judge_pair(b, a)
     assert (one.source, one.derived, one.verdict, one.scores) == (two.source, two.derived, two.verdict, two.scores)
+
+
+def test_the_same_outlets_later_take_is_an_update_not_an_uncredited_copy(make_document):
+    first = make_document(WIRE, "take-1", outlet="Reuters", published="2024-03-01")
+    later = make_document(COPY_TEXT + " The bank's next meeting is in April.", "take-2", outlet="reuters ",
+                          published="2024-03-02")
+    relation = judge_pair(first, later)
+    assert (relation.source, relation.derived, relation.verdict) == ("take-1", "take-2", COPY)
+    assert relation.update and relation.credited and relation.credit_evidence == ()
+    # Another outlet's copy of the same take is no update, and is not credited.
+    paper = make_document(COPY_TEXT, "paper", outlet="The Daily Ledger", published="2024-03-03")
+    other = judge_pair(first, paper)
+    assert other.verdict == COPY and not other.update and not other.credited
+    # Without outlets nothing says the two are one outlet's.
+    assert not judge_pair(make_document(WIRE, "a"), make_document(COPY_TEXT, "b")).update
+
+
+def test_an_outlet_read_from_a_copied_dateline_makes_no_update(make_document):
+    # The copy keeps the wire's dateline, from which its outlet is read: that
+    # is what a copy carries, not the input saying whose text it is.
+    wire = make_document(WIRE, "wire", outlet="Reuters", published="2024-03-01")
+    copy = make_document(WIRE, "copy", published="2024-03-02")
+    assert copy.outlet == "Reuters" and "outlet" in copy.sniffed
+    relation = judge_pair(wire, copy)
+    assert relation.derived == "copy" and not relation.update

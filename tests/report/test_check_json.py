@@ -33,7 +33,7 @@ def test_each_outcome_gives_the_scans_copied_figure_and_marks_its_evidence(wire_
     assert regions[0]["words"] == 2 and regions[0]["evidence"] is False  # "Dmitry Peskov"
     assert any(r["evidence"] for r in regions)
     assert all(r["words"] > 3 for r in regions if r["evidence"])
-    assert data["schema_version"] == check_json.CHECK_SCHEMA_VERSION == "1.3"
+    assert data["schema_version"] == check_json.CHECK_SCHEMA_VERSION == "1.4"
 
 
 def test_jsonl_lines_are_the_documents_entries(wire_index):

@@ -21,7 +21,7 @@ def test_text_ends_with_the_skipped_and_why(skipped_result):
 
 def test_json_lists_them(skipped_result, seed_result):
     data = check_json.document(skipped_result)
-    assert data["schema_version"] == "1.3"
+    assert data["schema_version"] == "1.4"
     assert [(s["line"], s["message"]) for s in data["skipped"]] == [(None, "given more than once; read once")]
     assert data["skipped"][0]["origin"].endswith("000_69367191860a6389.txt")
     assert check_json.document(seed_result)["skipped"] == []

@@ -61,7 +61,7 @@ def test_schema_doc_lists_the_new_fields():
         assert f"`{field}`" in doc
     from provenance.report import SCHEMA_VERSION
 
-    assert doc.split("Current version: **")[1].split("**")[0] == SCHEMA_VERSION == "1.3"
+    assert doc.split("Current version: **")[1].split("**")[0] == SCHEMA_VERSION == "1.4"
 
 
 @FAST

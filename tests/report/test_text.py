@@ -286,3 +286,17 @@ def test_a_compare_against_the_evidence_tells_the_evidence_the_other_way_round(s
            "way: this article came out a day earlier (2024-11-11); this article carries the wire's dateline " \
            "'MOSCOW (Reuters) -', the source does not; this article holds 77% of the source's three-word " \
            "sequences, the source only 58% of this article's)" in report
+
+
+def test_a_later_take_reads_as_an_update_by_the_same_outlet():
+    wire = seed("002").read_text(encoding="utf-8")
+    first = Article(id="take-1", text=wire, outlet="Reuters", published="2024-11-11")
+    later = Article(id="take-2", text=wire + "\n\nThe Kremlin gave no further details on Tuesday.",
+                    outlet="Reuters", published="2024-11-12")
+    report = text_report.render_scan(scan_articles([first, later], executor="inprocess"))
+    assert "1 copy; 1 an update by the same outlet; 0 not credited." in report
+    row = next(line for line in report.splitlines() if line.startswith("take-2"))
+    assert row.split()[4] == "update"
+    assert "verdict: copy, an update by the same outlet;" in report
+    assert "credit: no credit needed: both are the same outlet's (Reuters)" in report
+    assert "NOT credited" not in report
