@@ -76,17 +76,25 @@ def story_link(relation: Relation, source: Document, derived: Document, settings
     wire a week late still ran the wire); weaker partial reuse only between
     articles published at most ``story_days`` apart when both are dated: a
     few shared sentences months apart are the stock phrasing of a beat, not
-    one story. Shared vocabulary alone is never a link: court reports share
-    much of it whatever the case."""
+    one story. An outlet's own update (:attr:`~provenance.model.Relation.update`)
+    links only within ``story_days`` too, however much it takes: the wire's
+    story on a trial's last day carries the first day's background, and is
+    its next story on the case, not the same one. Shared vocabulary alone is
+    never a link: court reports share much of it whatever the case."""
     if not relation.reuses_text:
         return False
     matched = sum(1 for row in relation.ledger.sentences if row.label != ADDED)
     if matched < settings.stories.story_min_sentences:
         return False
+    apart = days_apart(source.published, derived.published)
+    within = apart is None or apart <= settings.stories.story_days
+    if relation.update:
+        # An outlet's own text again days later is its next story on the
+        # case, carrying the first one's background: linked within the days only.
+        return within
     if relation.verdict in (COPY, REWRITE_VERDICT) or relation.scores.matched >= settings.stories.story_strong_share:
         return True
-    apart = days_apart(source.published, derived.published)
-    return apart is None or apart <= settings.stories.story_days
+    return within
 
 
 def days_apart(first: str | None, second: str | None) -> int | None:

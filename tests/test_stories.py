@@ -4,6 +4,7 @@ import dataclasses
 
 from provenance import Article, scan_articles
 from provenance.readers import read_articles
+from provenance.judge.pair import judge_pair
 from provenance.stories import choose_source
 from tests.helpers import SEEDS, seed_id
 
@@ -84,3 +85,35 @@ def test_two_stories_joined_by_one_weak_article_stay_apart():
     # partial bar needs two), and it shares too few content words to be
     # the same event: the article stands alone.
     assert result.relation("weak") is None
+
+
+def test_an_outlets_own_text_weeks_later_is_its_next_story_not_the_same_one():
+    # A wire's story on a trial's last day carries the first day's
+    # background paragraphs: its own text again, which links the two only
+    # within the story days. A paper that runs the wire a fortnight late
+    # still ran the wire. Each day's news has a paper of its own.
+    background = [
+        "Mr Harrington forged prescriptions for two decades, the jury at Leeds Crown Court heard.",
+        "His accountant noticed missing payments when the practice was sold last spring.",
+        "Detectives found ledgers hidden beneath the floor of his garden shed."]
+    opening = ["A retired dentist from Harrogate went on trial accused of defrauding elderly patients.",
+               "The prosecution expects to call forty witnesses over the coming fortnight."]
+    verdict = ["The Harrogate dentist was jailed for nine years after a jury took four hours to convict him.",
+               "The judge said the betrayal of trust was the worst she had seen in thirty years."]
+    own = " Reporters waited outside the court all day."
+    day_one = Article("wire-day-1", " ".join(opening + background), outlet="PA", published="2024-01-10")
+    first_paper = Article("courier", " ".join(opening) + own, outlet="Courier", published="2024-01-10")
+    later = " ".join(verdict + background)
+    for follow_up, together in ((Article("wire-take-2", later, outlet="PA", published="2024-01-10"), True),
+                                (Article("wire-verdict", later, outlet="PA", published="2024-01-24"), False),
+                                (Article("weekly", day_one.text, outlet="Dales Weekly", published="2024-01-24"), True)):
+        news = opening if follow_up.id == "weekly" else verdict
+        paper = Article("herald", " ".join(news) + own, outlet="Herald", published=follow_up.published)
+        result = scan_articles([day_one, first_paper, follow_up, paper], jobs=1)
+        story_of = {m: s.id for s in result.stories for m in (s.source, *s.members)}
+        assert (story_of[follow_up.id] == story_of["wire-day-1"]) == together, follow_up.id
+        if not together:
+            # Kept apart, the verdict's text is still the same outlet's update of day one.
+            documents = {d.id: d for d in result.documents}
+            relation = judge_pair(documents["wire-day-1"], documents[follow_up.id])
+            assert relation.source == "wire-day-1" and relation.update and relation.reuses_text
