@@ -16,7 +16,9 @@ def cluster(
 ) -> list[tuple[list[str], dict[str, int]]]:
     """Group articles linked by evidence of one story (:func:`story_link`).
 
-    Stories are the groups that strong links (:func:`story_link`) join. An
+    Stories are the groups that strong links (:func:`story_link`) join,
+    each article keeping only its links within its own days when it has
+    any (:func:`_nearest_links`). An
     article with none (its reuse is one sentence, a brief or a stock line;
     or it reports the same event in its own words) joins the story of its
     likeliest source alone (:func:`source_strength`) and never links two
@@ -31,6 +33,7 @@ def cluster(
     by_id = {d.id: d for d in documents}
     links = [(r.source, r.derived) for r in relations
              if story_link(r, by_id[r.source], by_id[r.derived], settings)]
+    links = _nearest_links(links, by_id, settings)
     linked = {x for pair in links for x in pair}
     best: dict[str, tuple[tuple, str]] = {}
     for relation in relations:
@@ -55,6 +58,23 @@ def cluster(
     for i in by_id:
         groups.setdefault(roots[i], []).append(i)
     return [(sorted(members), {m: wins[m] for m in members}) for _, members in sorted(groups.items())]
+
+
+def _nearest_links(links: list[tuple[str, str]], by_id: dict[str, Document],
+                   settings: Settings) -> list[tuple[str, str]]:
+    """The links, less those across more than ``story_days`` into a derived
+    article that has a source within them: an article that drew on its own
+    days' story is explained by it, and what it shares with an older one is
+    the background that story carries (a trial's last-day report repeating
+    the first day's). A link across days stays for an article with no
+    nearer source: a weekly that ran the wire late (and a second weekly
+    that copied the first is linked to the first)."""
+    def near(a: str, b: str) -> bool:
+        apart = days_apart(by_id[a].published, by_id[b].published)
+        return apart is None or apart <= settings.stories.story_days
+
+    placed = {b for a, b in links if near(a, b)}
+    return [(a, b) for a, b in links if near(a, b) or b not in placed]
 
 
 def _same_subject(relation: Relation, by_id: dict[str, Document], settings: Settings) -> bool:

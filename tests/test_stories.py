@@ -117,3 +117,34 @@ def test_an_outlets_own_text_weeks_later_is_its_next_story_not_the_same_one():
             documents = {d.id: d for d in result.documents}
             relation = judge_pair(documents["wire-day-1"], documents[follow_up.id])
             assert relation.source == "wire-day-1" and relation.update and relation.reuses_text
+
+
+def test_a_report_carrying_an_older_storys_background_stays_in_its_own_days_story():
+    background = [
+        "Mr Harrington forged prescriptions for two decades, the jury at Leeds Crown Court heard.",
+        "His accountant noticed missing payments when the practice was sold last spring.",
+        "Detectives found ledgers hidden beneath the floor of his garden shed."]
+    opening = ["A retired dentist from Harrogate went on trial accused of defrauding elderly patients.",
+               "The prosecution expects to call forty witnesses over the coming fortnight."]
+    verdict = ["The Harrogate dentist was jailed for nine years after a jury took four hours to convict him.",
+               "The judge said the betrayal of trust was the worst she had seen in thirty years."]
+    day_one = Article("wire-day-1", " ".join(opening + background), outlet="PA", published="2024-01-10")
+    courier = Article("courier", " ".join(opening) + " Reporters waited outside all day.", outlet="Courier",
+                      published="2024-01-10")
+    last_day = Article("wire-verdict", " ".join(verdict + background), outlet="PA", published="2024-01-24")
+    # The last day's paper runs the verdict and, from the cuttings, day one's background.
+    herald = Article("herald", " ".join(verdict + background) + " His patients were not in court.",
+                     outlet="Herald", published="2024-01-24")
+    result = scan_articles([day_one, courier, last_day, herald], jobs=1)
+    story_of = {m: s.id for s in result.stories for m in (s.source, *s.members)}
+    assert story_of["herald"] == story_of["wire-verdict"] != story_of["wire-day-1"] == story_of["courier"]
+    # Two weeklies that run day one's wire a fortnight late, one from the
+    # other, have no source of their own days: they stay with the wire.
+    # (Had the day's wire carried day one's background, they would have
+    # joined its story instead: a source of their own days explains them.)
+    weekly = Article("weekly", day_one.text, outlet="Dales Weekly", published="2024-01-24")
+    second = Article("second", day_one.text + " The parish council will discuss the case.", outlet="Ripon Post",
+                     published="2024-01-24")
+    result = scan_articles([day_one, courier, weekly, second], jobs=1)
+    story_of = {m: s.id for s in result.stories for m in (s.source, *s.members)}
+    assert story_of["weekly"] == story_of["second"] == story_of["wire-day-1"] == story_of["courier"]
