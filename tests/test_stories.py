@@ -87,19 +87,24 @@ def test_two_stories_joined_by_one_weak_article_stay_apart():
     assert result.relation("weak") is None
 
 
+#: A trial's reports: its first day's news, the background every report
+#: of it carries, and its last day's news.
+TRIAL_OPENING = ["A retired dentist from Harrogate went on trial accused of defrauding elderly patients.",
+                 "The prosecution expects to call forty witnesses over the coming fortnight."]
+TRIAL_BACKGROUND = [
+    "Mr Harrington forged prescriptions for two decades, the jury at Leeds Crown Court heard.",
+    "His accountant noticed missing payments when the practice was sold last spring.",
+    "Detectives found ledgers hidden beneath the floor of his garden shed."]
+TRIAL_VERDICT = ["The Harrogate dentist was jailed for nine years after a jury took four hours to convict him.",
+                 "The judge said the betrayal of trust was the worst she had seen in thirty years."]
+
+
 def test_an_outlets_own_text_weeks_later_is_its_next_story_not_the_same_one():
     # A wire's story on a trial's last day carries the first day's
     # background paragraphs: its own text again, which links the two only
     # within the story days. A paper that runs the wire a fortnight late
     # still ran the wire. Each day's news has a paper of its own.
-    background = [
-        "Mr Harrington forged prescriptions for two decades, the jury at Leeds Crown Court heard.",
-        "His accountant noticed missing payments when the practice was sold last spring.",
-        "Detectives found ledgers hidden beneath the floor of his garden shed."]
-    opening = ["A retired dentist from Harrogate went on trial accused of defrauding elderly patients.",
-               "The prosecution expects to call forty witnesses over the coming fortnight."]
-    verdict = ["The Harrogate dentist was jailed for nine years after a jury took four hours to convict him.",
-               "The judge said the betrayal of trust was the worst she had seen in thirty years."]
+    background, opening, verdict = TRIAL_BACKGROUND, TRIAL_OPENING, TRIAL_VERDICT
     own = " Reporters waited outside the court all day."
     day_one = Article("wire-day-1", " ".join(opening + background), outlet="PA", published="2024-01-10")
     first_paper = Article("courier", " ".join(opening) + own, outlet="Courier", published="2024-01-10")
@@ -120,14 +125,7 @@ def test_an_outlets_own_text_weeks_later_is_its_next_story_not_the_same_one():
 
 
 def test_a_report_carrying_an_older_storys_background_stays_in_its_own_days_story():
-    background = [
-        "Mr Harrington forged prescriptions for two decades, the jury at Leeds Crown Court heard.",
-        "His accountant noticed missing payments when the practice was sold last spring.",
-        "Detectives found ledgers hidden beneath the floor of his garden shed."]
-    opening = ["A retired dentist from Harrogate went on trial accused of defrauding elderly patients.",
-               "The prosecution expects to call forty witnesses over the coming fortnight."]
-    verdict = ["The Harrogate dentist was jailed for nine years after a jury took four hours to convict him.",
-               "The judge said the betrayal of trust was the worst she had seen in thirty years."]
+    background, opening, verdict = TRIAL_BACKGROUND, TRIAL_OPENING, TRIAL_VERDICT
     day_one = Article("wire-day-1", " ".join(opening + background), outlet="PA", published="2024-01-10")
     courier = Article("courier", " ".join(opening) + " Reporters waited outside all day.", outlet="Courier",
                       published="2024-01-10")
