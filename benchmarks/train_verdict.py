@@ -322,7 +322,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                                   | {"matcher": args.matcher},
         },
         "cross_validation": {k: v for k, v in cv.items() if k not in ("per_fold", "rewrite_bar_curve")},
-        "ledger_bars": {"chosen_on_all": recommended, "seed_caps": {k: round(v, 4) for k, v in seeds.items()}},
+        "ledger_bars": {"shipped": {k: v for k, v in cv["shipped_bars"].items() if k not in ("three_class", "binary")},
+                        "lowest_within_one_sd": recommended,
+                        "chosen_on_all": {"rewrite_min_matched": float(bars[0]), "partial_min_matched": float(bars[1]),
+                                          "partial_min_sentences": int(bars[2])},
+                        "seed_caps": {k: round(v, 4) for k, v in seeds.items()}},
     }
     model = fit(rows, about)
     args.out.parent.mkdir(parents=True, exist_ok=True)

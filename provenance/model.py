@@ -358,11 +358,11 @@ class Relation:
     verdict_reasons: tuple[str, ...] = ()
     #: The verdict model's prediction (None when ``verdict_method`` is "rules").
     verdict_model: Prediction | None = None
-    #: Both texts are the same outlet's, as the input names their outlets
-    #: (not as read from a dateline, which a copy carries too): the derived
-    #: one is its later take, update or correction of the source (or its own
-    #: story run again). Its own text needs no credit: it counts as
-    #: credited, and no gate fails it.
+    #: Both texts are one agency's, as the input names their outlets (not as
+    #: read from a dateline, which a copy carries too), and the derived one
+    #: reuses the source: its later take, update or correction
+    #: (:func:`provenance.judge.pair.is_update`). Its own text needs no
+    #: credit: it counts as credited, and no gate fails it.
     update: bool = False
 
     @property

@@ -69,12 +69,13 @@ def _nearest_links(links: list[tuple[str, str]], by_id: dict[str, Document],
     the first day's). A link across days stays for an article with no
     nearer source: a weekly that ran the wire late (and a second weekly
     that copied the first is linked to the first)."""
-    def near(a: str, b: str) -> bool:
-        apart = days_apart(by_id[a].published, by_id[b].published)
-        return apart is None or apart <= settings.stories.story_days
+    def apart(a: str, b: str) -> int | None:
+        return days_apart(by_id[a].published, by_id[b].published)
 
-    placed = {b for a, b in links if near(a, b)}
-    return [(a, b) for a, b in links if near(a, b) or b not in placed]
+    days = settings.stories.story_days
+    # (An undated source is within no days: it places nothing, and its link stays.)
+    placed = {b for a, b in links if (gap := apart(a, b)) is not None and gap <= days}
+    return [(a, b) for a, b in links if (gap := apart(a, b)) is None or gap <= days or b not in placed]
 
 
 def _same_subject(relation: Relation, by_id: dict[str, Document], settings: Settings) -> bool:

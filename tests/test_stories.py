@@ -146,3 +146,18 @@ def test_a_report_carrying_an_older_storys_background_stays_in_its_own_days_stor
     result = scan_articles([day_one, courier, weekly, second], jobs=1)
     story_of = {m: s.id for s in result.stories for m in (s.source, *s.members)}
     assert story_of["weekly"] == story_of["second"] == story_of["wire-day-1"] == story_of["courier"]
+
+
+def test_an_undated_source_places_no_article_in_its_days():
+    from types import SimpleNamespace
+
+    from provenance.config import DEFAULT_SETTINGS
+    from provenance.stories import _nearest_links
+
+    dated = {"wire": "2024-01-10", "weekly": "2024-01-24", "paper": "2024-01-24", "clip": None}
+    by_id = {k: SimpleNamespace(published=v) for k, v in dated.items()}
+    # The weekly's link to the old wire goes when a source of its own day explains it ...
+    assert _nearest_links([("wire", "weekly"), ("paper", "weekly")], by_id, DEFAULT_SETTINGS) == [("paper", "weekly")]
+    # ... but an undated source is within no days: both links stay.
+    both = [("wire", "weekly"), ("clip", "weekly")]
+    assert _nearest_links(both, by_id, DEFAULT_SETTINGS) == both

@@ -23,8 +23,8 @@ content words lie in the larger's: containment >= ``content_containment``,
 the scan's own candidate rule for them), and at most ``max_candidates`` of
 those, most similar first. With ``within``, an article whose source is
 another input that itself reuses a third is aligned with that third one too
-(:func:`_upstream`), and the strongest relation is chosen in the order a
-scan ranks an article's sources (:func:`~provenance.stories.source_strength`).
+(:func:`_upstream`); the strongest relation is the worst verdict, then the
+source a scan would name (:func:`_strength`).
 """
 
 from __future__ import annotations
@@ -58,9 +58,9 @@ from ..model import (
     Relation,
     Signature,
 )
-from ..stories import source_strength
+from ..stories import taken_back
 from ..readers import DEFAULT_READ_OPTIONS, ErrorHandler, ReadOptions, Skipped, read_articles
-from .policy import DEFAULT_POLICY, Policy
+from .policy import _VERDICT_RANK, DEFAULT_POLICY, Policy
 from .result import (
     ALLOWED,
     FAIL,
@@ -311,13 +311,16 @@ def _judge(article: Article, document: Document, candidates: list[tuple[Candidat
 
 
 def _strength(relation: Relation, candidate: Candidate, source: Document) -> tuple:
-    """Sort key, strongest relation first: the scan's order of an article's
-    sources (:func:`~provenance.stories.source_strength`: not withdrawn,
-    reuse, wire copy, the verdict, how much of the article comes from the
-    source, how much is copied word for word), then similarity, so that
-    ``check`` names the source ``scan`` would."""
-    return (source_strength(relation, source), -candidate.estimate, candidate.found_in != FROM_INDEX,
-            candidate.source)
+    """Sort key, strongest relation first: the verdict (a gate names the
+    worst reuse it found: an uncredited copy of one candidate is not hidden
+    behind a partial reuse of another), then the scan's order of an
+    article's sources (:func:`~provenance.stories.source_strength`): not a
+    withdrawn item, wire copy, how much of the article comes from the
+    source, how much is copied word for word; then similarity. So among
+    reuses of one kind, ``check`` names the source ``scan`` would."""
+    scores = relation.scores
+    return (-_VERDICT_RANK[relation.verdict], taken_back(source), not source.is_wire, -scores.matched,
+            -scores.run_coverage_3, -candidate.estimate, candidate.found_in != FROM_INDEX, candidate.source)
 
 
 def _name(source: Document) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ..align.ledger import align
 from ..config import DEFAULT_SETTINGS, Settings
-from ..model import ADDED, QUOTED, REWRITE, VERBATIM, Document, Relation, Scores
-from ..outlets import same_outlet
+from ..model import ADDED, INDEPENDENT, QUOTED, REWRITE, VERBATIM, Document, Relation, Scores
+from ..outlets import is_wire, same_outlet
 from .coverage import RUN_LENGTHS, run_coverage
 from .credit import credit_evidence
 from .decide import decide
@@ -30,6 +30,18 @@ def judge_pair(
     elif source_id is not None:
         reasons = (f"compared as asked: {source_id} taken as the source",) + reasons
     return judge_oriented(source, derived, reasons, containment, settings, features)
+
+
+def is_update(source: Document, derived: Document) -> bool:
+    """Whether two texts are one agency's: its later take, update or
+    correction of its story. Only outlets the input names count (one read
+    from a dateline is what a copy of the wire carries too), and only
+    agencies' (:func:`provenance.outlets.is_wire`): a feed's channel title
+    or a table's ``source`` column may name an aggregator, or the agency a
+    paper credits, for texts of many writers, while an agency's texts of
+    one story are each other's takes by design."""
+    return (same_outlet(source.outlet, derived.outlet) and is_wire(source.outlet)
+            and "outlet" not in source.sniffed and "outlet" not in derived.sniffed)
 
 
 def judge_oriented(
@@ -60,12 +72,8 @@ def judge_oriented(
         quoted=round(ledger.share(QUOTED), 4),
     )
     evidence = credit_evidence(source, derived, ledger)
-    # A wire's later take, or a paper's own story run again, is its own text;
-    # only outlets the input names count (a dateline sniffed for one is what
-    # a copy of the wire carries too).
-    update = (same_outlet(source.outlet, derived.outlet)
-              and "outlet" not in source.sniffed and "outlet" not in derived.sniffed)
     decided, why, prediction = decide(ledger, scores, settings)
+    update = decided != INDEPENDENT and is_update(source, derived)
     return Relation(
         source=source.id,
         derived=derived.id,

@@ -17,7 +17,7 @@ from .regions import locate
 
 #: Version of the check output schema; MAJOR.MINOR as in docs/json-schema.md
 #: (1.2 added each article's ``copied`` and each region's ``words`` and ``evidence``;
-#: 1.3 added ``skipped``).
+#: 1.3 added ``skipped``; 1.4 each article's ``update``).
 CHECK_SCHEMA_VERSION = "1.4"
 
 

@@ -82,6 +82,7 @@ def graph(source: Mapping[str, Any], relations: Sequence[Any]) -> Graph:
     for row, relation in enumerate(shown):
         y = _G_PAD + row * step
         detail = relation.verdict + ("" if relation.verdict == "independent" else
+                                     " · update, same outlet" if relation.update else
                                      " · credited" if relation.credited else " · not credited")
         if relation.source["id"] != source["id"]:  # a story may have several sources
             detail += f" · from {_name(relation.source)}"

@@ -26,7 +26,7 @@ from typing import Any
 from ..model import ScanResult
 
 #: The columns, in order.
-FIELDS = ("article", "role", "story", "source", "verdict", "credited", "copied", "from_source",
+FIELDS = ("article", "role", "story", "source", "verdict", "credited", "update", "copied", "from_source",
           "outlet", "published", "title", "origin")
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,8 +38,8 @@ def rows(result: ScanResult) -> Iterator[dict[str, Any]]:
 
     ``copied`` is the share of the article's words in passages of three or
     more words copied word for word from its source; ``from_source`` the
-    share taken from it verbatim or rewritten; ``credited`` is empty where
-    there is no reuse to credit.
+    share taken from it verbatim or rewritten; ``credited`` and ``update``
+    (the same agency's later take) are empty where there is no reuse.
     """
     story_of: dict[str, tuple[str, str]] = {}
     for story in result.stories:
@@ -59,6 +59,7 @@ def rows(result: ScanResult) -> Iterator[dict[str, Any]]:
             "source": relation.source if relation is not None else "",
             "verdict": relation.verdict if relation is not None else "",
             "credited": relation.credited if reuse else None,
+            "update": relation.update if reuse else None,
             "copied": relation.scores.run_coverage_3 if relation is not None else None,
             "from_source": relation.scores.matched if relation is not None else None,
             "outlet": document.outlet,

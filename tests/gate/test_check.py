@@ -193,3 +193,19 @@ def test_an_update_by_the_same_outlet_never_fails():
     paper = dataclasses.replace(later, id="paper", outlet="Daily Ledger")
     failed = {o.document.id: o for o in check_articles([first, paper], within=True, policy=every).articles}["paper"]
     assert failed.status == FAIL and not failed.relation.update
+
+
+def test_an_uncredited_copy_is_not_hidden_behind_a_partial_reuse_of_the_wire():
+    wire_text = read_articles(_others("002"))[0].text
+    sentences = [s for s in wire_text.split("\n") if len(s.split()) > 12]
+    wire = Article(id="wire", text=wire_text, outlet="Reuters", published="2024-11-11")
+    own = ("The city council met late into the night to debate the harbour budget. "
+           "Residents queued for hours to speak about the new sea wall and the ferry timetable. "
+           "The mayor promised a decision on the ferry before the summer holidays begin. "
+           "Shop owners on the quay said the works had already cost them a season of trade.")
+    paper = Article(id="paper", text=" ".join(sentences[:2]) + "\n\n" + own, outlet="Daily Ledger",
+                    published="2024-11-12")
+    copy = Article(id="copy", text=paper.text + "\n\nThe council meets again on Friday.", outlet="Evening Post",
+                   published="2024-11-13")
+    outcome = {o.document.id: o for o in check_articles([wire, paper, copy], within=True).articles}["copy"]
+    assert outcome.relation.verdict == "copy" and outcome.source.id == "paper" and outcome.status == FAIL

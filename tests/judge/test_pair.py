@@ -142,3 +142,18 @@ def test_an_outlet_read_from_a_copied_dateline_makes_no_update(make_document):
     assert copy.outlet == "Reuters" and "outlet" in copy.sniffed
     relation = judge_pair(wire, copy)
     assert relation.derived == "copy" and not relation.update
+
+
+def test_only_an_agencys_reuse_of_its_own_text_is_an_update(make_document):
+    # A paper's name heads aggregator feeds and tables of many writers'
+    # texts: the same name is no evidence that one text is the other's take.
+    first = make_document(WIRE, "first", outlet="The Times", published="2024-03-01")
+    second = make_document(COPY_TEXT, "second", outlet="the times", published="2024-03-02")
+    relation = judge_pair(first, second)
+    assert relation.verdict == COPY and not relation.update
+    # Nor is an agency's text that reuses nothing of another of its texts.
+    other = make_document("Floods closed the coastal road near the harbour for a third day. "
+                          "Engineers said repairs to the sea wall would take weeks.", "other", outlet="Reuters",
+                          published="2024-03-02")
+    unrelated = judge_pair(make_document(WIRE, "wire", outlet="Reuters", published="2024-03-01"), other)
+    assert unrelated.verdict == INDEPENDENT and not unrelated.update and not unrelated.credited
