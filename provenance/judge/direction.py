@@ -60,12 +60,33 @@ def _direction(
             f"contains {max(b_in_a, a_in_b):.0%} of {part.id}'s word trigrams, "
             f"while {part.id} contains {min(b_in_a, a_in_b):.0%} of its"
         ))
+    earlier = _earlier_version(a, b)
+    if earlier is not None:
+        # Two versions of one agency item: the provider's numbering decides.
+        later = b if earlier is a else a
+        return earlier, later, (f"an earlier version ({earlier.version}) of the agency item {earlier.guid} "
+                                f"than {later.id} ({later.version})",)
     if points[a.id] == points[b.id]:
         longer, shorter = (a, b) if (a.word_count, b.id) >= (b.word_count, a.id) else (b, a)
         why = "no date, dateline or credit decides; taking the longer text as the source"
         return longer, shorter, tuple(reasons[longer.id]) + (why,)
     source, derived = (a, b) if points[a.id] > points[b.id] else (b, a)
     return source, derived, tuple(reasons[source.id])
+
+
+def _earlier_version(a: Document, b: Document) -> Document | None:
+    """Of two versions of one agency item (the same ``guid``, versions that
+    read as numbers: ninjs ``version``, NewsML-G2 ``version``), the earlier;
+    else None."""
+    if not a.guid or a.guid != b.guid or a.version is None or b.version is None:
+        return None
+    try:
+        first, second = (tuple(int(part) for part in v.strip().split(".")) for v in (a.version, b.version))
+    except ValueError:
+        return None
+    if first == second:
+        return None
+    return a if first < second else b
 
 
 def wire_mark(document: Document) -> str:

@@ -157,3 +157,20 @@ def test_only_an_agencys_reuse_of_its_own_text_is_an_update(make_document):
                           published="2024-03-02")
     unrelated = judge_pair(make_document(WIRE, "wire", outlet="Reuters", published="2024-03-01"), other)
     assert unrelated.verdict == INDEPENDENT and not unrelated.update and not unrelated.credited
+
+
+def test_an_agency_items_versions_are_ordered_by_their_numbers(make_document):
+    # The second version adds a sentence: longer, and holding all of the
+    # first, it would be taken for the source; the provider's numbering says
+    # otherwise (ninjs and NewsML-G2 give a guid and a version).
+    first = make_document(WIRE, "item@v1", outlet="Reuters", published="2024-03-01", guid="urn:item", version="1")
+    second = make_document(WIRE + " The bank's next meeting is in April.", "item@v2", outlet="Reuters",
+                           published="2024-03-01", guid="urn:item", version="2")
+    for a, b in ((first, second), (second, first)):
+        relation = judge_pair(a, b)
+        assert (relation.source, relation.derived) == ("item@v1", "item@v2") and relation.update
+        assert relation.direction_reasons == ("an earlier version (1) of the agency item urn:item than item@v2 (2)",)
+    # Other items, or versions that are no numbers, are weighed as before.
+    other = make_document(WIRE + " The bank's next meeting is in April.", "other", outlet="Reuters",
+                          published="2024-03-01", guid="urn:other", version="2")
+    assert judge_pair(first, other).source == "other"
