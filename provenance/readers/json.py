@@ -101,7 +101,9 @@ class JsonLinesReader(Reader):
                 report(InputError(origin, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line=number))
                 continue
             except json.JSONDecodeError as exc:
-                report(InputError(origin, f"malformed JSON: {exc.msg} at column {exc.colno}", line=number))
+                # (Some of json's messages end "... starting at": no second "at".)
+                at = "" if exc.msg.endswith(" at") else " at"
+                report(InputError(origin, f"malformed JSON: {exc.msg}{at} column {exc.colno}", line=number))
                 continue
             except (ValueError, RecursionError) as exc:
                 report(InputError(origin, f"malformed JSON: {_json_limit(exc)}", line=number))

@@ -120,3 +120,13 @@ def test_json_articles_record_the_encoding_they_were_read_in(tmp_path, encoding)
     assert [a.encoding for a in read_articles([lines])] == ["utf-8"]
     [read] = read_articles(["-"], stdin=io.BytesIO(b'{"text": "From standard input."}'))
     assert read.encoding == "utf-8"
+
+
+def test_a_json_lines_error_names_its_column_once(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"text": "fine"}\n{"id": "b", "text": "never closed\n{"text": }\n', encoding="utf-8")
+    problems = []
+    read_articles([feed], on_error=problems.append)
+    messages = [str(p) for p in problems]
+    assert "Unterminated string starting at column 21" in messages[0] and " at at " not in messages[0]
+    assert "Expecting value at column 10" in messages[1]
