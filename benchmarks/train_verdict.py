@@ -204,6 +204,11 @@ def seed_caps(seeds: Path = REPO / "seeds", matcher: str = "tfidf") -> dict:
             "001_matched": by["001"].ledger.matched_share}
 
 
+def named_bars(bars: tuple[float, float, int]) -> dict:
+    """(rewrite, partial, sentences) bars by their Settings names."""
+    return {"rewrite_min_matched": bars[0], "partial_min_matched": bars[1], "partial_min_sentences": bars[2]}
+
+
 def scores_of(gold: Sequence[str], predicted: Sequence[str]) -> dict:
     return {
         "three_class": macro_f1(gold, predicted, CLASSES),
@@ -299,15 +304,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     model = fit(rows)
     bars = choose_bars(rows, model_levels(model, rows), caps)
     lowest, curve = lowest_rewrite_bar(rows, bars)
-    recommended = {"rewrite_min_matched": lowest, "partial_min_matched": float(bars[1]),
-                   "partial_min_sentences": int(bars[2])}
+    suggested = (float(lowest), float(bars[1]), int(bars[2]))
+    recommended = named_bars(suggested)
     cv["rewrite_bar_curve"] = curve
-    cv["lowest_within_one_sd"] = {**recommended, **fixed_bars_cv(rows, (lowest, bars[1], bars[2]))}
+    cv["lowest_within_one_sd"] = {**recommended, **fixed_bars_cv(rows, suggested)}
     # What the package ships (provenance/config/sections.py says why), scored the same way.
     knobs = Settings().verdict
     shipped = (knobs.rewrite_min_matched, knobs.partial_min_matched, knobs.partial_min_sentences)
-    cv["shipped_bars"] = {"rewrite_min_matched": shipped[0], "partial_min_matched": shipped[1],
-                          "partial_min_sentences": shipped[2], **fixed_bars_cv(rows, shipped)}
+    cv["shipped_bars"] = {**named_bars(shipped), **fixed_bars_cv(rows, shipped)}
     counts = Counter(r["label"] for r in rows)
     about = {
         "note": ("multinomial logistic regression: class = argmax(coef . z + intercept), "
@@ -322,10 +326,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                   | {"matcher": args.matcher},
         },
         "cross_validation": {k: v for k, v in cv.items() if k not in ("per_fold", "rewrite_bar_curve")},
-        "ledger_bars": {"shipped": {k: v for k, v in cv["shipped_bars"].items() if k not in ("three_class", "binary")},
-                        "lowest_within_one_sd": recommended,
-                        "chosen_on_all": {"rewrite_min_matched": float(bars[0]), "partial_min_matched": float(bars[1]),
-                                          "partial_min_sentences": int(bars[2])},
+        "ledger_bars": {"shipped": named_bars(shipped), "lowest_within_one_sd": recommended,
+                        "chosen_on_all": named_bars((float(bars[0]), float(bars[1]), int(bars[2]))),
                         "seed_caps": {k: round(v, 4) for k, v in seeds.items()}},
     }
     model = fit(rows, about)

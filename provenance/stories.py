@@ -69,13 +69,11 @@ def _nearest_links(links: list[tuple[str, str]], by_id: dict[str, Document],
     the first day's). A link across days stays for an article with no
     nearer source: a weekly that ran the wire late (and a second weekly
     that copied the first is linked to the first)."""
-    def apart(a: str, b: str) -> int | None:
-        return days_apart(by_id[a].published, by_id[b].published)
-
     days = settings.stories.story_days
+    gaps = [days_apart(by_id[a].published, by_id[b].published) for a, b in links]
     # (An undated source is within no days: it places nothing, and its link stays.)
-    placed = {b for a, b in links if (gap := apart(a, b)) is not None and gap <= days}
-    return [(a, b) for a, b in links if (gap := apart(a, b)) is None or gap <= days or b not in placed]
+    placed = {b for (_, b), gap in zip(links, gaps) if gap is not None and gap <= days}
+    return [(a, b) for (a, b), gap in zip(links, gaps) if gap is None or gap <= days or b not in placed]
 
 
 def _same_subject(relation: Relation, by_id: dict[str, Document], settings: Settings) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import PolicyError
 from ..model import COPY, INDEPENDENT, PARTIAL, REWRITE_VERDICT, Relation
-from ..outlets import canonical_outlet
+from ..outlets import same_outlet
 
 FAIL_TOKENS = (COPY, REWRITE_VERDICT, PARTIAL, "uncredited")
 
@@ -39,9 +39,7 @@ class AllowRule:
 
 
 def _name_matches(pattern: str, name: str | None) -> bool:
-    if pattern == _ANY:
-        return True
-    return name is not None and canonical_outlet(pattern).casefold() == canonical_outlet(name).casefold()
+    return pattern == _ANY or same_outlet(pattern, name)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,12 @@ def _direction(
     being credited by the other (2), and holding more of the other's word
     trigrams than the reverse (1).
     """
+    earlier = _earlier_version(a, b)
+    if earlier is not None:
+        # Two versions of one agency item: the provider's numbering decides.
+        later = b if earlier is a else a
+        return earlier, later, (f"an earlier version ({earlier.version}) of the agency item {earlier.guid} "
+                                f"than {later.id} ({later.version})",)
     weights = settings.direction
     points = {a.id: 0, b.id: 0}
     reasons: dict[str, list[str]] = {a.id: [], b.id: []}
@@ -60,12 +66,6 @@ def _direction(
             f"contains {max(b_in_a, a_in_b):.0%} of {part.id}'s word trigrams, "
             f"while {part.id} contains {min(b_in_a, a_in_b):.0%} of its"
         ))
-    earlier = _earlier_version(a, b)
-    if earlier is not None:
-        # Two versions of one agency item: the provider's numbering decides.
-        later = b if earlier is a else a
-        return earlier, later, (f"an earlier version ({earlier.version}) of the agency item {earlier.guid} "
-                                f"than {later.id} ({later.version})",)
     if points[a.id] == points[b.id]:
         longer, shorter = (a, b) if (a.word_count, b.id) >= (b.word_count, a.id) else (b, a)
         why = "no date, dateline or credit decides; taking the longer text as the source"
